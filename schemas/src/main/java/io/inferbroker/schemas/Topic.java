@@ -1,0 +1,79 @@
+package io.inferbroker.schemas;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The topic catalogue: every topic the broker uses, its key, value type, partitions and retention.
+ * Names are prefixed per deployment by {@link TopicNames}.
+ */
+public enum Topic {
+    REQUESTS("inference.requests", "job id", JobRequested.class, 6, Retention.time(Duration.ofDays(30))),
+    CONTROL("inference.control", "job id", ControlCommand.class, 6, Retention.time(Duration.ofDays(30))),
+    DISPATCH("inference.dispatch", "worker id", DispatchBatch.class, 6, Retention.time(Duration.ofDays(7))),
+    TOKENS("inference.tokens", "job id", TokenDelta.class, 6, Retention.time(Duration.ofDays(7))),
+    RESULTS("inference.results", "job id", JobResult.class, 6, Retention.time(Duration.ofDays(30))),
+    EVENTS("inference.events", "job id", LifecycleEvent.class, 6, Retention.time(Duration.ofDays(30))),
+    WORKERS("inference.workers", "worker id", WorkerStatus.class, 3, Retention.compacted()),
+    WEBHOOKS("inference.webhooks", "delivery id", WebhookDelivery.class, 6, Retention.time(Duration.ofDays(30)));
+
+    private final String baseName;
+    private final String key;
+    private final Class<?> valueType;
+    private final int partitions;
+    private final Retention retention;
+
+    Topic(String baseName, String key, Class<?> valueType, int partitions, Retention retention) {
+        this.baseName = baseName;
+        this.key = key;
+        this.valueType = valueType;
+        this.partitions = partitions;
+        this.retention = retention;
+    }
+
+    /** The name without any deployment prefix. */
+    public String baseName() {
+        return baseName;
+    }
+
+    /** What the record key holds. */
+    public String key() {
+        return key;
+    }
+
+    public Class<?> valueType() {
+        return valueType;
+    }
+
+    /** Default partition count at creation. */
+    public int partitions() {
+        return partitions;
+    }
+
+    public Retention retention() {
+        return retention;
+    }
+
+    /** Topic-level configs to create this topic with. */
+    public Map<String, String> configs() {
+        return retention.configs();
+    }
+
+    /** A topic's cleanup: deletion after a time, or compaction by key. */
+    public record Retention(boolean compact, Duration time) {
+        public static Retention time(Duration time) {
+            return new Retention(false, time);
+        }
+
+        public static Retention compacted() {
+            return new Retention(true, Duration.ZERO);
+        }
+
+        public Map<String, String> configs() {
+            if (compact) {
+                return Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0", "segment.ms", "3600000");
+            }
+            return Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(time.toMillis()));
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The wire contract of the broker: one record per topic value, the topic catalogue and the Kafka
+ * serdes. Every value carries a {@code schema_version}; JSON Schemas for each value live under
+ * {@code /schemas/*.schema.json} on the classpath. Changes are additive: readers ignore unknown fields.
+ */
+@NullMarked
+package io.inferbroker.schemas;
+
+import org.jspecify.annotations.NullMarked;
