@@ -1,32 +1,65 @@
 package io.inferbroker.schemas;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * The topic catalogue: every topic the broker uses, its key, value type, partitions and retention.
- * Names are prefixed per deployment by {@link TopicNames}.
+ * The topic catalogue: every topic the broker uses, its key, value type, JSON Schema, partitions
+ * and retention. Names are prefixed per deployment by {@link TopicNames}.
  */
 public enum Topic {
-    REQUESTS("inference.requests", "job id", JobRequested.class, 6, Retention.time(Duration.ofDays(30))),
-    CONTROL("inference.control", "job id", ControlCommand.class, 6, Retention.time(Duration.ofDays(30))),
-    DISPATCH("inference.dispatch", "worker id", DispatchBatch.class, 6, Retention.time(Duration.ofDays(7))),
-    TOKENS("inference.tokens", "job id", TokenDelta.class, 6, Retention.time(Duration.ofDays(7))),
-    RESULTS("inference.results", "job id", JobResult.class, 6, Retention.time(Duration.ofDays(30))),
-    EVENTS("inference.events", "job id", LifecycleEvent.class, 6, Retention.time(Duration.ofDays(30))),
-    WORKERS("inference.workers", "worker id", WorkerStatus.class, 3, Retention.compacted()),
-    WEBHOOKS("inference.webhooks", "delivery id", WebhookDelivery.class, 6, Retention.time(Duration.ofDays(30)));
+    REQUESTS(
+            "inference.requests",
+            "job id",
+            JobRequested.class,
+            "job-requested",
+            6,
+            Retention.time(Duration.ofDays(30))),
+    CONTROL(
+            "inference.control",
+            "job id",
+            ControlCommand.class,
+            "control-command",
+            6,
+            Retention.time(Duration.ofDays(30))),
+    DISPATCH(
+            "inference.dispatch",
+            "worker id",
+            DispatchBatch.class,
+            "dispatch-batch",
+            6,
+            Retention.time(Duration.ofDays(7))),
+    TOKENS("inference.tokens", "job id", TokenDelta.class, "token-delta", 6, Retention.time(Duration.ofDays(7))),
+    RESULTS("inference.results", "job id", JobResult.class, "job-result", 6, Retention.time(Duration.ofDays(30))),
+    EVENTS(
+            "inference.events",
+            "job id",
+            LifecycleEvent.class,
+            "lifecycle-event",
+            6,
+            Retention.time(Duration.ofDays(30))),
+    WORKERS("inference.workers", "worker id", WorkerStatus.class, "worker-status", 3, Retention.compacted()),
+    WEBHOOKS(
+            "inference.webhooks",
+            "delivery id",
+            WebhookDelivery.class,
+            "webhook-delivery",
+            6,
+            Retention.time(Duration.ofDays(30)));
 
     private final String baseName;
     private final String key;
     private final Class<?> valueType;
+    private final String schemaName;
     private final int partitions;
     private final Retention retention;
 
-    Topic(String baseName, String key, Class<?> valueType, int partitions, Retention retention) {
+    Topic(String baseName, String key, Class<?> valueType, String schemaName, int partitions, Retention retention) {
         this.baseName = baseName;
         this.key = key;
         this.valueType = valueType;
+        this.schemaName = schemaName;
         this.partitions = partitions;
         this.retention = retention;
     }
@@ -43,6 +76,29 @@ public enum Topic {
 
     public Class<?> valueType() {
         return valueType;
+    }
+
+    /**
+     * Class-loader resource name of the JSON Schema (draft 2020-12) that describes this topic's
+     * values, such as {@code schemas/job-requested.schema.json}. It has no leading slash, so it is
+     * meant for {@link ClassLoader#getResource(String)}; {@link #schemaUrl()} resolves it.
+     */
+    public String schemaResource() {
+        return "schemas/" + schemaName + ".schema.json";
+    }
+
+    /**
+     * The JSON Schema of this topic's values, located on this module's classpath.
+     *
+     * @throws IllegalStateException if the schema is missing from the classpath (a packaging fault)
+     */
+    public URL schemaUrl() {
+        URL url = Topic.class.getResource("/" + schemaResource());
+        if (url == null) {
+            throw new IllegalStateException(
+                    "JSON Schema of topic " + baseName + " missing from classpath: " + schemaResource());
+        }
+        return url;
     }
 
     /** Default partition count at creation. */
