@@ -1,0 +1,85 @@
+package io.inferbroker.dispatcher;
+
+import io.inferbroker.dispatcher.internal.StreamsProps;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running dispatcher: the {@link DispatcherTopology} in a {@link KafkaStreams} client. Processing
+ * guarantee at_least_once (see the README for why); records no serde can read are logged and skipped.
+ * A stream thread that fails shuts the client down, so {@link #isRunning()} turns false and the
+ * process supervisor can restart it.
+ *
+ * <p>{@link #start()} does not block; poll {@link #isReady()}. Thread-safe. The creator closes it;
+ * {@link #close()} is idempotent and blocks until the streams client stopped (at most 30 s).
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A dispatcher routing with {@link LeastLoadedPolicy}. */
+    public Dispatcher(DispatcherConfig config, Properties streamsProps, MeterRegistry registry) {
+        this(config, streamsProps, registry, new LeastLoadedPolicy());
+    }
+
+    /**
+     * @param config the dispatcher's settings
+     * @param streamsProps Kafka client settings: at least {@code bootstrap.servers}, usually
+     *     {@code state.dir}; the application id, thread count, processing guarantee and
+     *     deserialization handler come from the dispatcher and override these
+     * @param registry where {@link DispatcherMetrics} are registered
+     * @param policy chooses the worker for each batch
+     */
+    public Dispatcher(DispatcherConfig config, Properties streamsProps, MeterRegistry registry, RoutingPolicy policy) {
+        DispatcherMetrics metrics = new DispatcherMetrics(registry);
+        this.streams = new KafkaStreams(
+                DispatcherTopology.build(config, policy, metrics), StreamsProps.of(config, streamsProps));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("a dispatcher stream thread failed; shutting the dispatcher down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /**
+     * Starts processing in the background; returns at once. Calling it again does nothing.
+     *
+     * @throws IllegalStateException when already closed
+     */
+    public void start() {
+        if (closed.get()) {
+            throw new IllegalStateException("the dispatcher is closed");
+        }
+        if (started.compareAndSet(false, true)) {
+            streams.start();
+        }
+    }
+
+    /** True while started and neither failed nor closed (running or rebalancing). */
+    public boolean isRunning() {
+        return started.get() && !closed.get() && streams.state().isRunningOrRebalancing();
+    }
+
+    /** True when every task is assigned and restored: the Streams state is RUNNING. */
+    public boolean isReady() {
+        return started.get() && !closed.get() && streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            if (!streams.close(CLOSE_TIMEOUT)) {
+                LOG.warn("the dispatcher did not stop within {}", CLOSE_TIMEOUT);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.inferbroker.dispatcher;
+
+import io.inferbroker.dispatcher.internal.DispatchProcessorSupplier;
+import io.inferbroker.dispatcher.internal.Inbound;
+import io.inferbroker.dispatcher.internal.Outbound;
+import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.schemas.WireSerdes;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds the dispatcher's Kafka Streams topology. A pure function of its arguments: it starts nothing
+ * and touches no network, so tests run it in {@code TopologyTestDriver}.
+ *
+ * <pre>
+ * requests (job id) --\
+ * results  (job id) ---+-- re-key by model --> [dispatcher-by-model repartition] --> dispatcher processor
+ * control  (job id) --/    (cancels: every partition)                               |  stores: jobs, queue,
+ *                                                                                   |  outstanding, retire
+ * workers (compacted) --> global store dispatcher-workers ---- read by ------------/
+ *                                                                                   +--> dispatch (worker id)
+ *                                                                                   +--> events   (job id)
+ *                                                                                   +--> results  (job id)
+ * </pre>
+ */
+public final class DispatcherTopology {
+    private DispatcherTopology() {}
+
+    /** The topology with {@link LeastLoadedPolicy} routing and no metrics. */
+    public static Topology build(DispatcherConfig config) {
+        return build(config, new LeastLoadedPolicy(), DispatcherMetrics.noop());
+    }
+
+    /**
+     * The topology with the given routing policy and metrics.
+     *
+     * @param policy shared by every task; see {@link RoutingPolicy} for its contract
+     * @param metrics recorded by every task
+     */
+    public static Topology build(DispatcherConfig config, RoutingPolicy policy, DispatcherMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Inbound.addWorkersStore(builder, config.topics());
+        KStream<String, Outbound> out = Inbound.byModel(builder, config)
+                .process(new DispatchProcessorSupplier(config, policy, metrics), Named.as("dispatcher"));
+        TopicNames topics = config.topics();
+        sink(
+                out,
+                "dispatch",
+                v -> v instanceof Outbound.Batch b ? b.batch() : null,
+                topics.dispatch(),
+                WireSerdes.DISPATCH_BATCH);
+        sink(
+                out,
+                "events",
+                v -> v instanceof Outbound.Event e ? e.event() : null,
+                topics.events(),
+                WireSerdes.LIFECYCLE_EVENT);
+        sink(
+                out,
+                "results",
+                v -> v instanceof Outbound.Result r ? r.result() : null,
+                topics.results(),
+                WireSerdes.JOB_RESULT);
+        return builder.build();
+    }
+
+    private static <T> void sink(
+            KStream<String, Outbound> out,
+            String name,
+            Function<Outbound, @Nullable T> select,
+            String topic,
+            Serde<T> serde) {
+        out.flatMapValues(
+                        v -> {
+                            T value = select.apply(v);
+                            return value == null ? List.<T>of() : List.of(value);
+                        },
+                        Named.as(name + "-select"))
+                .to(topic, Produced.with(Serdes.String(), serde).withName(name + "-sink"));
+    }
+}

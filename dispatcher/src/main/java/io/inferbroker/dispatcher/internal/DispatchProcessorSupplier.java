@@ -1,0 +1,45 @@
+package io.inferbroker.dispatcher.internal;
+
+import io.inferbroker.dispatcher.DispatcherConfig;
+import io.inferbroker.dispatcher.DispatcherMetrics;
+import io.inferbroker.dispatcher.RoutingPolicy;
+import io.inferbroker.schemas.JsonSerde;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/** Creates one {@link DispatchProcessor} per task and declares its persistent, changelogged stores. */
+public final class DispatchProcessorSupplier implements ProcessorSupplier<String, Envelope, String, Outbound> {
+    private final DispatcherConfig config;
+    private final RoutingPolicy policy;
+    private final DispatcherMetrics metrics;
+
+    public DispatchProcessorSupplier(DispatcherConfig config, RoutingPolicy policy, DispatcherMetrics metrics) {
+        this.config = config;
+        this.policy = policy;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Processor<String, Envelope, String, Outbound> get() {
+        return new DispatchProcessor(config, policy, metrics);
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+        return Set.of(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.JOBS), Serdes.String(), JsonSerde.of(JobEntry.class)),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.QUEUE),
+                        Serdes.String(),
+                        JsonSerde.of(QueuedJob.class)),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.OUTSTANDING), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.RETIRE), Serdes.String(), Serdes.String()));
+    }
+}

@@ -1,0 +1,18 @@
+package io.inferbroker.dispatcher.internal;
+
+import io.inferbroker.schemas.DispatchBatch;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.LifecycleEvent;
+
+/** What the dispatch processor emits; the topology sends each kind to its topic. */
+public sealed interface Outbound {
+
+    /** To the dispatch topic, keyed by worker id. */
+    record Batch(DispatchBatch batch) implements Outbound {}
+
+    /** To the events topic, keyed by job id. */
+    record Event(LifecycleEvent event) implements Outbound {}
+
+    /** To the results topic, keyed by job id. */
+    record Result(JobResult result) implements Outbound {}
+}

@@ -1,0 +1,75 @@
+package io.inferbroker.dispatcher.internal;
+
+import io.inferbroker.schemas.JobRequested;
+import java.time.Instant;
+
+/**
+ * Keys of the dispatcher's ordered stores. Stores order keys by their UTF-8 bytes, so numbers are
+ * zero-padded and names are length-prefixed ({@code 5:llama\0}): no name can be a prefix of another
+ * name's keys, whatever characters names hold.
+ */
+final class StoreKeys {
+    private static final char SEP = '\u0000';
+    private static final int MILLIS_DIGITS = 15;
+
+    private StoreKeys() {}
+
+    /** The prefix shared by every queue key of {@code model}. */
+    static String queuePrefix(String model) {
+        return named(model);
+    }
+
+    /**
+     * Queue order within a model: priority (lower number first), then acceptance time, then job id.
+     * The priority is offset so that negative numbers sort before positive ones.
+     */
+    static String queueKey(JobRequested job) {
+        long priority = (long) job.priority() - Integer.MIN_VALUE;
+        return queuePrefix(job.model())
+                + pad(priority, 10)
+                + SEP
+                + pad(millis(job.acceptedAt()), MILLIS_DIGITS)
+                + SEP
+                + job.jobId();
+    }
+
+    /** A job outstanding on a worker. */
+    static String outstandingKey(String workerId, String jobId) {
+        return named(workerId) + jobId;
+    }
+
+    /** The worker id of an {@link #outstandingKey}. */
+    static String workerOf(String outstandingKey) {
+        int colon = outstandingKey.indexOf(':');
+        int length = Integer.parseInt(outstandingKey.substring(0, colon));
+        return outstandingKey.substring(colon + 1, colon + 1 + length);
+    }
+
+    /** Retirement order: by the instant a remembered job id may be forgotten. */
+    static String retireKey(Instant retireAt, String jobId) {
+        return pad(millis(retireAt), MILLIS_DIGITS) + SEP + jobId;
+    }
+
+    /** The instant of a {@link #retireKey}, in epoch milliseconds. */
+    static long retireMillis(String retireKey) {
+        return Long.parseLong(retireKey.substring(0, MILLIS_DIGITS));
+    }
+
+    /** The job id of a {@link #retireKey}. */
+    static String retiredJob(String retireKey) {
+        return retireKey.substring(MILLIS_DIGITS + 1);
+    }
+
+    private static String named(String name) {
+        return name.length() + ":" + name + SEP;
+    }
+
+    private static long millis(Instant instant) {
+        return Math.max(0L, instant.toEpochMilli());
+    }
+
+    private static String pad(long value, int digits) {
+        String s = Long.toString(value);
+        return "0".repeat(Math.max(0, digits - s.length())) + s;
+    }
+}

@@ -1,0 +1,42 @@
+package io.inferbroker.dispatcher.internal;
+
+import io.inferbroker.dispatcher.DispatcherConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/** The Kafka Streams settings of the dispatcher: the caller's, with the dispatcher's own on top. */
+public final class StreamsProps {
+    /** Producer batching delay; Kafka Streams' default of 100 ms would dwarf a 20 ms batching delay, twice. */
+    static final String LINGER_MS = "1";
+
+    private StreamsProps() {}
+
+    /**
+     * @param config the dispatcher's settings
+     * @param caller bootstrap servers, state directory, security and any other client settings
+     */
+    public static Properties of(DispatcherConfig config, Properties caller) {
+        Properties p = new Properties();
+        // Wall-clock punctuation only runs between polls: an idle thread must not block longer than a tick.
+        p.put(
+                StreamsConfig.POLL_MS_CONFIG,
+                Long.toString(config.punctuateInterval().toMillis()));
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), LINGER_MS);
+        // Requests, results and cancels need no timestamp alignment across their partitions (the
+        // processor copes with any order), so a task never idles waiting for one of them.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+        p.putAll(caller);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.numStreamThreads()));
+        // at_least_once, not exactly_once_v2: under EOS a batch becomes visible to workers only when
+        // the transaction commits (every 100 ms by default), which would dominate a 20 ms batching
+        // delay. Replays after a crash are harmless: the processor ignores job ids it has seen
+        // (dedupe store) and finished jobs, and releases workers idempotently.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // A record no serde can read (poison) is logged and skipped; it must not stop dispatching.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        return p;
+    }
+}

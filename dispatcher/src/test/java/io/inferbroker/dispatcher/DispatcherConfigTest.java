@@ -1,0 +1,48 @@
+package io.inferbroker.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferbroker.schemas.TopicNames;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DispatcherConfigTest {
+    private final DispatcherConfig defaults = DispatcherConfig.defaults("dispatcher", TopicNames.unprefixed());
+
+    @Test
+    void shouldUseModelBatchingOrTheDefault() {
+        ModelBatching own = new ModelBatching(32, Duration.ofMillis(5));
+        DispatcherConfig config = defaults.withModel("big", own);
+
+        assertThat(config.batchingFor("big")).isEqualTo(own);
+        assertThat(config.batchingFor("other")).isEqualTo(ModelBatching.defaults());
+        assertThat(ModelBatching.defaults()).isEqualTo(new ModelBatching(8, Duration.ofMillis(20)));
+        assertThat(config.punctuateInterval()).isEqualTo(Duration.ofMillis(5));
+        assertThat(config.workerLease()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldNameTheSettingWhenRejectingAValue() {
+        assertThatThrownBy(() -> defaults.withNumStreamThreads(0))
+                .hasMessage("BROKER_DISPATCHER_STREAM_THREADS must be between 1 and 64, was 0");
+        assertThatThrownBy(() -> defaults.withPunctuateInterval(Duration.ZERO))
+                .hasMessageStartingWith("BROKER_DISPATCHER_PUNCTUATE_INTERVAL must be between");
+        assertThatThrownBy(() -> DispatcherConfig.defaults("bad id", TopicNames.unprefixed()))
+                .hasMessageStartingWith("BROKER_DISPATCHER_APPLICATION_ID");
+        assertThatThrownBy(() -> new ModelBatching(0, Duration.ZERO))
+                .hasMessage("max_batch_size must be between 1 and 4096, was 0");
+        assertThatThrownBy(() -> new ModelBatching(1, Duration.ofMillis(-1)))
+                .hasMessageStartingWith("max_queue_delay must be >= 0");
+    }
+
+    @Test
+    void shouldCloseBatchWhenFullOrWhenOldestWaitedLongEnough() {
+        ModelBatching batching = new ModelBatching(4, Duration.ofMillis(20));
+
+        assertThat(batching.isDue(0, Duration.ofSeconds(1))).isFalse();
+        assertThat(batching.isDue(3, Duration.ofMillis(19))).isFalse();
+        assertThat(batching.isDue(3, Duration.ofMillis(20))).isTrue();
+        assertThat(batching.isDue(4, Duration.ZERO)).isTrue();
+    }
+}

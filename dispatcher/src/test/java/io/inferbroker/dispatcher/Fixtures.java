@@ -1,0 +1,99 @@
+package io.inferbroker.dispatcher;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.inferbroker.schemas.ControlAction;
+import io.inferbroker.schemas.ControlCommand;
+import io.inferbroker.schemas.JobKind;
+import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.Price;
+import io.inferbroker.schemas.Timings;
+import io.inferbroker.schemas.WorkerState;
+import io.inferbroker.schemas.WorkerStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Wire records for tests. */
+public final class Fixtures {
+    public static final String TENANT = "tenant-a";
+
+    private Fixtures() {}
+
+    public static JobRequested job(
+            String jobId, String model, int priority, Instant acceptedAt, @Nullable Instant deadline) {
+        return new JobRequested(
+                JobRequested.VERSION,
+                jobId,
+                TENANT,
+                "key-1",
+                model,
+                JobKind.CHAT,
+                JsonNodeFactory.instance.objectNode().put("prompt", "hello " + jobId),
+                priority,
+                deadline,
+                null,
+                Map.of(),
+                null,
+                null,
+                acceptedAt);
+    }
+
+    public static WorkerStatus worker(
+            String workerId,
+            int capacity,
+            int inFlight,
+            WorkerState state,
+            boolean healthy,
+            Instant at,
+            String... models) {
+        return worker(workerId, capacity, inFlight, state, healthy, 100.0, at, models);
+    }
+
+    public static WorkerStatus worker(
+            String workerId,
+            int capacity,
+            int inFlight,
+            WorkerState state,
+            boolean healthy,
+            double ttftMs,
+            Instant at,
+            String... models) {
+        return new WorkerStatus(
+                WorkerStatus.VERSION,
+                workerId,
+                "sim",
+                List.of(models),
+                state,
+                capacity,
+                inFlight,
+                healthy,
+                ttftMs,
+                50.0,
+                Price.free("USD"),
+                "1.0",
+                at);
+    }
+
+    public static JobResult succeeded(String jobId, String model, String workerId, Instant at) {
+        return new JobResult(
+                JobResult.VERSION,
+                jobId,
+                TENANT,
+                model,
+                JobStatus.SUCCEEDED,
+                JsonNodeFactory.instance.textNode("done"),
+                null,
+                null,
+                null,
+                workerId,
+                1,
+                new Timings(at, at, at, at, at));
+    }
+
+    public static ControlCommand cancel(String jobId, String tenantId, Instant at) {
+        return new ControlCommand(ControlCommand.VERSION, jobId, tenantId, ControlAction.CANCEL, "user asked", at);
+    }
+}

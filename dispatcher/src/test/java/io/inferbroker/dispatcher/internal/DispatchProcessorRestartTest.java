@@ -1,0 +1,110 @@
+package io.inferbroker.dispatcher.internal;
+
+import static io.inferbroker.dispatcher.Fixtures.job;
+import static io.inferbroker.dispatcher.Fixtures.succeeded;
+import static io.inferbroker.dispatcher.Fixtures.worker;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferbroker.dispatcher.DispatcherConfig;
+import io.inferbroker.dispatcher.DispatcherMetrics;
+import io.inferbroker.dispatcher.LeastLoadedPolicy;
+import io.inferbroker.dispatcher.ModelBatching;
+import io.inferbroker.schemas.DispatchedJob;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.JsonSerde;
+import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.schemas.WireSerdes;
+import io.inferbroker.schemas.WorkerState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task that moves or restarts gets its stores back from the changelog but a new processor: the
+ * in-memory queue index and outstanding counts must be rebuilt from the stores.
+ */
+class DispatchProcessorRestartTest {
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    private static final String MODEL = "llama";
+
+    private final DispatcherConfig config = DispatcherConfig.defaults("restart-test", TopicNames.unprefixed())
+            .withModel(MODEL, new ModelBatching(8, Duration.ofMillis(20)));
+    private final DispatchProcessorSupplier supplier =
+            new DispatchProcessorSupplier(config, new LeastLoadedPolicy(), DispatcherMetrics.noop());
+    private final KeyValueStore<String, JobEntry> jobs = store(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
+    private final KeyValueStore<String, QueuedJob> queue = store(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
+    private final KeyValueStore<String, Long> outstanding = store(StoreNames.OUTSTANDING, Serdes.Long());
+    private final KeyValueStore<String, String> retire = store(StoreNames.RETIRE, Serdes.String());
+    private final KeyValueStore<String, io.inferbroker.schemas.WorkerStatus> workers =
+            store(StoreNames.WORKERS, WireSerdes.WORKER_STATUS);
+
+    @Test
+    void shouldRebuildQueueAndOutstandingCountsAfterRestart() {
+        workers.put("w1", worker("w1", 2, 0, WorkerState.ACTIVE, true, T0, MODEL));
+        MockProcessorContext<String, Outbound> first = context(T0);
+        Processor<String, Envelope, String, Outbound> before = supplier.get();
+        before.init(first);
+        for (String id : List.of("j1", "j2", "j3")) {
+            before.process(new Record<>(MODEL, new Envelope.Admit(job(id, MODEL, 5, T0, null)), 0L));
+        }
+        tick(first, T0.plusMillis(20));
+        assertThat(batchedJobs(first)).containsExactly(List.of("j1", "j2"));
+        before.close();
+
+        MockProcessorContext<String, Outbound> second = context(T0.plusMillis(40));
+        Processor<String, Envelope, String, Outbound> after = supplier.get();
+        after.init(second);
+        tick(second, T0.plusMillis(40));
+        assertThat(batchedJobs(second)).as("worker still full after restart").isEmpty();
+
+        JobResult done = succeeded("j1", MODEL, "w1", T0);
+        after.process(new Record<>(
+                MODEL, new Envelope.Finish("j1", MODEL, done.tenantId(), done.status(), done.workerId()), 0L));
+        tick(second, T0.plusMillis(45));
+
+        assertThat(batchedJobs(second)).containsExactly(List.of("j3"));
+    }
+
+    private MockProcessorContext<String, Outbound> context(Instant now) {
+        MockProcessorContext<String, Outbound> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(now.toEpochMilli());
+        for (KeyValueStore<String, ?> s : List.of(jobs, queue, outstanding, retire, workers)) {
+            context.addStateStore(s);
+        }
+        return context;
+    }
+
+    private static void tick(MockProcessorContext<String, Outbound> context, Instant now) {
+        context.setCurrentSystemTimeMs(now.toEpochMilli());
+        context.scheduledPunctuators().getFirst().getPunctuator().punctuate(now.toEpochMilli());
+    }
+
+    private static List<List<String>> batchedJobs(MockProcessorContext<String, Outbound> context) {
+        List<List<String>> batches = new ArrayList<>();
+        for (var forward : context.forwarded()) {
+            if (forward.record().value() instanceof Outbound.Batch b) {
+                batches.add(b.batch().jobs().stream().map(DispatchedJob::jobId).toList());
+            }
+        }
+        context.resetForwards();
+        return batches;
+    }
+
+    private static <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
+                .withLoggingDisabled()
+                .build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+}
