@@ -1,0 +1,4 @@
+package io.inferbroker.store;
+
+/** Who an API key speaks for: its tenant, and the key itself (for audit and revocation). */
+public record Principal(String tenantId, String keyId) {}

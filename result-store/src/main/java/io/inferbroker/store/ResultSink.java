@@ -1,0 +1,122 @@
+package io.inferbroker.store;
+
+import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.schemas.WireJson;
+import io.inferbroker.store.internal.Backoff;
+import io.inferbroker.store.internal.JdbiRecordWriter;
+import io.inferbroker.store.internal.JobWriter;
+import io.inferbroker.store.internal.RecordDecoder;
+import io.inferbroker.store.internal.ResultStoreMetrics;
+import io.inferbroker.store.internal.SinkLoop;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the requests, events and results topics into PostgreSQL, on a thread of its own.
+ *
+ * <p>Each poll is written in one transaction and committed to Kafka only afterwards; every write is
+ * idempotent and order-independent, so redeliveries and records arriving in any order across topics
+ * end in the same rows. While PostgreSQL rejects writes the sink keeps re-reading the same records
+ * with a growing pause (100 ms up to 5 s) and {@link #isReady()} is false; nothing is skipped except
+ * poison records (unreadable, or missing required fields), which are logged with their topic,
+ * partition and offset.
+ *
+ * <p>The owner calls {@link #start()} once and {@link #close()} before closing the {@link
+ * StoreDatabase}. Thread-safe.
+ */
+public final class ResultSink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultSink.class);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(15);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final SinkLoop loop;
+    private final ResultStoreMetrics metrics;
+    private final Thread thread;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param kafkaProps client settings, at least {@code bootstrap.servers}; the sink sets its own group,
+     *     deserializers, manual commits and {@code read_committed}, and reads from the earliest offset
+     *     when the group has none unless told otherwise
+     * @param groupId the consumer group; sinks sharing it share the partitions
+     * @param clock stamps {@code updated_at} and the receipt time of results
+     */
+    public ResultSink(
+            StoreDatabase db,
+            TopicNames topics,
+            Properties kafkaProps,
+            String groupId,
+            MeterRegistry registry,
+            Clock clock) {
+        Properties p = new Properties();
+        p.putAll(kafkaProps);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-sink");
+        // The same properties usually configure the broker's producers too.
+        p.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        p.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.metrics = new ResultStoreMetrics(registry);
+        this.loop = new SinkLoop(
+                consumer,
+                new RecordDecoder(topics),
+                new JdbiRecordWriter(db.jdbi(), new JobWriter(WireJson.newMapper(), clock)),
+                metrics,
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
+        metrics.readiness(this::isReady);
+        this.thread = new Thread(loop, "result-sink");
+        // Offsets are committed only after writes, so a JVM exiting without close() loses nothing.
+        thread.setDaemon(true);
+    }
+
+    /** Starts consuming on the sink's own thread. Call once. */
+    public void start() {
+        if (closed.get()) {
+            throw new IllegalStateException("result sink is closed");
+        }
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("result sink already started");
+        }
+        thread.start();
+    }
+
+    /** True while running and writing successfully; false before start, while writes fail, and after close. */
+    public boolean isReady() {
+        return started.get() && !closed.get() && loop.isReady();
+    }
+
+    /** Stops consuming and waits (briefly) for the current batch to finish; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        metrics.removeReadiness();
+        if (!started.get()) {
+            consumer.close();
+            return;
+        }
+        loop.stop();
+        try {
+            thread.join(JOIN_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("result sink did not stop within {}", JOIN_TIMEOUT);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.inferbroker.store.internal;
+
+/**
+ * The statements that merge records into {@code jobs}. Each is an upsert, so whichever record of a
+ * job comes first creates its row. The rules, enforced here so that any order of arrival and any
+ * number of redeliveries end in the same row:
+ *
+ * <ul>
+ *   <li>the request is authoritative for tenant, model, kind, input, metadata and created_at;
+ *   <li>status only moves to a higher rank, except that the first terminal result sets the terminal
+ *       status it reports;
+ *   <li>the first terminal result wins: output, error, usage, cost and worker come from it, later
+ *       results never replace them;
+ *   <li>timestamps are filled when still null, never overwritten;
+ *   <li>attempts is the highest attempt seen.
+ * </ul>
+ *
+ * In {@code ON CONFLICT DO UPDATE}, {@code jobs.*} is the stored row and {@code excluded.*} the incoming one.
+ */
+final class JobSql {
+    private JobSql() {}
+
+    static final String UPSERT_REQUEST = """
+            insert into jobs (id, tenant_id, api_key_id, model, kind, status, status_rank, request_received, input,
+                              priority, deadline, webhook, metadata, idempotency_key, created_at, attempts, updated_at)
+            values (:id, :tenant_id, :api_key_id, :model, :kind, :status, :status_rank, true, cast(:input as jsonb),
+                    :priority, :deadline, cast(:webhook as jsonb), cast(:metadata as jsonb), :idempotency_key,
+                    :created_at, 0, :now)
+            on conflict (id) do update set
+                tenant_id = excluded.tenant_id,
+                api_key_id = excluded.api_key_id,
+                model = excluded.model,
+                kind = excluded.kind,
+                request_received = true,
+                input = excluded.input,
+                priority = excluded.priority,
+                deadline = excluded.deadline,
+                webhook = excluded.webhook,
+                metadata = excluded.metadata,
+                idempotency_key = excluded.idempotency_key,
+                created_at = excluded.created_at,
+                updated_at = excluded.updated_at
+            """;
+
+    /** Bound error columns are null unless the event is terminal; they apply only if the event makes the job terminal. */
+    static final String UPSERT_EVENT = """
+            insert into jobs (id, tenant_id, model, status, status_rank, created_at, dispatched_at, started_at,
+                              completed_at, error_code, error_message, worker_id, attempts, updated_at)
+            values (:id, :tenant_id, :model, :status, :status_rank, :at, :dispatched_at, :started_at,
+                    :completed_at, :error_code, :error_message, :worker_id, :attempt, :now)
+            on conflict (id) do update set
+                status = case when excluded.status_rank > jobs.status_rank
+                              then excluded.status else jobs.status end,
+                status_rank = greatest(jobs.status_rank, excluded.status_rank),
+                created_at = case when jobs.request_received
+                                  then jobs.created_at else least(jobs.created_at, excluded.created_at) end,
+                dispatched_at = coalesce(jobs.dispatched_at, excluded.dispatched_at),
+                started_at = coalesce(jobs.started_at, excluded.started_at),
+                completed_at = coalesce(jobs.completed_at, excluded.completed_at),
+                error_code = case when jobs.result_attempt is null and excluded.status_rank > jobs.status_rank
+                                  then excluded.error_code else jobs.error_code end,
+                error_message = case when jobs.result_attempt is null and excluded.status_rank > jobs.status_rank
+                                     then excluded.error_message else jobs.error_message end,
+                worker_id = case when jobs.result_attempt is null and excluded.worker_id is not null
+                                      and excluded.attempts >= jobs.attempts
+                                 then excluded.worker_id else jobs.worker_id end,
+                attempts = greatest(jobs.attempts, excluded.attempts),
+                updated_at = excluded.updated_at
+            """;
+
+    static final String UPSERT_RESULT = """
+            insert into jobs (id, tenant_id, model, status, status_rank, created_at, dispatched_at, started_at,
+                              first_token_at, completed_at, output, error_code, error_message, prompt_tokens,
+                              completion_tokens, cost_amount, cost_currency, worker_id, attempts, result_attempt,
+                              updated_at)
+            values (:id, :tenant_id, :model, :status, :status_rank, :accepted_at, :dispatched_at, :started_at,
+                    :first_token_at, :completed_at, cast(:output as jsonb), :error_code, :error_message,
+                    :prompt_tokens, :completion_tokens, :cost_amount, :cost_currency, :worker_id, :attempt, :attempt,
+                    :now)
+            on conflict (id) do update set
+                status = case when jobs.result_attempt is null then excluded.status else jobs.status end,
+                status_rank = greatest(jobs.status_rank, excluded.status_rank),
+                created_at = case when jobs.request_received
+                                  then jobs.created_at else least(jobs.created_at, excluded.created_at) end,
+                dispatched_at = coalesce(jobs.dispatched_at, excluded.dispatched_at),
+                started_at = coalesce(jobs.started_at, excluded.started_at),
+                first_token_at = coalesce(jobs.first_token_at, excluded.first_token_at),
+                completed_at = coalesce(jobs.completed_at, excluded.completed_at),
+                output = case when jobs.result_attempt is null then excluded.output else jobs.output end,
+                error_code = case when jobs.result_attempt is null then excluded.error_code else jobs.error_code end,
+                error_message = case when jobs.result_attempt is null
+                                     then excluded.error_message else jobs.error_message end,
+                prompt_tokens = case when jobs.result_attempt is null
+                                     then excluded.prompt_tokens else jobs.prompt_tokens end,
+                completion_tokens = case when jobs.result_attempt is null
+                                         then excluded.completion_tokens else jobs.completion_tokens end,
+                cost_amount = case when jobs.result_attempt is null then excluded.cost_amount else jobs.cost_amount end,
+                cost_currency = case when jobs.result_attempt is null
+                                     then excluded.cost_currency else jobs.cost_currency end,
+                worker_id = case when jobs.result_attempt is null then excluded.worker_id else jobs.worker_id end,
+                attempts = greatest(jobs.attempts, excluded.attempts),
+                result_attempt = coalesce(jobs.result_attempt, excluded.result_attempt),
+                updated_at = excluded.updated_at
+            """;
+
+    /** Every result is kept for audit; a redelivered record (same Kafka position) is kept once. */
+    static final String INSERT_RESULT_AUDIT = """
+            insert into job_results (topic, kafka_partition, kafka_offset, job_id, tenant_id, attempt, worker_id,
+                                     status, output, error_code, error_message, prompt_tokens, completion_tokens,
+                                     cost_amount, cost_currency, accepted_at, dispatched_at, started_at,
+                                     first_token_at, completed_at, received_at)
+            values (:topic, :kafka_partition, :kafka_offset, :id, :tenant_id, :attempt, :worker_id,
+                    :status, cast(:output as jsonb), :error_code, :error_message, :prompt_tokens, :completion_tokens,
+                    :cost_amount, :cost_currency, :accepted_at, :dispatched_at, :started_at,
+                    :first_token_at, :completed_at, :now)
+            on conflict do nothing
+            """;
+}

@@ -1,0 +1,224 @@
+package io.inferbroker.store.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The result sink's poll loop: each poll's records are decoded, written in one transaction, and only
+ * then committed. When the write fails the consumer is rewound to the start of the batch (its last
+ * committed positions) and the batch is retried after a growing pause, so nothing is lost. Poison
+ * records are logged and skipped. Runs on one thread; only {@link #stop()} and {@link #isReady()} may
+ * be called from others.
+ */
+public final class SinkLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final RecordDecoder decoder;
+    private final RecordWriter writer;
+    private final ResultStoreMetrics metrics;
+    private final Backoff backoff;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile boolean pollFailing;
+    private volatile boolean writeFailing;
+
+    public SinkLoop(
+            Consumer<byte[], byte[]> consumer,
+            RecordDecoder decoder,
+            RecordWriter writer,
+            ResultStoreMetrics metrics,
+            Backoff backoff) {
+        this.consumer = consumer;
+        this.decoder = decoder;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.backoff = backoff;
+    }
+
+    /** Subscribes, then polls and writes until {@link #stop()}; closes the consumer on the way out. */
+    @Override
+    public void run() {
+        try {
+            subscribe();
+            while (!isStopping() && !Thread.currentThread().isInterrupted()) {
+                pollOnce();
+            }
+        } catch (WakeupException | InterruptException e) {
+            // stop() woke the consumer up, or the thread was interrupted: either way, we are done
+        } finally {
+            running = false;
+            closeConsumer();
+        }
+    }
+
+    /** Subscribes to the sink's topics; the loop is ready until a poll or a write fails. */
+    public void subscribe() {
+        consumer.subscribe(decoder.topicNames());
+        running = true;
+    }
+
+    /** One poll: write what came, commit it, or rewind and pause after a failure. */
+    public void pollOnce() {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(POLL_TIMEOUT);
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            pollFailing = true;
+            LOG.warn("result sink cannot poll Kafka, retrying: {}", e.getMessage());
+            pause();
+            return;
+        }
+        pollFailing = false;
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Decoded> batch = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            Decoded d = decoder.decode(r.topic(), r.partition(), r.offset(), r.value());
+            if (d instanceof Decoded.Poison p) {
+                skip(p.source(), p.reason());
+            } else {
+                batch.add(d);
+            }
+        }
+        if (!batch.isEmpty() && !store(batch)) {
+            rewind(records);
+            pause();
+            return;
+        }
+        commit(records);
+        writeFailing = false;
+        backoff.reset();
+    }
+
+    /**
+     * True while subscribed and working: false from a failed write until a write succeeds again, from
+     * a failed poll until a poll succeeds again, and after the loop ended.
+     */
+    public boolean isReady() {
+        return running && !pollFailing && !writeFailing;
+    }
+
+    /** Asks the loop to end; returns at once. Idempotent; callable from any thread. */
+    public void stop() {
+        stopping.countDown();
+        consumer.wakeup();
+    }
+
+    /** Writes the batch; on a data error, writes its records one by one and skips those the database rejects. */
+    private boolean store(List<Decoded> batch) {
+        long start = System.nanoTime();
+        try {
+            writer.write(batch);
+        } catch (RuntimeException e) {
+            FailureKind kind = FailureKind.of(e);
+            metrics.failure(kind);
+            if (kind.isPermanent()) {
+                LOG.warn(
+                        "PostgreSQL rejected a batch of {} records ({}); writing them one by one",
+                        batch.size(),
+                        StoreErrors.reason(e));
+                return storeEach(batch);
+            }
+            return failed(batch.size(), e);
+        }
+        metrics.batch(batch.size(), Duration.ofNanos(System.nanoTime() - start));
+        batch.forEach(d -> metrics.written(d.source().topic()));
+        return true;
+    }
+
+    private boolean storeEach(List<Decoded> batch) {
+        for (Decoded d : batch) {
+            long start = System.nanoTime();
+            try {
+                writer.write(List.of(d));
+                metrics.batch(1, Duration.ofNanos(System.nanoTime() - start));
+                metrics.written(d.source().topic());
+            } catch (RuntimeException e) {
+                FailureKind kind = FailureKind.of(e);
+                if (!kind.isPermanent()) {
+                    metrics.failure(kind);
+                    return failed(1, e);
+                }
+                skip(d.source(), "rejected by PostgreSQL: " + StoreErrors.reason(e));
+            }
+        }
+        return true;
+    }
+
+    private boolean failed(int records, RuntimeException e) {
+        writeFailing = true;
+        LOG.warn("cannot write {} records to PostgreSQL, will retry: {}", records, StoreErrors.reason(e));
+        return false;
+    }
+
+    private void skip(Source source, String reason) {
+        metrics.poison(source.topic());
+        LOG.warn("skipping record {}: {}", source, reason);
+    }
+
+    /** Back to the first record of the batch in each partition, i.e. the last committed positions. */
+    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).get(0).offset());
+        }
+    }
+
+    private void commit(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(records.nextOffsets());
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            offsets.putIfAbsent(
+                    tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // The records are stored; whoever reads them again writes the same rows again.
+            LOG.warn("cannot commit offsets; the records will be delivered and written again: {}", e.getMessage());
+        }
+    }
+
+    private void pause() {
+        try {
+            stopping.await(backoff.next().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean isStopping() {
+        return stopping.getCount() == 0;
+    }
+
+    private void closeConsumer() {
+        try {
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+        } catch (KafkaException e) {
+            LOG.warn("result sink consumer did not close cleanly: {}", e.getMessage());
+        }
+    }
+}
