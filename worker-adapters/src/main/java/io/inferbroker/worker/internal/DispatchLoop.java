@@ -1,0 +1,228 @@
+package io.inferbroker.worker.internal;
+
+import io.inferbroker.schemas.DispatchBatch;
+import io.inferbroker.schemas.DispatchedJob;
+import io.inferbroker.schemas.WireSerdes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's consuming thread: reads its own dispatch partition, skips batches keyed for other
+ * workers, launches its own and commits an offset once every batch up to it has published its
+ * results. On {@link #stop}, it starts nothing new, lets running jobs finish within the grace
+ * period, commits and closes the consumer. The consumer belongs to this loop alone.
+ */
+public final class DispatchLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(DispatchLoop.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Consumer<String, byte[]> consumer;
+    private final TopicPartition partition;
+    private final String workerId;
+    private final JobLauncher launcher;
+    private final StatusReporter status;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile long graceEndNanos = Long.MAX_VALUE;
+
+    public DispatchLoop(
+            Consumer<String, byte[]> consumer,
+            TopicPartition partition,
+            String workerId,
+            JobLauncher launcher,
+            StatusReporter status) {
+        this.consumer = consumer;
+        this.partition = partition;
+        this.workerId = workerId;
+        this.launcher = launcher;
+        this.status = status;
+    }
+
+    /**
+     * Assigns {@code consumer} the partition of {@code topic} that keys equal to {@code workerId} go
+     * to.
+     *
+     * @throws KafkaException when the topic's partitions cannot be read within {@code timeout}
+     */
+    public static TopicPartition assign(
+            Consumer<String, byte[]> consumer, String topic, String workerId, Duration timeout) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+        if (partitions == null || partitions.isEmpty()) {
+            throw new KafkaException("topic " + topic + " does not exist or has no partitions");
+        }
+        TopicPartition own = new TopicPartition(topic, DispatchPartition.forWorker(workerId, partitions.size()));
+        consumer.assign(List.of(own));
+        return own;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consume();
+            drain();
+        } catch (RuntimeException e) {
+            LOG.error("worker {} stopped consuming {}", workerId, partition, e);
+            status.unhealthy();
+        } finally {
+            try {
+                commit(true);
+                consumer.close(CloseOptions.timeout(COMMIT_TIMEOUT));
+            } catch (KafkaException e) {
+                LOG.warn("worker {} could not commit and close its consumer cleanly: {}", workerId, e.getMessage());
+            }
+            finished.countDown();
+        }
+    }
+
+    /** Asks the loop to stop; running jobs get {@code grace} to finish. Returns at once. */
+    public void stop(Duration grace) {
+        graceEndNanos = System.nanoTime() + grace.toNanos();
+        running = false;
+    }
+
+    /** Waits up to {@code timeout} for the loop to end; true when it did. */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void consume() {
+        while (running) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                if (!handle(record)) {
+                    return;
+                }
+            }
+            commit(false);
+        }
+    }
+
+    /** Returns false when the loop was stopped before the record's jobs all started. */
+    private boolean handle(ConsumerRecord<String, byte[]> record) {
+        OffsetTracker.Entry entry = offsets.track(record.offset());
+        if (!workerId.equals(record.key()) || record.value() == null) {
+            entry.done();
+            return true;
+        }
+        DispatchBatch batch;
+        try {
+            batch = WireSerdes.DISPATCH_BATCH.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            LOG.warn(
+                    "worker {} skips an unreadable batch at {} offset {}: {}",
+                    workerId,
+                    partition,
+                    record.offset(),
+                    e.getMessage());
+            entry.done();
+            return true;
+        }
+        Optional<String> problem = problemOf(batch);
+        if (problem.isPresent()) {
+            LOG.warn(
+                    "worker {} skips a malformed batch at {} offset {}: {}",
+                    workerId,
+                    partition,
+                    record.offset(),
+                    problem.get());
+            entry.done();
+            return true;
+        }
+        Optional<CompletableFuture<Void>> published = launcher.launch(batch, this::keepWaiting);
+        if (published.isEmpty()) {
+            return false;
+        }
+        published.get().whenComplete((ok, error) -> {
+            if (error == null) {
+                entry.done();
+            } else {
+                entry.failed();
+                LOG.error(
+                        "worker {} could not publish the results of batch {} ({} offset {}); it will run again"
+                                + " after a restart",
+                        workerId,
+                        batch.batchId(),
+                        partition,
+                        record.offset(),
+                        error);
+                status.unhealthy();
+            }
+        });
+        return true;
+    }
+
+    /** What makes a batch impossible to run or report, if anything: missing required fields. */
+    @SuppressWarnings("ConstantValue") // The wire may omit fields the records declare non-null.
+    static Optional<String> problemOf(DispatchBatch batch) {
+        if (batch.model() == null || batch.dispatchedAt() == null) {
+            return Optional.of("batch " + batch.batchId() + " has no model or dispatch time");
+        }
+        for (DispatchedJob job : batch.jobs()) {
+            if (job.jobId() == null
+                    || job.tenantId() == null
+                    || job.kind() == null
+                    || job.input() == null
+                    || job.acceptedAt() == null) {
+                return Optional.of("a job of batch " + batch.batchId() + " lacks its id, tenant, kind, input or"
+                        + " acceptance time");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Asked while waiting for free slots: commits what it can, and waits on unless the grace ran out. */
+    private boolean keepWaiting() {
+        commit(false);
+        return running || System.nanoTime() < graceEndNanos;
+    }
+
+    /** Waits, within the grace period, for the running batches to publish their results. */
+    private void drain() {
+        try {
+            while (System.nanoTime() < graceEndNanos) {
+                Duration left = Duration.ofNanos(graceEndNanos - System.nanoTime());
+                boolean settled = offsets.awaitSettled(left.compareTo(POLL) < 0 ? left : POLL);
+                commit(false);
+                if (settled) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void commit(boolean sync) {
+        OptionalLong next = offsets.committable();
+        if (next.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offset = Map.of(partition, new OffsetAndMetadata(next.getAsLong()));
+        if (sync) {
+            consumer.commitSync(offset, COMMIT_TIMEOUT);
+        } else {
+            consumer.commitAsync(offset, (committed, error) -> {
+                if (error != null) {
+                    LOG.warn("worker {} could not commit {}: {}", workerId, committed, error.getMessage());
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.inferbroker.worker.internal;
+
+import io.inferbroker.schemas.Price;
+import java.time.Clock;
+
+/** What every job run of one worker shares. */
+public record RunContext(String workerId, Price price, Publisher publisher, Clock clock, WorkerMetrics metrics) {}

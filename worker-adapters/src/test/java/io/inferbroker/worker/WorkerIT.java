@@ -1,0 +1,256 @@
+package io.inferbroker.worker;
+
+import static io.inferbroker.worker.Jobs.chat;
+import static io.inferbroker.worker.Jobs.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.inferbroker.schemas.DispatchBatch;
+import io.inferbroker.schemas.DispatchedJob;
+import io.inferbroker.schemas.JobKind;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.LifecycleEvent;
+import io.inferbroker.schemas.LifecycleType;
+import io.inferbroker.schemas.Price;
+import io.inferbroker.schemas.TokenDelta;
+import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.schemas.Usage;
+import io.inferbroker.schemas.WireSerdes;
+import io.inferbroker.schemas.WorkerState;
+import io.inferbroker.schemas.WorkerStatus;
+import io.inferbroker.testkit.InfraExtension;
+import io.inferbroker.testkit.KafkaInfra;
+import io.inferbroker.testkit.TopicProbe;
+import io.inferbroker.worker.internal.DispatchPartition;
+import io.inferbroker.worker.sim.LatencyModel;
+import io.inferbroker.worker.sim.SimulatedModelAdapter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(InfraExtension.class)
+class WorkerIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Price PRICE =
+            new Price(new BigDecimal("0.10"), new BigDecimal("0.40"), new BigDecimal("0.001"), "USD");
+
+    @Test
+    void shouldRunOnlyItsOwnBatchesAndPublishEventsTokensResultsAndStatus(KafkaInfra kafka) throws Exception {
+        TopicNames topics = kafka.topics();
+        int partitions = dispatchPartitions(kafka);
+        String me = "w-a";
+        String other = neighbourOf(me, partitions);
+        DispatchBatch theirs = new DispatchBatch(
+                DispatchBatch.VERSION, "b0", other, "sim-echo", Instant.now(), List.of(chat("x1", "not mine")));
+        DispatchBatch mine = new DispatchBatch(
+                DispatchBatch.VERSION,
+                "b1",
+                me,
+                "sim-echo",
+                Instant.now(),
+                List.of(
+                        chat("j1", "hello brave new world"),
+                        job("j2", JobKind.COMPLETION, "{\"prompt\": \"a b c d e\", \"max_tokens\": 3}"),
+                        job("j3", JobKind.EMBEDDING, "{\"input\": \"embed me\"}")));
+        send(kafka, theirs, mine);
+
+        try (TopicProbe<JobResult> results = kafka.probe(topics.results(), WireSerdes.JOB_RESULT);
+                TopicProbe<LifecycleEvent> events = kafka.probe(topics.events(), WireSerdes.LIFECYCLE_EVENT);
+                TopicProbe<TokenDelta> tokens = kafka.probe(topics.tokens(), WireSerdes.TOKEN_DELTA);
+                TopicProbe<WorkerStatus> statuses = kafka.probe(topics.workers(), WireSerdes.WORKER_STATUS)) {
+            WorkerConfig config = config(me, topics);
+            try (Worker worker = startWorker(kafka, config)) {
+                assertThat(worker.config()).isEqualTo(config);
+                List<JobResult> done = values(results.awaitCount(3, WAIT));
+                assertResults(done);
+                assertEvents(values(events.awaitUntil(r -> r.size() >= 6, WAIT)));
+                assertTokens(values(tokens.awaitUntil(r -> r.size() >= 7, WAIT)));
+                List<WorkerStatus> active = values(statuses.awaitUntil(r -> !r.isEmpty(), WAIT));
+                assertThat(active).allSatisfy(s -> {
+                    assertThat(s.workerId()).isEqualTo(me);
+                    assertThat(s.adapter()).isEqualTo("sim");
+                    assertThat(s.capacity()).isEqualTo(2);
+                    assertThat(s.inFlight()).isBetween(0, 2);
+                    assertThat(s.state()).isEqualTo(WorkerState.ACTIVE);
+                });
+                await().atMost(WAIT)
+                        .until(() -> committed(kafka, config, partitions).equals(OptionalLong.of(2)));
+            }
+            List<ConsumerRecord<String, WorkerStatus>> all =
+                    statuses.awaitUntil(r -> !r.isEmpty() && r.getLast().value().state() == WorkerState.GONE, WAIT);
+            assertThat(all).allMatch(r -> r.key().equals(me));
+            assertThat(values(all)).extracting(WorkerStatus::state).contains(WorkerState.DRAINING);
+            assertThat(values(all).getLast().inFlight()).isZero();
+            assertThat(results.values()).noneMatch(r -> r.jobId().equals("x1"));
+            assertThat(events.values()).noneMatch(e -> e.jobId().equals("x1"));
+        }
+    }
+
+    @Test
+    void shouldResumeAfterItsCommittedOffsetWhenRestarted(KafkaInfra kafka) throws Exception {
+        TopicNames topics = kafka.topics();
+        WorkerConfig config = config("w-restart", topics);
+        try (TopicProbe<JobResult> results = kafka.probe(topics.results(), WireSerdes.JOB_RESULT)) {
+            send(kafka, batch(config, "first", chat("r1", "one")));
+            try (Worker first = startWorker(kafka, config)) {
+                results.awaitCount(1, WAIT);
+                assertThat(first.inFlight()).isBetween(0, 1);
+            }
+
+            send(kafka, batch(config, "second", chat("r2", "two")));
+            try (Worker second = startWorker(kafka, config)) {
+                results.awaitCount(2, WAIT);
+                assertThat(second.status().workerId()).isEqualTo(config.workerId());
+            }
+
+            assertThat(results.values()).extracting(JobResult::jobId).containsExactly("r1", "r2");
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutItsDispatchTopic(KafkaInfra kafka) {
+        WorkerConfig config = config("w-lost", new TopicNames(kafka.topics().prefix() + "missing."));
+
+        assertThatThrownBy(() -> startWorker(kafka, config))
+                .isInstanceOf(WorkerStartException.class)
+                .hasMessageContaining(config.topics().dispatch());
+    }
+
+    private static void assertResults(List<JobResult> done) {
+        assertThat(done).extracting(JobResult::jobId).containsExactlyInAnyOrder("j1", "j2", "j3");
+        assertThat(done).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(r.workerId()).isEqualTo("w-a");
+            assertThat(r.attempt()).isEqualTo(1);
+            assertThat(r.cost().currency()).isEqualTo("USD");
+            assertThat(r.cost().amount()).isPositive();
+            assertThat(r.timings().dispatchedAt()).isNotNull();
+            assertThat(r.timings().startedAt()).isNotNull();
+            assertThat(r.timings().completedAt()).isAfterOrEqualTo(r.timings().startedAt());
+        });
+        JobResult j1 = byId(done, "j1");
+        assertThat(j1.output().get("text").asText()).isEqualTo("hello brave new world");
+        assertThat(j1.usage()).isEqualTo(new Usage(4, 4));
+        assertThat(j1.timings().firstTokenAt())
+                .isBetween(j1.timings().startedAt(), j1.timings().completedAt());
+        JobResult j2 = byId(done, "j2");
+        assertThat(j2.output().get("finish_reason").asText()).isEqualTo("length");
+        assertThat(j2.usage()).isEqualTo(new Usage(5, 3));
+        assertThat(byId(done, "j3").output().get("embeddings").get(0)).hasSize(8);
+    }
+
+    private static void assertEvents(List<LifecycleEvent> events) {
+        for (String jobId : List.of("j1", "j2", "j3")) {
+            assertThat(events.stream().filter(e -> e.jobId().equals(jobId)))
+                    .extracting(LifecycleEvent::type)
+                    .containsExactly(LifecycleType.STARTED, LifecycleType.SUCCEEDED);
+        }
+        assertThat(events).allSatisfy(e -> assertThat(e.workerId()).isEqualTo("w-a"));
+    }
+
+    private static void assertTokens(List<TokenDelta> tokens) {
+        List<TokenDelta> j1 =
+                tokens.stream().filter(t -> t.jobId().equals("j1")).toList();
+        assertThat(j1).extracting(TokenDelta::text).containsExactly("hello", " brave", " new", " world");
+        assertThat(j1).extracting(TokenDelta::seq).containsExactly(1L, 2L, 3L, 4L);
+        List<TokenDelta> j2 =
+                tokens.stream().filter(t -> t.jobId().equals("j2")).toList();
+        assertThat(j2)
+                .extracting(TokenDelta::seq)
+                .containsExactly(LongStream.rangeClosed(1, 3).boxed().toArray(Long[]::new));
+        assertThat(tokens).noneMatch(t -> t.jobId().equals("j3"));
+    }
+
+    private static WorkerConfig config(String workerId, TopicNames topics) {
+        return new WorkerConfig(
+                workerId,
+                List.of("sim-echo"),
+                2,
+                PRICE,
+                Duration.ofMillis(200),
+                topics,
+                "test",
+                Duration.ofSeconds(10));
+    }
+
+    private static Worker startWorker(KafkaInfra kafka, WorkerConfig config) {
+        SimulatedModelAdapter sim =
+                SimulatedModelAdapter.create(LatencyModel.load("llama-160m", 0.01), Clock.systemUTC());
+        return Worker.start(config, sim, kafka.clientProps(), Clock.systemUTC(), new SimpleMeterRegistry());
+    }
+
+    private static DispatchBatch batch(WorkerConfig config, String batchId, DispatchedJob... jobs) {
+        return new DispatchBatch(
+                DispatchBatch.VERSION, batchId, config.workerId(), "sim-echo", Instant.now(), List.of(jobs));
+    }
+
+    private static void send(KafkaInfra kafka, DispatchBatch... batches) throws Exception {
+        try (KafkaProducer<String, DispatchBatch> producer =
+                new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.DISPATCH_BATCH)) {
+            for (DispatchBatch batch : batches) {
+                producer.send(new ProducerRecord<>(kafka.topics().dispatch(), batch.workerId(), batch))
+                        .get();
+            }
+        }
+    }
+
+    /** Another worker id whose batches share this worker's dispatch partition. */
+    private static String neighbourOf(String workerId, int partitions) {
+        int own = DispatchPartition.forWorker(workerId, partitions);
+        for (int i = 0; ; i++) {
+            String candidate = "w-other-" + i;
+            if (DispatchPartition.forWorker(candidate, partitions) == own) {
+                return candidate;
+            }
+        }
+    }
+
+    private static int dispatchPartitions(KafkaInfra kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            String topic = kafka.topics().dispatch();
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
+        }
+    }
+
+    private static OptionalLong committed(KafkaInfra kafka, WorkerConfig config, int partitions) throws Exception {
+        TopicPartition own = new TopicPartition(
+                kafka.topics().dispatch(), DispatchPartition.forWorker(config.workerId(), partitions));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(config.groupId())
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(own);
+            return offset == null ? OptionalLong.empty() : OptionalLong.of(offset.offset());
+        }
+    }
+
+    private static <V> List<V> values(List<ConsumerRecord<String, V>> records) {
+        return records.stream().map(ConsumerRecord::value).toList();
+    }
+
+    private static JobResult byId(List<JobResult> results, String jobId) {
+        return results.stream().filter(r -> r.jobId().equals(jobId)).findFirst().orElseThrow();
+    }
+}
