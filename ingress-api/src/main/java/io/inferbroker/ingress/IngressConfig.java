@@ -1,0 +1,37 @@
+package io.inferbroker.ingress;
+
+import io.inferbroker.schemas.TopicNames;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of one ingress instance. Validated on construction; messages name the external key.
+ *
+ * @param host interface to bind, e.g. {@code 0.0.0.0}
+ * @param port TCP port; 0 picks a free one
+ * @param maxBodyBytes largest request body accepted (larger answers 413)
+ * @param submitTimeout how long a submit waits for Kafka's acknowledgement before answering 503
+ * @param publicBaseUrl base of the URLs put in job objects, or empty to use the request's own
+ */
+public record IngressConfig(
+        String host,
+        int port,
+        long maxBodyBytes,
+        Duration submitTimeout,
+        String publicBaseUrl,
+        TopicNames topics,
+        List<ModelInfo> models) {
+
+    public IngressConfig {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("BROKER_PORT (--port) must be between 0 and 65535, was " + port);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("BROKER_HTTP_MAX_BODY_BYTES must be >= 1024, was " + maxBodyBytes);
+        }
+        if (submitTimeout.isNegative() || submitTimeout.isZero()) {
+            throw new IllegalArgumentException("BROKER_HTTP_SUBMIT_TIMEOUT_MS must be positive, was " + submitTimeout);
+        }
+        models = List.copyOf(models);
+    }
+}

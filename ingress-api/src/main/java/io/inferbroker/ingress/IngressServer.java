@@ -1,0 +1,140 @@
+package io.inferbroker.ingress;
+
+import io.inferbroker.ingress.internal.AdminHandler;
+import io.inferbroker.ingress.internal.Authenticator;
+import io.inferbroker.ingress.internal.IngressMetrics;
+import io.inferbroker.ingress.internal.JobSubmitter;
+import io.inferbroker.ingress.internal.JobsHandler;
+import io.inferbroker.ingress.internal.ModelsHandler;
+import io.inferbroker.ingress.internal.OpsHandler;
+import io.inferbroker.ingress.internal.ProblemException;
+import io.inferbroker.ingress.internal.ProblemResponder;
+import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.WireJson;
+import io.inferbroker.store.ApiKeyStore;
+import io.inferbroker.store.JobStore;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.BindException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * The HTTP server of a broker process: the public API when built with {@link #startApi}, or only
+ * health and metrics (for roles without an API) with {@link #startOps}. Started on construction;
+ * the caller closes it. Thread-safe.
+ */
+public final class IngressServer implements AutoCloseable {
+    private final Javalin app;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private IngressServer(Javalin app) {
+        this.app = app;
+    }
+
+    /**
+     * Everything a client and an operator need: jobs, models, admin, health, metrics.
+     *
+     * @param adminKey the key of the admin API; empty disables it
+     */
+    public static IngressServer startApi(
+            IngressConfig config,
+            Producer<String, JobRequested> producer,
+            JobStore jobs,
+            ApiKeyStore keys,
+            String adminKey,
+            List<ReadinessCheck> readiness,
+            PrometheusMeterRegistry registry,
+            Clock clock) {
+        var mapper = WireJson.newMapper();
+        var metrics = new IngressMetrics(registry);
+        var submitter = new JobSubmitter(producer, config.topics(), config.submitTimeout());
+        var jobsHandler = new JobsHandler(config, mapper, submitter, jobs, metrics, clock);
+        var models = new ModelsHandler(mapper, config.models(), clock.instant());
+        var ops = new OpsHandler(mapper, readiness, registry);
+        var auth = new Authenticator(keys, metrics);
+        var admin = new AdminHandler(keys, adminKey, mapper);
+        return start(config.host(), config.port(), config.maxBodyBytes(), cfg -> {
+            ops(cfg, ops);
+            cfg.routes.before("/v1/*", auth);
+            cfg.routes.post("/v1/jobs", jobsHandler::submit);
+            cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
+            cfg.routes.get("/v1/models", models::list);
+            cfg.routes.before("/admin/*", admin.guard());
+            cfg.routes.post("/admin/tenants", admin::createTenant);
+        });
+    }
+
+    /** Health and metrics only, for a process that runs no API. */
+    public static IngressServer startOps(
+            String host, int port, List<ReadinessCheck> readiness, PrometheusMeterRegistry registry) {
+        var ops = new OpsHandler(WireJson.newMapper(), readiness, registry);
+        return start(host, port, 64 * 1024, cfg -> ops(cfg, ops));
+    }
+
+    private static void ops(JavalinConfig cfg, OpsHandler ops) {
+        cfg.routes.get("/health/live", ops::live);
+        cfg.routes.get("/health/ready", ops::ready);
+        cfg.routes.get("/metrics", ops::metrics);
+    }
+
+    private static IngressServer start(String host, int port, long maxBody, Consumer<JavalinConfig> routes) {
+        var problems = new ProblemResponder(WireJson.newMapper());
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.maxRequestSize = maxBody;
+            cfg.jetty.host = host;
+            cfg.jetty.port = port;
+            routes.accept(cfg);
+            cfg.routes.exception(ProblemException.class, problems::problem);
+            cfg.routes.exception(HttpResponseException.class, problems::http);
+            cfg.routes.exception(CompletionException.class, (e, ctx) -> {
+                if (e.getCause() instanceof ProblemException p) {
+                    problems.problem(p, ctx);
+                } else {
+                    problems.unexpected(e, ctx);
+                }
+            });
+            cfg.routes.exception(Exception.class, problems::unexpected);
+            cfg.routes.error(404, "*", problems::notFound);
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            if (hasCause(e, BindException.class)) {
+                throw new PortInUseException(port, e);
+            }
+            throw e;
+        }
+        return new IngressServer(app);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The bound port (useful when configured with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting requests and stops the server; idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            app.stop();
+        }
+    }
+}

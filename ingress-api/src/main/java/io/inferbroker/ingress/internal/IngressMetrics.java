@@ -1,0 +1,42 @@
+package io.inferbroker.ingress.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** Meters of the ingress. Tags are bounded: model names come from configuration, never from ids. */
+public final class IngressMetrics {
+    private final MeterRegistry registry;
+    private final Timer ackLatency;
+    private final Counter authFailures;
+
+    public IngressMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.ackLatency = Timer.builder("broker.ingress.submit.ack")
+                .description("Time from a valid submit to Kafka's acknowledgement")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.authFailures = Counter.builder("broker.ingress.auth.failures")
+                .description("Requests refused for a missing or invalid API key")
+                .register(registry);
+    }
+
+    /** Counts a submission by configured model and outcome (accepted, invalid, unavailable). */
+    public void submitted(String model, String outcome) {
+        try {
+            registry.counter("broker.jobs.submitted", "model", model, "outcome", outcome)
+                    .increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never fail a request.
+        }
+    }
+
+    public void acked(Duration elapsed) {
+        ackLatency.record(elapsed);
+    }
+
+    public void authFailed() {
+        authFailures.increment();
+    }
+}

@@ -1,0 +1,108 @@
+package io.inferbroker.ingress.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.store.StoredJob;
+import java.time.Instant;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Renders the public job object of the HTTP API. Every field is present; unknown ones are null. */
+public final class JobJson {
+    private final ObjectMapper mapper;
+
+    public JobJson(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** A job just accepted, before the store has seen it. */
+    public ObjectNode accepted(JobRequested job, String baseUrl) {
+        ObjectNode o = head(job.jobId(), JobStatus.QUEUED, job.model(), job.acceptedAt());
+        timestamps(o, null, null, null, null);
+        o.putNull("output");
+        o.putNull("error");
+        o.putNull("usage");
+        o.putNull("cost");
+        o.putNull("worker");
+        o.put("attempts", 0);
+        metadata(o, job.metadata());
+        urls(o, job.jobId(), baseUrl);
+        return o;
+    }
+
+    public ObjectNode stored(StoredJob job, String baseUrl) {
+        ObjectNode o = head(job.id(), job.status(), job.model(), job.createdAt());
+        timestamps(o, job.dispatchedAt(), job.startedAt(), job.firstTokenAt(), job.completedAt());
+        o.set("output", job.output());
+        if (job.error() == null) {
+            o.putNull("error");
+        } else {
+            o.putObject("error")
+                    .put("code", job.error().code())
+                    .put("message", job.error().message());
+        }
+        if (job.usage() == null) {
+            o.putNull("usage");
+        } else {
+            o.putObject("usage")
+                    .put("prompt_tokens", job.usage().promptTokens())
+                    .put("completion_tokens", job.usage().completionTokens())
+                    .put("total_tokens", job.usage().totalTokens());
+        }
+        if (job.cost() == null) {
+            o.putNull("cost");
+        } else {
+            o.putObject("cost")
+                    .put("amount", job.cost().amount())
+                    .put("currency", job.cost().currency());
+        }
+        o.put("worker", job.workerId());
+        o.put("attempts", job.attempts());
+        metadata(o, job.metadata());
+        urls(o, job.id(), baseUrl);
+        return o;
+    }
+
+    private ObjectNode head(String id, JobStatus status, String model, Instant createdAt) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("id", id);
+        o.put("object", "job");
+        o.put("status", status.wireName());
+        o.put("model", model);
+        o.put("created_at", createdAt.toString());
+        return o;
+    }
+
+    private static void timestamps(
+            ObjectNode o,
+            @Nullable Instant dispatched,
+            @Nullable Instant started,
+            @Nullable Instant firstToken,
+            @Nullable Instant completed) {
+        put(o, "dispatched_at", dispatched);
+        put(o, "started_at", started);
+        put(o, "first_token_at", firstToken);
+        put(o, "completed_at", completed);
+    }
+
+    private static void put(ObjectNode o, String field, @Nullable Instant at) {
+        if (at == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, at.toString());
+        }
+    }
+
+    private void metadata(ObjectNode o, Map<String, String> metadata) {
+        JsonNode node = mapper.valueToTree(metadata);
+        o.set("metadata", node);
+    }
+
+    private static void urls(ObjectNode o, String id, String baseUrl) {
+        String self = baseUrl + "/v1/jobs/" + id;
+        o.putObject("urls").put("get", self).put("cancel", self + "/cancel").put("stream", self + "/stream");
+    }
+}

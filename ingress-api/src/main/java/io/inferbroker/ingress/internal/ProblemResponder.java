@@ -1,0 +1,82 @@
+package io.inferbroker.ingress.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into responses: problems as {@code application/problem+json},
+ * Javalin's own HTTP errors likewise, and anything unexpected as a 500 without internals.
+ */
+public final class ProblemResponder {
+    public static final String PROBLEM_JSON = "application/problem+json";
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+
+    private final ObjectMapper mapper;
+
+    public ProblemResponder(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public void problem(ProblemException e, Context ctx) {
+        write(e.problem(), ctx);
+    }
+
+    public void http(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        String slug = switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 413 -> "body-too-large";
+            default -> "http-" + status;
+        };
+        write(new Problem(slug, e.getMessage() == null ? "HTTP " + status : e.getMessage(), status, detail(e)), ctx);
+    }
+
+    public void unexpected(Exception e, Context ctx) {
+        LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        write(
+                new Problem(
+                        "internal",
+                        "Internal error",
+                        500,
+                        "the broker failed to handle this request; it has been logged"),
+                ctx);
+    }
+
+    /** Answers a route-not-found in the problem shape. */
+    public void notFound(Context ctx) {
+        write(new Problem("not-found", "Not found", 404, "no route " + ctx.method() + " " + ctx.path()), ctx);
+    }
+
+    private static String detail(HttpResponseException e) {
+        if (e.getStatus() == 413) {
+            return "the request body is larger than this broker accepts";
+        }
+        return e.getDetails().isEmpty()
+                ? String.valueOf(e.getMessage())
+                : e.getDetails().toString();
+    }
+
+    void write(Problem p, Context ctx) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("type", p.type());
+        body.put("title", p.title());
+        body.put("status", p.status());
+        body.put("detail", p.detail());
+        body.put("instance", ctx.path());
+        if (!p.errors().isEmpty()) {
+            ArrayNode errors = body.putArray("errors");
+            p.errors()
+                    .forEach(fe ->
+                            errors.addObject().put("pointer", fe.pointer()).put("detail", fe.detail()));
+        }
+        p.extensions().forEach((k, v) -> body.set(k, mapper.valueToTree(v)));
+        p.headers().forEach(ctx::header);
+        ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+    }
+}

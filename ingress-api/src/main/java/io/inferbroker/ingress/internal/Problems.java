@@ -1,0 +1,78 @@
+package io.inferbroker.ingress.internal;
+
+import java.util.List;
+import java.util.Map;
+
+/** The problems the ingress answers with, in one place so titles and types stay consistent. */
+public final class Problems {
+    private Problems() {}
+
+    public static ProblemException invalidJson(String detail) {
+        return new ProblemException(new Problem("invalid-json", "Request body is not valid JSON", 400, detail));
+    }
+
+    public static ProblemException validation(List<Problem.FieldError> errors) {
+        String detail = errors.size() == 1
+                ? errors.getFirst().pointer() + ": " + errors.getFirst().detail()
+                : errors.size() + " fields are invalid; see errors";
+        return new ProblemException(
+                new Problem("validation", "Request body failed validation", 422, detail, errors, Map.of(), Map.of()));
+    }
+
+    public static ProblemException unknownModel(String model, List<String> available) {
+        return new ProblemException(new Problem(
+                "unknown-model",
+                "Unknown model",
+                422,
+                "model '" + model + "' is not served here; available: " + String.join(", ", available),
+                List.of(new Problem.FieldError("/model", "unknown model '" + model + "'")),
+                Map.of("available_models", available),
+                Map.of()));
+    }
+
+    public static ProblemException missingKey() {
+        return new ProblemException(new Problem(
+                "unauthorized",
+                "Missing API key",
+                401,
+                "send the API key as 'Authorization: Bearer <key>'",
+                List.of(),
+                Map.of(),
+                Map.of("WWW-Authenticate", "Bearer")));
+    }
+
+    public static ProblemException invalidKey() {
+        return new ProblemException(new Problem(
+                "unauthorized",
+                "Invalid API key",
+                401,
+                "the API key is unknown or revoked",
+                List.of(),
+                Map.of(),
+                Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
+    }
+
+    public static ProblemException jobNotFound(String id) {
+        return new ProblemException(
+                new Problem("not-found", "Job not found", 404, "no job '" + id + "' for this API key"));
+    }
+
+    public static ProblemException unsupportedMediaType(String contentType) {
+        return new ProblemException(new Problem(
+                "unsupported-media-type",
+                "Unsupported media type",
+                415,
+                "send the body as application/json, not '" + contentType + "'"));
+    }
+
+    public static ProblemException unavailable(String detail, int retryAfterSeconds) {
+        return new ProblemException(new Problem(
+                "unavailable",
+                "Service temporarily unavailable",
+                503,
+                detail,
+                List.of(),
+                Map.of(),
+                Map.of("Retry-After", Integer.toString(retryAfterSeconds))));
+    }
+}

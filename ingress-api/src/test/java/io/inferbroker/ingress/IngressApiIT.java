@@ -1,0 +1,287 @@
+package io.inferbroker.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferbroker.schemas.JobKind;
+import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.WireSerdes;
+import io.inferbroker.store.StoreConfig;
+import io.inferbroker.store.StoreDatabase;
+import io.inferbroker.testkit.InfraExtension;
+import io.inferbroker.testkit.KafkaInfra;
+import io.inferbroker.testkit.PostgresInfra;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(InfraExtension.class)
+class IngressApiIT {
+    private static final String ADMIN = "test-admin-key";
+    private static final List<ModelInfo> MODELS = List.of(
+            new ModelInfo("sim-echo", "inferbroker", JobKind.CHAT, true, "simulator"),
+            new ModelInfo("sim-embed", "inferbroker", JobKind.EMBEDDING, true, "simulator"));
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicBoolean kafkaReady = new AtomicBoolean(true);
+    private KafkaInfra kafka;
+    private StoreDatabase db;
+    private KafkaProducer<String, JobRequested> producer;
+    private IngressServer server;
+    private String key;
+    private String base;
+
+    @BeforeEach
+    void start(KafkaInfra kafka, PostgresInfra pg) {
+        this.kafka = kafka;
+        db = StoreDatabase.open(
+                new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 4, pg.schema()),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        String tenant = db.apiKeys().createTenant("acme");
+        key = db.apiKeys().issueKey(tenant).secret();
+        producer = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_REQUESTED);
+        server = startServer(producer, 64 * 1024);
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    private IngressServer startServer(KafkaProducer<String, JobRequested> p, long maxBody) {
+        IngressConfig config =
+                new IngressConfig("127.0.0.1", 0, maxBody, Duration.ofSeconds(2), "", kafka.topics(), MODELS);
+        return IngressServer.startApi(
+                config,
+                p,
+                db.jobs(),
+                db.apiKeys(),
+                ADMIN,
+                List.of(new ReadinessCheck("kafka", kafkaReady::get)),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        producer.close();
+        db.close();
+    }
+
+    @Test
+    void shouldAcceptJobOnlyAfterKafkaAcknowledgedIt() throws Exception {
+        var response = post("/v1/jobs", key, chat("hello there"));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode job = mapper.readTree(response.body());
+        String id = job.get("id").asText();
+        assertThat(job.get("status").asText()).isEqualTo("queued");
+        assertThat(job.get("model").asText()).isEqualTo("sim-echo");
+        assertThat(job.get("urls").get("get").asText()).isEqualTo(base + "/v1/jobs/" + id);
+        assertThat(response.headers().firstValue("Location")).contains(base + "/v1/jobs/" + id);
+        try (var probe = kafka.probe(kafka.topics().requests(), WireSerdes.JOB_REQUESTED)) {
+            var records = probe.awaitCount(1, Duration.ofSeconds(20));
+            assertThat(records.getFirst().key()).isEqualTo(id);
+            JobRequested sent = records.getFirst().value();
+            assertThat(sent.kind()).isEqualTo(JobKind.CHAT);
+            assertThat(sent.input().get("messages").get(0).get("content").asText())
+                    .isEqualTo("hello there");
+            assertThat(sent.priority()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void shouldShowJustAcceptedJobToItsTenantOnly() throws Exception {
+        String id = mapper.readTree(post("/v1/jobs", key, chat("x")).body())
+                .get("id")
+                .asText();
+
+        var own = get("/v1/jobs/" + id, key);
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(mapper.readTree(own.body()).get("status").asText()).isEqualTo("queued");
+
+        String other = db.apiKeys().issueKey(db.apiKeys().createTenant("other")).secret();
+        var foreign = get("/v1/jobs/" + id, other);
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertProblem(foreign, "not-found");
+    }
+
+    @Test
+    void shouldAnswer401WithoutValidKey() throws Exception {
+        var missing = post("/v1/jobs", null, chat("x"));
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(missing.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertProblem(missing, "unauthorized");
+
+        var wrong = post("/v1/jobs", "ib_not-a-key", chat("x"));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(mapper.readTree(wrong.body()).get("title").asText()).isEqualTo("Invalid API key");
+    }
+
+    @Test
+    void shouldPointAtTheSyntaxErrorInInvalidJson() throws Exception {
+        var response = post("/v1/jobs", key, "{\"model\": \"sim-echo\",\n \"input\": {oops}}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode problem = assertProblem(response, "invalid-json");
+        assertThat(problem.get("detail").asText()).contains("line 2");
+    }
+
+    @Test
+    void shouldListAvailableModelsForUnknownModel() throws Exception {
+        var response = post("/v1/jobs", key, "{\"model\":\"gpt-9\",\"input\":{\"prompt\":\"x\"}}");
+        assertThat(response.statusCode()).isEqualTo(422);
+        JsonNode problem = assertProblem(response, "unknown-model");
+        assertThat(problem.get("detail").asText()).contains("gpt-9").contains("sim-echo");
+        assertThat(problem.get("available_models")).hasSize(2);
+        assertThat(problem.get("errors").get(0).get("pointer").asText()).isEqualTo("/model");
+    }
+
+    @Test
+    void shouldReportEveryInvalidFieldWithItsPointer() throws Exception {
+        String body = "{\"model\":\"sim-echo\",\"input\":{\"messages\":[{\"content\":\"hi\"}],\"max_tokens\":0},"
+                + "\"priority\":\"urgent\",\"ttl_seconds\":-4,\"metadata\":{\"k\":3},\"colour\":\"red\"}";
+        var response = post("/v1/jobs", key, body);
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        JsonNode problem = assertProblem(response, "validation");
+        assertThat(problem.get("errors").findValuesAsText("pointer"))
+                .containsExactlyInAnyOrder(
+                        "/colour",
+                        "/input/max_tokens",
+                        "/input/messages/0/role",
+                        "/priority",
+                        "/ttl_seconds",
+                        "/metadata/k");
+    }
+
+    @Test
+    void shouldRefuseNonJsonMediaTypeAndOversizedBody() throws Exception {
+        var text = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(chat("x")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertProblem(text, "unsupported-media-type");
+
+        String huge = chat("x".repeat(70 * 1024));
+        var big = post("/v1/jobs", key, huge);
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(big.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenKafkaDoesNotAcknowledge() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "1000");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "900");
+        try (var dead = new KafkaProducer<>(p, new StringSerializer(), WireSerdes.JOB_REQUESTED);
+                var broken = startServer(dead, 64 * 1024)) {
+            var response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broken.port() + "/v1/jobs"))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(chat("x")))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            assertProblem(response, "unavailable");
+        }
+    }
+
+    @Test
+    void shouldListModelsInOpenAiShape() throws Exception {
+        JsonNode list = mapper.readTree(get("/v1/models", key).body());
+        assertThat(list.get("object").asText()).isEqualTo("list");
+        assertThat(list.get("data").findValuesAsText("id")).containsExactly("sim-echo", "sim-embed");
+        assertThat(list.get("data").get(0).get("object").asText()).isEqualTo("model");
+        assertThat(list.get("data").get(0).get("simulator").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldServeHealthAndMetricsAndProblemForUnknownRoutes() throws Exception {
+        assertThat(get("/health/live", null).statusCode()).isEqualTo(200);
+        assertThat(get("/health/ready", null).statusCode()).isEqualTo(200);
+        kafkaReady.set(false);
+        var notReady = get("/health/ready", null);
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(mapper.readTree(notReady.body()).get("checks").get("kafka").asText())
+                .isEqualTo("down");
+
+        post("/v1/jobs", key, chat("x"));
+        assertThat(get("/metrics", null).body()).contains("broker_jobs_submitted_total");
+        assertProblem(get("/v2/nothing", key), "not-found");
+    }
+
+    @Test
+    void shouldCreateTenantsWithAdminKeyOnly() throws Exception {
+        assertThat(post("/admin/tenants", key, "{\"name\":\"beta\"}").statusCode())
+                .isEqualTo(401);
+
+        var created = post("/admin/tenants", ADMIN, "{\"name\":\"beta\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String secret =
+                mapper.readTree(created.body()).get("api_key").get("secret").asText();
+        assertThat(post("/v1/jobs", secret, chat("from beta")).statusCode()).isEqualTo(202);
+
+        assertProblem(post("/admin/tenants", ADMIN, "{}"), "validation");
+    }
+
+    private static String chat(String content) {
+        return "{\"model\":\"sim-echo\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"" + content
+                + "\"}],\"max_tokens\":4}}";
+    }
+
+    private HttpResponse<String> post(String path, String bearer, String body)
+            throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String bearer) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode assertProblem(HttpResponse<String> response, String slug) throws IOException {
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        JsonNode problem = mapper.readTree(response.body());
+        assertThat(problem.get("type").asText()).isEqualTo("/problems/" + slug);
+        assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
+        assertThat(problem.has("title")).isTrue();
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        return problem;
+    }
+}
