@@ -80,7 +80,8 @@ public final class SubmitParser {
             throw Problems.validation(List.of(new Problem.FieldError("", "must be a JSON object")));
         }
         List<Problem.FieldError> errors = new ArrayList<>();
-        body.fieldNames().forEachRemaining(f -> {
+        body.properties().forEach(entry -> {
+            String f = entry.getKey();
             if (!FIELDS.contains(f)) {
                 errors.add(new Problem.FieldError(
                         "/" + f, "unknown field; allowed: " + String.join(", ", sorted(FIELDS))));
@@ -216,7 +217,7 @@ public final class SubmitParser {
             errors.add(new Problem.FieldError("/metadata", "may hold at most " + MAX_METADATA_KEYS + " keys"));
         }
         Map<String, String> out = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> {
+        n.properties().forEach(e -> {
             String pointer = "/metadata/" + e.getKey().replace("~", "~0").replace("/", "~1");
             if (e.getKey().length() > MAX_METADATA_KEY) {
                 errors.add(new Problem.FieldError(pointer, "key longer than " + MAX_METADATA_KEY + " characters"));

@@ -1,0 +1,42 @@
+package io.inferbroker.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a broker process is configured with, read once at start. Empty Kafka or database
+ * settings mean "start the embedded one" (only {@code broker serve} may do that).
+ */
+public record BrokerConfig(
+        String host,
+        int port,
+        Path dataDir,
+        Optional<String> kafkaBootstrapServers,
+        String topicPrefix,
+        Optional<String> dbUrl,
+        String dbUser,
+        Secret dbPassword,
+        int dbPoolSize,
+        String dbSchema,
+        long maxBodyBytes,
+        Duration submitTimeout,
+        String publicBaseUrl,
+        Optional<Secret> adminKey,
+        List<ModelSpec> models,
+        List<WorkerSpec> workers) {
+
+    public BrokerConfig {
+        models = List.copyOf(models);
+        workers = List.copyOf(workers);
+    }
+
+    /** A value that never prints. */
+    public record Secret(String value) {
+        @Override
+        public String toString() {
+            return value.isEmpty() ? "" : "****";
+        }
+    }
+}

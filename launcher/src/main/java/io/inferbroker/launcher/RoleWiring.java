@@ -1,0 +1,62 @@
+package io.inferbroker.launcher;
+
+import io.inferbroker.dispatcher.Dispatcher;
+import io.inferbroker.dispatcher.DispatcherConfig;
+import io.inferbroker.dispatcher.ModelBatching;
+import io.inferbroker.ingress.ReadinessCheck;
+import io.inferbroker.schemas.Price;
+import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.worker.Worker;
+import io.inferbroker.worker.WorkerConfig;
+import io.inferbroker.worker.sim.LatencyModel;
+import io.inferbroker.worker.sim.SimulatedModelAdapter;
+import java.time.Duration;
+import java.util.Properties;
+
+/** Builds the dispatcher and the workers of a process from its configuration. */
+final class RoleWiring {
+    private RoleWiring() {}
+
+    static void startDispatcher(BrokerProcess process, BrokerConfig config, TopicNames topics, Properties kafka) {
+        DispatcherConfig dc;
+        try {
+            dc = DispatcherConfig.defaults(topics.prefix() + "inferbroker-dispatcher", topics);
+            for (ModelSpec m : config.models()) {
+                dc = dc.withModel(m.id(), new ModelBatching(m.maxBatchSize(), Duration.ofMillis(m.maxQueueDelayMs())));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(
+                "state.dir",
+                config.dataDir().resolve("streams").toAbsolutePath().toString());
+        Dispatcher dispatcher = process.own(new Dispatcher(dc, props, process.registry()));
+        dispatcher.start();
+        process.addReadiness(new ReadinessCheck("dispatcher", dispatcher::isReady));
+    }
+
+    static void startWorkers(BrokerProcess process, BrokerConfig config, TopicNames topics, Properties kafka) {
+        String version = version();
+        for (WorkerSpec spec : config.workers()) {
+            Price price =
+                    new Price(spec.inputPerMillion(), spec.outputPerMillion(), spec.perGpuSecond(), spec.currency());
+            WorkerConfig wc;
+            LatencyModel latency;
+            try {
+                wc = WorkerConfig.of(spec.id(), spec.models(), spec.capacity(), price, topics, version);
+                latency = LatencyModel.load(spec.profile(), spec.timeScale());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("workers entry '" + spec.id() + "': " + e.getMessage(), e);
+            }
+            SimulatedModelAdapter adapter = SimulatedModelAdapter.create(latency, process.clock());
+            process.own(Worker.start(wc, adapter, kafka, process.clock(), process.registry()));
+        }
+    }
+
+    private static String version() {
+        String v = RoleWiring.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

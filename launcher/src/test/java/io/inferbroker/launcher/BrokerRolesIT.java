@@ -1,0 +1,153 @@
+package io.inferbroker.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferbroker.embedded.KafkaUnavailableException;
+import io.inferbroker.ingress.PortInUseException;
+import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.testkit.InfraExtension;
+import io.inferbroker.testkit.KafkaInfra;
+import io.inferbroker.testkit.PostgresInfra;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each role in its own process (here: its own {@link BrokerProcess}) against external Kafka and PostgreSQL. */
+@ExtendWith(InfraExtension.class)
+class BrokerRolesIT {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    private BrokerConfig config(KafkaInfra kafka, PostgresInfra pg, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "BROKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "BROKER_KAFKA_TOPIC_PREFIX", kafka.topics().prefix(),
+                "BROKER_DB_URL", pg.baseJdbcUrl(),
+                "BROKER_DB_USER", pg.user(),
+                "BROKER_DB_SCHEMA", pg.schema(),
+                "BROKER_ADMIN_KEY", "admin-secret",
+                "BROKER_DATA_DIR", dir.toString()));
+        env.putAll(extra);
+        return ConfigLoader.load(Map.of("port", "0"), env, Optional.empty());
+    }
+
+    @Test
+    void shouldRunAJobThroughRolesInSeparateProcesses(KafkaInfra kafka, PostgresInfra pg) throws Exception {
+        BrokerConfig cfg = config(kafka, pg, Map.of());
+        try (var backend = BrokerProcess.start(cfg, EnumSet.of(Role.STORE, Role.DISPATCHER, Role.WORKER), quiet);
+                var ingress = BrokerProcess.start(cfg, EnumSet.of(Role.INGRESS), quiet)) {
+            assertThat(get("http://127.0.0.1:" + backend.port() + "/health/live", null)
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(get("http://127.0.0.1:" + backend.port() + "/metrics", null)
+                            .body())
+                    .contains("jvm_memory_used_bytes");
+            String base = "http://127.0.0.1:" + ingress.port();
+            var tenant = post(base + "/admin/tenants", "admin-secret", "{\"name\":\"roles\"}");
+            assertThat(tenant.statusCode()).isEqualTo(201);
+            String key =
+                    mapper.readTree(tenant.body()).get("api_key").get("secret").asText();
+
+            var submitted = post(
+                    base + "/v1/jobs",
+                    key,
+                    "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"one two\",\"max_tokens\":1}}");
+            assertThat(submitted.statusCode()).isEqualTo(202);
+            String id = mapper.readTree(submitted.body()).get("id").asText();
+
+            JsonNode job = await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> mapper.readTree(
+                                    get(base + "/v1/jobs/" + id, key).body()),
+                            j -> "succeeded".equals(j.path("status").asText()));
+            assertThat(job.get("output").get("text").asText()).isEqualTo("one");
+            assertThat(job.get("output").get("finish_reason").asText()).isEqualTo("length");
+        }
+    }
+
+    @Test
+    void shouldRequireExternalKafkaForASingleRole() {
+        BrokerConfig cfg = ConfigLoader.load(Map.of("port", "0", "data_dir", dir.toString()), Map.of(), Optional.empty());
+        assertThatThrownBy(() -> BrokerProcess.start(cfg, EnumSet.of(Role.DISPATCHER), quiet))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BROKER_KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void shouldNameUnreachableKafka() {
+        BrokerConfig cfg = ConfigLoader.load(
+                Map.of("port", "0", "kafka.bootstrap_servers", "127.0.0.1:1", "data_dir", dir.toString()),
+                Map.of(),
+                Optional.empty());
+        assertThatThrownBy(() -> BrokerProcess.start(cfg, EnumSet.of(Role.WORKER), quiet))
+                .isInstanceOf(KafkaUnavailableException.class)
+                .hasMessageContaining("cannot reach Kafka at 127.0.0.1:1");
+    }
+
+    @Test
+    void shouldNameUnreachablePostgres(KafkaInfra kafka, PostgresInfra pg) {
+        BrokerConfig cfg = config(kafka, pg, Map.of("BROKER_DB_URL", "jdbc:postgresql://127.0.0.1:1/broker"));
+        assertThatThrownBy(() -> BrokerProcess.start(cfg, EnumSet.of(Role.STORE), quiet))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:1");
+    }
+
+    @Test
+    void shouldNameAPortInUse(KafkaInfra kafka, PostgresInfra pg) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            BrokerConfig cfg = config(kafka, pg, Map.of("BROKER_PORT", Integer.toString(taken.getLocalPort())));
+            BrokerConfig onTakenPort = ConfigLoader.load(
+                    Map.of("port", Integer.toString(taken.getLocalPort()), "data_dir", dir.toString()),
+                    Map.of(
+                            "BROKER_KAFKA_BOOTSTRAP_SERVERS",
+                            cfg.kafkaBootstrapServers().orElseThrow()),
+                    Optional.empty());
+            assertThatThrownBy(() -> BrokerProcess.start(onTakenPort, EnumSet.of(Role.DISPATCHER), quiet))
+                    .isInstanceOf(PortInUseException.class)
+                    .hasMessageContaining("port " + taken.getLocalPort() + " is already in use");
+        }
+    }
+
+    private HttpResponse<String> get(String url, String key) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(URI.create(url));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String key, String body) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,117 @@
+package io.inferbroker.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferbroker.schemas.JobKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldUseDefaultsWithEmbeddedInfrastructureAndSimulatedModel() {
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of(), Optional.empty());
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.kafkaBootstrapServers()).isEmpty();
+        assertThat(c.dbUrl()).isEmpty();
+        assertThat(c.models()).extracting(ModelSpec::id).containsExactly("sim-echo");
+        assertThat(c.workers())
+                .singleElement()
+                .satisfies(w -> assertThat(w.models()).containsExactly("sim-echo"));
+    }
+
+    @Test
+    void shouldPreferFlagsOverEnvironmentOverFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                port: 7000
+                kafka:
+                  bootstrap_servers: file:9092
+                db:
+                  pool_size: 3
+                """);
+        BrokerConfig c = ConfigLoader.load(
+                Map.of("port", "9000"),
+                Map.of("BROKER_PORT", "8000", "BROKER_KAFKA_BOOTSTRAP_SERVERS", "env:9092"),
+                Optional.of(file));
+        assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.kafkaBootstrapServers()).contains("env:9092");
+        assertThat(c.dbPoolSize()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldNameTheEnvironmentVariableOfABadValue() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("BROKER_DB_POOL_SIZE", "0"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("BROKER_DB_POOL_SIZE must be between 1 and 1000, was 0");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("BROKER_PORT", "eighty"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("BROKER_PORT must be an integer, was 'eighty'");
+    }
+
+    @Test
+    void shouldNameUnknownKeysOfTheConfigFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), "kafka:\n  bootstrap: x:1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key 'kafka.bootstrap'")
+                .hasMessageContaining("kafka.bootstrap_servers");
+        Path workers =
+                Files.writeString(dir.resolve("w.yaml"), "workers:\n  - id: w\n    models: [sim-echo]\n    speed: 2\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(workers)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("workers[0].speed");
+    }
+
+    @Test
+    void shouldReadModelsAndWorkersWithPerItemDefaults() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                models:
+                  - id: fast
+                  - id: vectors
+                    kind: embedding
+                workers:
+                  - id: w1
+                    models: [fast, vectors]
+                    capacity: 8
+                    output_per_million: 0.5
+                """);
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of(), Optional.of(file));
+        assertThat(c.models())
+                .extracting(ModelSpec::id, ModelSpec::kind, ModelSpec::maxBatchSize)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("fast", JobKind.CHAT, 16),
+                        org.assertj.core.groups.Tuple.tuple("vectors", JobKind.EMBEDDING, 16));
+        WorkerSpec w = c.workers().getFirst();
+        assertThat(w.capacity()).isEqualTo(8);
+        assertThat(w.outputPerMillion()).isEqualByComparingTo("0.5");
+        assertThat(w.adapter()).isEqualTo("sim");
+    }
+
+    @Test
+    void shouldRefuseWorkersServingUnknownModels() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                workers:
+                  - id: w1
+                    models: [nope]
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("workers[0].models names 'nope'");
+    }
+
+    @Test
+    void shouldExplainAMissingConfigFile() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(dir.resolve("absent.yaml"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("absent.yaml does not exist");
+    }
+}
