@@ -92,7 +92,8 @@ class BrokerRolesIT {
 
     @Test
     void shouldRequireExternalKafkaForASingleRole() {
-        BrokerConfig cfg = ConfigLoader.load(Map.of("port", "0", "data_dir", dir.toString()), Map.of(), Optional.empty());
+        BrokerConfig cfg =
+                ConfigLoader.load(Map.of("port", "0", "data_dir", dir.toString()), Map.of(), Optional.empty());
         assertThatThrownBy(() -> BrokerProcess.start(cfg, EnumSet.of(Role.DISPATCHER), quiet))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("BROKER_KAFKA_BOOTSTRAP_SERVERS");

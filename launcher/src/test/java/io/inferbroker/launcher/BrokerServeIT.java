@@ -81,6 +81,9 @@ class BrokerServeIT {
             assertThat(finished.get("usage").get("completion_tokens").asInt()).isEqualTo(3);
             assertThat(finished.get("usage").get("prompt_tokens").asInt()).isPositive();
             assertThat(finished.get("cost").get("amount").decimalValue()).isPositive();
+            assertThat(finished.get("cost").get("amount").toString())
+                    .as("plain decimal")
+                    .doesNotContainIgnoringCase("e");
             assertThat(finished.get("worker").asText()).isEqualTo("sim-1");
             assertThat(finished.get("attempts").asInt()).isEqualTo(1);
             assertThat(finished.get("metadata").get("run").asText()).isEqualTo("e2e");

@@ -1,6 +1,7 @@
 package io.inferbroker.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -10,7 +11,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The JSON conventions of every topic value: snake_case names, RFC 3339 timestamps, nulls omitted,
- * unknown fields ignored (schema changes are additive), decimals kept exact.
+ * unknown fields ignored (schema changes are additive), decimals kept exact and written without
+ * exponents.
  */
 public final class WireJson {
     private WireJson() {}
@@ -26,6 +28,7 @@ public final class WireJson {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .build();
     }
 }

@@ -86,5 +86,15 @@ final class SharedInfra implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
         }
+        deleteRecursively(dir);
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Leaving a temporary directory behind must not fail the test run.
+        }
     }
 }

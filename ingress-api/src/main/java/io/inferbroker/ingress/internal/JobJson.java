@@ -18,6 +18,15 @@ public final class JobJson {
         this.mapper = mapper;
     }
 
+    /** JSON text of a job object, decimals written plainly ({@code 0.000001}, not {@code 1E-6}). */
+    public String write(ObjectNode job) {
+        try {
+            return mapper.writeValueAsString(job);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write job " + job.path("id").asText(), e);
+        }
+    }
+
     /** A job just accepted, before the store has seen it. */
     public ObjectNode accepted(JobRequested job, String baseUrl) {
         ObjectNode o = head(job.jobId(), JobStatus.QUEUED, job.model(), job.acceptedAt());

@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,8 @@ public final class JobsHandler {
     public void submit(Context ctx) {
         requireJson(ctx);
         Principal principal = Authenticator.principal(ctx);
-        Instant now = clock.instant();
+        // PostgreSQL keeps microseconds: show the same instant before and after the store has the job.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         SubmitParser.Submission s = parser.parse(parser.readJson(ctx.bodyAsBytes()), now);
         JobRequested job = new JobRequested(
                 JobRequested.VERSION,
@@ -92,7 +94,7 @@ public final class JobsHandler {
             ctx.status(202)
                     .header("Location", base + "/v1/jobs/" + job.jobId())
                     .contentType(JSON)
-                    .result(json.accepted(job, base).toString());
+                    .result(json.write(json.accepted(job, base)));
             return null;
         }));
     }
@@ -103,12 +105,12 @@ public final class JobsHandler {
         String base = baseUrl(ctx);
         var stored = store.find(principal.tenantId(), id);
         if (stored.isPresent()) {
-            ctx.contentType(JSON).result(json.stored(stored.get(), base).toString());
+            ctx.contentType(JSON).result(json.write(json.stored(stored.get(), base)));
             return;
         }
         JobRequested pending = recent.getIfPresent(id);
         if (pending != null && pending.tenantId().equals(principal.tenantId())) {
-            ctx.contentType(JSON).result(json.accepted(pending, base).toString());
+            ctx.contentType(JSON).result(json.write(json.accepted(pending, base)));
             return;
         }
         throw Problems.jobNotFound(id);
