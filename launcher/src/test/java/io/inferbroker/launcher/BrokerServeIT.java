@@ -77,20 +77,11 @@ class BrokerServeIT {
                             () -> getJob(base, key, id),
                             j -> "succeeded".equals(j.path("status").asText()));
 
-            assertThat(finished.get("output").get("text").asText()).isEqualTo("hello broker world");
-            assertThat(finished.get("usage").get("completion_tokens").asInt()).isEqualTo(3);
-            assertThat(finished.get("usage").get("prompt_tokens").asInt()).isPositive();
-            assertThat(finished.get("cost").get("amount").decimalValue()).isPositive();
-            assertThat(finished.get("cost").get("amount").toString())
-                    .as("plain decimal")
-                    .doesNotContainIgnoringCase("e");
-            assertThat(finished.get("worker").asText()).isEqualTo("sim-1");
-            assertThat(finished.get("attempts").asInt()).isEqualTo(1);
-            assertThat(finished.get("metadata").get("run").asText()).isEqualTo("e2e");
-            for (String stage :
-                    new String[] {"created_at", "dispatched_at", "started_at", "first_token_at", "completed_at"}) {
-                assertThat(finished.get(stage).isTextual()).as(stage).isTrue();
-            }
+            assertCompleteSuccess(finished);
+            String raw = send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id))
+                            .header("Authorization", "Bearer " + key))
+                    .body();
+            assertThat(raw).as("cost written as a plain decimal").containsPattern("\"amount\":0\\.\\d+[,}]");
             var models = mapper.readTree(send(HttpRequest.newBuilder(URI.create(base + "/v1/models"))
                             .header("Authorization", "Bearer " + key))
                     .body());
@@ -110,7 +101,41 @@ class BrokerServeIT {
             assertThat(after.get("status").asText()).isEqualTo("succeeded");
             assertThat(after.get("output")).isEqualTo(finished.get("output"));
             assertThat(after.get("completed_at")).isEqualTo(finished.get("completed_at"));
+
+            // New work flows at once: the stopped dispatcher left its consumer group instead of
+            // holding its partitions until its session expired.
+            String second = submit(base, devKey(), "after restart");
+            JsonNode done = await().atMost(Duration.ofSeconds(8))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> getJob(base, devKey(), second),
+                            j -> "succeeded".equals(j.path("status").asText()));
+            assertThat(done.get("output").get("text").asText()).isEqualTo("after restart");
         }
+    }
+
+    private static void assertCompleteSuccess(JsonNode finished) {
+        assertThat(finished.get("output").get("text").asText()).isEqualTo("hello broker world");
+        assertThat(finished.get("usage").get("completion_tokens").asInt()).isEqualTo(3);
+        assertThat(finished.get("usage").get("prompt_tokens").asInt()).isPositive();
+        assertThat(finished.get("cost").get("amount").decimalValue()).isPositive();
+        assertThat(finished.get("worker").asText()).isEqualTo("sim-1");
+        assertThat(finished.get("attempts").asInt()).isEqualTo(1);
+        assertThat(finished.get("metadata").get("run").asText()).isEqualTo("e2e");
+        for (String stage :
+                new String[] {"created_at", "dispatched_at", "started_at", "first_token_at", "completed_at"}) {
+            assertThat(finished.get(stage).isTextual()).as(stage).isTrue();
+        }
+    }
+
+    private String submit(String base, String key, String content) throws IOException, InterruptedException {
+        var response = send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"" + content + "\"}}")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return mapper.readTree(response.body()).get("id").asText();
     }
 
     private String devKey() throws IOException {

@@ -2,6 +2,7 @@ package io.inferbroker.dispatcher.internal;
 
 import io.inferbroker.dispatcher.DispatcherConfig;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -27,6 +28,10 @@ public final class StreamsProps {
         // Requests, results and cancels need no timestamp alignment across their partitions (the
         // processor copes with any order), so a task never idles waiting for one of them.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+        // A dispatcher that died without leaving its group holds its partitions until its session
+        // expires; keep that short (the consumer default is 45 s).
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "2000");
         p.putAll(caller);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.numStreamThreads()));
