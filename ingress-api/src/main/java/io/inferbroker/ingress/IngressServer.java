@@ -9,10 +9,7 @@ import io.inferbroker.ingress.internal.ModelsHandler;
 import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
-import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.WireJson;
-import io.inferbroker.store.ApiKeyStore;
-import io.inferbroker.store.JobStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
@@ -23,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The HTTP server of a broker process: the public API when built with {@link #startApi}, or only
@@ -38,28 +34,21 @@ public final class IngressServer implements AutoCloseable {
         this.app = app;
     }
 
-    /**
-     * Everything a client and an operator need: jobs, models, admin, health, metrics.
-     *
-     * @param adminKey the key of the admin API; empty disables it
-     */
+    /** Everything a client and an operator need: jobs, models, admin, health, metrics. */
     public static IngressServer startApi(
             IngressConfig config,
-            Producer<String, JobRequested> producer,
-            JobStore jobs,
-            ApiKeyStore keys,
-            String adminKey,
+            IngressPorts ports,
             List<ReadinessCheck> readiness,
             PrometheusMeterRegistry registry,
             Clock clock) {
         var mapper = WireJson.newMapper();
         var metrics = new IngressMetrics(registry);
-        var submitter = new JobSubmitter(producer, config.topics(), config.submitTimeout());
-        var jobsHandler = new JobsHandler(config, mapper, submitter, jobs, metrics, clock);
+        var submitter = new JobSubmitter(ports.requests(), config.topics(), config.submitTimeout());
+        var jobsHandler = new JobsHandler(config, mapper, submitter, ports.jobs(), metrics, clock);
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
         var ops = new OpsHandler(mapper, readiness, registry);
-        var auth = new Authenticator(keys, metrics);
-        var admin = new AdminHandler(keys, adminKey, mapper);
+        var auth = new Authenticator(ports.keys(), metrics);
+        var admin = new AdminHandler(ports.keys(), ports.adminKey(), mapper);
         return start(config.host(), config.port(), config.maxBodyBytes(), cfg -> {
             ops(cfg, ops);
             cfg.routes.before("/v1/*", auth);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.WireSerdes;
@@ -45,6 +46,7 @@ class IngressApiIT {
     private KafkaInfra kafka;
     private StoreDatabase db;
     private KafkaProducer<String, JobRequested> producer;
+    private KafkaProducer<String, ControlCommand> control;
     private IngressServer server;
     private String key;
     private String base;
@@ -58,6 +60,7 @@ class IngressApiIT {
         String tenant = db.apiKeys().createTenant("acme");
         key = db.apiKeys().issueKey(tenant).secret();
         producer = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_REQUESTED);
+        control = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.CONTROL_COMMAND);
         server = startServer(producer, 64 * 1024);
         base = "http://127.0.0.1:" + server.port();
     }
@@ -67,10 +70,7 @@ class IngressApiIT {
                 new IngressConfig("127.0.0.1", 0, maxBody, Duration.ofSeconds(2), "", kafka.topics(), MODELS);
         return IngressServer.startApi(
                 config,
-                p,
-                db.jobs(),
-                db.apiKeys(),
-                ADMIN,
+                new IngressPorts(p, control, kafka.clientProps(), db.jobs(), db.apiKeys(), ADMIN),
                 List.of(new ReadinessCheck("kafka", kafkaReady::get)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.systemUTC());
@@ -80,6 +80,7 @@ class IngressApiIT {
     void stop() {
         server.close();
         producer.close();
+        control.close();
         db.close();
     }
 

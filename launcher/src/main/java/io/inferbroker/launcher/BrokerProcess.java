@@ -4,9 +4,11 @@ import io.inferbroker.embedded.EmbeddedKafka;
 import io.inferbroker.embedded.EmbeddedPostgres;
 import io.inferbroker.embedded.TopicProvisioner;
 import io.inferbroker.ingress.IngressConfig;
+import io.inferbroker.ingress.IngressPorts;
 import io.inferbroker.ingress.IngressServer;
 import io.inferbroker.ingress.ModelInfo;
 import io.inferbroker.ingress.ReadinessCheck;
+import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
@@ -190,6 +192,8 @@ public final class BrokerProcess implements AutoCloseable {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.submitTimeout().toMillis());
         KafkaProducer<String, JobRequested> producer =
                 own(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.JOB_REQUESTED));
+        KafkaProducer<String, ControlCommand> control =
+                own(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.CONTROL_COMMAND));
         List<ModelInfo> models = config.models().stream()
                 .map(m -> new ModelInfo(m.id(), "inferbroker", m.kind(), isSimulated(config, m.id()), m.description()))
                 .toList();
@@ -206,7 +210,8 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }
-        return IngressServer.startApi(ingress, producer, db.jobs(), db.apiKeys(), adminKey, readiness, registry, clock);
+        IngressPorts ports = new IngressPorts(producer, control, kafkaProps, db.jobs(), db.apiKeys(), adminKey);
+        return IngressServer.startApi(ingress, ports, readiness, registry, clock);
     }
 
     private static boolean isSimulated(BrokerConfig config, String model) {
