@@ -65,31 +65,26 @@ public final class IngressServer implements AutoCloseable {
                 metrics,
                 clock);
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
-        return start(
-                config.host(),
-                config.port(),
-                config.maxBodyBytes(),
-                cfg -> {
-                    ops(cfg, ops);
-                    cfg.routes.before("/v1/*", auth);
-                    cfg.routes.post("/v1/jobs", jobsHandler::submit);
-                    cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
-                    cfg.routes.get("/v1/models", models::list);
-                    cfg.routes.before("/admin/*", admin.guard());
-                    cfg.routes.post("/admin/tenants", admin::createTenant);
-                    // Admission: rate and queue limits before a submit reaches Kafka; tenants' own limits.
-                    cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
-                    cfg.routes.put("/admin/tenants/{id}/limits", limits::put);
-                    cfg.routes.get("/admin/tenants/{id}/limits", limits::get);
-                },
-                admission);
+        return start(config.host(), config.port(), config.maxBodyBytes(), admission, cfg -> {
+            ops(cfg, ops);
+            cfg.routes.before("/v1/*", auth);
+            cfg.routes.post("/v1/jobs", jobsHandler::submit);
+            cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
+            cfg.routes.get("/v1/models", models::list);
+            cfg.routes.before("/admin/*", admin.guard());
+            cfg.routes.post("/admin/tenants", admin::createTenant);
+            // Admission: rate and queue limits before a submit reaches Kafka; tenants' own limits.
+            cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
+            cfg.routes.put("/admin/tenants/{id}/limits", limits::put);
+            cfg.routes.get("/admin/tenants/{id}/limits", limits::get);
+        });
     }
 
     /** Health and metrics only, for a process that runs no API. */
     public static IngressServer startOps(
             String host, int port, List<ReadinessCheck> readiness, PrometheusMeterRegistry registry) {
         var ops = new OpsHandler(WireJson.newMapper(), readiness, registry);
-        return start(host, port, 64 * 1024, cfg -> ops(cfg, ops), () -> {});
+        return start(host, port, 64 * 1024, () -> {}, cfg -> ops(cfg, ops));
     }
 
     private static void ops(JavalinConfig cfg, OpsHandler ops) {
@@ -99,7 +94,7 @@ public final class IngressServer implements AutoCloseable {
     }
 
     private static IngressServer start(
-            String host, int port, long maxBody, Consumer<JavalinConfig> routes, AutoCloseable owned) {
+            String host, int port, long maxBody, AutoCloseable owned, Consumer<JavalinConfig> routes) {
         var problems = new ProblemResponder(WireJson.newMapper());
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
