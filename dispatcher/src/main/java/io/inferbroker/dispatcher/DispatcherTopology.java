@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  *                                                                                   +--> dispatch (worker id)
  *                                                                                   +--> events   (job id)
  *                                                                                   +--> results  (job id)
+ *                                                                                   +--> queues   (model)
  * </pre>
  */
 public final class DispatcherTopology {
@@ -69,6 +70,12 @@ public final class DispatcherTopology {
                 v -> v instanceof Outbound.Result r ? r.result() : null,
                 topics.results(),
                 WireSerdes.JOB_RESULT);
+        sink(
+                out,
+                "queues",
+                v -> v instanceof Outbound.Queue q ? q.status() : null,
+                topics.queues(),
+                WireSerdes.QUEUE_STATUS);
         return builder.build();
     }
 

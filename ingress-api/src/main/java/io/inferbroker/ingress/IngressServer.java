@@ -1,6 +1,8 @@
 package io.inferbroker.ingress;
 
 import io.inferbroker.ingress.internal.AdminHandler;
+import io.inferbroker.ingress.internal.Admission;
+import io.inferbroker.ingress.internal.AdmissionFilter;
 import io.inferbroker.ingress.internal.Authenticator;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JobSubmitter;
@@ -9,6 +11,7 @@ import io.inferbroker.ingress.internal.ModelsHandler;
 import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
+import io.inferbroker.ingress.internal.TenantLimitsHandler;
 import io.inferbroker.schemas.WireJson;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server of a broker process: the public API when built with {@link #startApi}, or only
@@ -28,10 +32,12 @@ import java.util.function.Consumer;
  */
 public final class IngressServer implements AutoCloseable {
     private final Javalin app;
+    private final AutoCloseable owned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IngressServer(Javalin app) {
+    private IngressServer(Javalin app, AutoCloseable owned) {
         this.app = app;
+        this.owned = owned;
     }
 
     /** Everything a client and an operator need: jobs, models, admin, health, metrics. */
@@ -49,7 +55,17 @@ public final class IngressServer implements AutoCloseable {
         var ops = new OpsHandler(mapper, readiness, registry);
         var auth = new Authenticator(ports.keys(), metrics);
         var admin = new AdminHandler(ports.keys(), ports.adminKey(), mapper);
-        return start(config.host(), config.port(), config.maxBodyBytes(), cfg -> {
+        var modelIds = config.models().stream().map(ModelInfo::id).toList();
+        var admission = Admission.start(
+                ports.admission(),
+                ports.tenantLimits(),
+                ports.kafkaClient(),
+                config.topics(),
+                modelIds,
+                metrics,
+                clock);
+        var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
+        return start(config.host(), config.port(), config.maxBodyBytes(), admission, cfg -> {
             ops(cfg, ops);
             cfg.routes.before("/v1/*", auth);
             cfg.routes.post("/v1/jobs", jobsHandler::submit);
@@ -57,6 +73,10 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.get("/v1/models", models::list);
             cfg.routes.before("/admin/*", admin.guard());
             cfg.routes.post("/admin/tenants", admin::createTenant);
+            // Admission: rate and queue limits before a submit reaches Kafka; tenants' own limits.
+            cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
+            cfg.routes.put("/admin/tenants/{id}/limits", limits::put);
+            cfg.routes.get("/admin/tenants/{id}/limits", limits::get);
         });
     }
 
@@ -64,7 +84,7 @@ public final class IngressServer implements AutoCloseable {
     public static IngressServer startOps(
             String host, int port, List<ReadinessCheck> readiness, PrometheusMeterRegistry registry) {
         var ops = new OpsHandler(WireJson.newMapper(), readiness, registry);
-        return start(host, port, 64 * 1024, cfg -> ops(cfg, ops));
+        return start(host, port, 64 * 1024, () -> {}, cfg -> ops(cfg, ops));
     }
 
     private static void ops(JavalinConfig cfg, OpsHandler ops) {
@@ -73,7 +93,8 @@ public final class IngressServer implements AutoCloseable {
         cfg.routes.get("/metrics", ops::metrics);
     }
 
-    private static IngressServer start(String host, int port, long maxBody, Consumer<JavalinConfig> routes) {
+    private static IngressServer start(
+            String host, int port, long maxBody, AutoCloseable owned, Consumer<JavalinConfig> routes) {
         var problems = new ProblemResponder(WireJson.newMapper());
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -97,12 +118,13 @@ public final class IngressServer implements AutoCloseable {
         try {
             app.start();
         } catch (RuntimeException e) {
+            closeQuietly(owned);
             if (hasCause(e, BindException.class)) {
                 throw new PortInUseException(port, e);
             }
             throw e;
         }
-        return new IngressServer(app);
+        return new IngressServer(app, owned);
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
@@ -119,11 +141,20 @@ public final class IngressServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops accepting requests and stops the server; idempotent. */
+    /** Stops accepting requests and stops the server, then what it runs (the queues reader); idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             app.stop();
+            closeQuietly(owned);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LoggerFactory.getLogger(IngressServer.class).warn("error while stopping the ingress: {}", e.toString());
         }
     }
 }

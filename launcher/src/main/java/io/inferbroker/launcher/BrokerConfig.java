@@ -8,6 +8,9 @@ import java.util.Optional;
 /**
  * Everything a broker process is configured with, read once at start. Empty Kafka or database
  * settings mean "start the embedded one" (only {@code broker serve} may do that).
+ *
+ * @param requestsPerMinute default per-tenant rate limit of the ingress; 0 = unlimited
+ * @param tokensPerMinute default per-tenant limit of estimated tokens per minute; 0 = unlimited
  */
 public record BrokerConfig(
         String host,
@@ -25,7 +28,9 @@ public record BrokerConfig(
         String publicBaseUrl,
         Optional<Secret> adminKey,
         List<ModelSpec> models,
-        List<WorkerSpec> workers) {
+        List<WorkerSpec> workers,
+        int requestsPerMinute,
+        int tokensPerMinute) {
 
     public BrokerConfig {
         models = List.copyOf(models);

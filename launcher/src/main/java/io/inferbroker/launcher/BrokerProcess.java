@@ -3,6 +3,7 @@ package io.inferbroker.launcher;
 import io.inferbroker.embedded.EmbeddedKafka;
 import io.inferbroker.embedded.EmbeddedPostgres;
 import io.inferbroker.embedded.TopicProvisioner;
+import io.inferbroker.ingress.AdmissionConfig;
 import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.ingress.IngressPorts;
 import io.inferbroker.ingress.IngressServer;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -198,7 +200,13 @@ public final class BrokerProcess implements AutoCloseable {
                 .map(m -> new ModelInfo(m.id(), "inferbroker", m.kind(), isSimulated(config, m.id()), m.description()))
                 .toList();
         IngressConfig ingress;
+        AdmissionConfig admission;
         try {
+            admission = AdmissionConfig.of(
+                    config.requestsPerMinute(),
+                    config.tokensPerMinute(),
+                    config.models().stream()
+                            .collect(Collectors.toMap(ModelSpec::id, ModelSpec::maxQueued, (a, b) -> b)));
             ingress = new IngressConfig(
                     config.host(),
                     config.port(),
@@ -210,7 +218,8 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }
-        IngressPorts ports = new IngressPorts(producer, control, kafkaProps, db.jobs(), db.apiKeys(), adminKey);
+        IngressPorts ports = new IngressPorts(
+                producer, control, kafkaProps, db.jobs(), db.apiKeys(), adminKey, db.tenantLimits(), admission);
         return IngressServer.startApi(ingress, ports, readiness, registry, clock);
     }
 

@@ -41,7 +41,9 @@ public final class ConfigLoader {
             Map.entry("http.max_body_bytes", "1048576"),
             Map.entry("http.submit_timeout_ms", "10000"),
             Map.entry("http.public_base_url", ""),
-            Map.entry("admin_key", ""));
+            Map.entry("admin_key", ""),
+            Map.entry("limits.requests_per_minute", "0"),
+            Map.entry("limits.tokens_per_minute", "0"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -184,7 +186,9 @@ public final class ConfigLoader {
                 text("http.public_base_url").replaceAll("/+$", ""),
                 optional("admin_key").map(BrokerConfig.Secret::new),
                 ms,
-                ws);
+                ws,
+                integer("limits.requests_per_minute", 0, Integer.MAX_VALUE),
+                integer("limits.tokens_per_minute", 0, Integer.MAX_VALUE));
     }
 
     private String text(String key) {

@@ -20,7 +20,8 @@ final class DefaultModels {
             JobKind.CHAT,
             "Simulator: echoes the prompt with the timing of a 1.1B model on an H100 (no real model)",
             16,
-            20));
+            20,
+            0));
 
     static final List<WorkerSpec> WORKERS = List.of(new WorkerSpec(
             "sim-1",
@@ -41,7 +42,8 @@ final class DefaultModels {
                     "kind", f.textNode("chat"),
                     "description", f.textNode(""),
                     "max_batch_size", f.numberNode(16),
-                    "max_queue_delay_ms", f.numberNode(20));
+                    "max_queue_delay_ms", f.numberNode(20),
+                    "max_queued", f.numberNode(0));
         }
         return Map.of(
                 "adapter", f.textNode("sim"),

@@ -97,6 +97,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadDefaultRateLimitsAndPerModelQueueLimits() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                limits:
+                  requests_per_minute: 60
+                models:
+                  - id: sim-echo
+                    max_queued: 500
+                  - id: other
+                """);
+        BrokerConfig c =
+                ConfigLoader.load(Map.of(), Map.of("BROKER_LIMITS_TOKENS_PER_MINUTE", "40000"), Optional.of(file));
+
+        assertThat(c.requestsPerMinute()).isEqualTo(60);
+        assertThat(c.tokensPerMinute()).isEqualTo(40_000);
+        assertThat(c.models()).extracting(ModelSpec::maxQueued).containsExactly(500, 0);
+        BrokerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), Optional.empty());
+        assertThat(defaults.requestsPerMinute()).isZero();
+        assertThat(defaults.tokensPerMinute()).isZero();
+        assertThat(defaults.models()).extracting(ModelSpec::maxQueued).containsExactly(0);
+    }
+
+    @Test
+    void shouldRefuseNegativeLimitsNamingTheKey() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of(), Map.of("BROKER_LIMITS_REQUESTS_PER_MINUTE", "-1"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("BROKER_LIMITS_REQUESTS_PER_MINUTE must be between 0 and 2147483647, was -1");
+        Path file = Files.writeString(dir.resolve("broker.yaml"), "models:\n  - id: sim-echo\n    max_queued: -5\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("models[0].max_queued must be >= 0 (0 = unlimited), was -5");
+    }
+
+    @Test
     void shouldRefuseWorkersServingUnknownModels() throws IOException {
         Path file = Files.writeString(dir.resolve("broker.yaml"), """
                 workers:

@@ -6,6 +6,7 @@ import io.inferbroker.store.internal.ConnectionPool;
 import io.inferbroker.store.internal.DbAddress;
 import io.inferbroker.store.internal.JdbiApiKeyStore;
 import io.inferbroker.store.internal.JdbiJobStore;
+import io.inferbroker.store.internal.JdbiTenantLimitStore;
 import io.inferbroker.store.internal.Migrations;
 import io.inferbroker.store.internal.Secrets;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +31,7 @@ public final class StoreDatabase implements AutoCloseable {
     private final String address;
     private final JobStore jobs;
     private final ApiKeyStore apiKeys;
+    private final TenantLimitStore tenantLimits;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StoreDatabase(HikariDataSource dataSource, Jdbi jdbi, String address) {
@@ -38,6 +40,7 @@ public final class StoreDatabase implements AutoCloseable {
         this.address = address;
         this.jobs = new JdbiJobStore(jdbi, WireJson.newMapper(), address);
         this.apiKeys = new JdbiApiKeyStore(jdbi, new Secrets(new SecureRandom()), address);
+        this.tenantLimits = new JdbiTenantLimitStore(jdbi, address);
     }
 
     /**
@@ -68,6 +71,11 @@ public final class StoreDatabase implements AutoCloseable {
     /** Tenants and API keys. */
     public ApiKeyStore apiKeys() {
         return apiKeys;
+    }
+
+    /** Tenants' admission limits. */
+    public TenantLimitStore tenantLimits() {
+        return tenantLimits;
     }
 
     /**

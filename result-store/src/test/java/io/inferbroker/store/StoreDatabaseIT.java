@@ -37,12 +37,14 @@ class StoreDatabaseIT {
     @Test
     void shouldMigrateIntoTheConfiguredSchemaAndReopenWithoutChanges() throws SQLException {
         assertThat(tables(pg.schema())).contains("tenants", "api_keys", "jobs", "job_results", "flyway_schema_history");
+        String applied = "select count(*) from " + pg.schema() + ".flyway_schema_history where success";
+        int migrations = count(applied);
 
         try (StoreDatabase again = StoreDatabase.open(config(pg.schema()), new SimpleMeterRegistry())) {
             assertThat(again.isHealthy()).isTrue();
         }
-        assertThat(count("select count(*) from " + pg.schema() + ".flyway_schema_history where success"))
-                .isEqualTo(1);
+        assertThat(migrations).isPositive();
+        assertThat(count(applied)).isEqualTo(migrations);
     }
 
     @Test

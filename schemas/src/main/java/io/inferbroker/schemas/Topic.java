@@ -46,7 +46,8 @@ public enum Topic {
             WebhookDelivery.class,
             "webhook-delivery",
             6,
-            Retention.time(Duration.ofDays(30)));
+            Retention.time(Duration.ofDays(30))),
+    QUEUES("inference.queues", "model", QueueStatus.class, "queue-status", 3, Retention.compacted());
 
     private final String baseName;
     private final String key;

@@ -55,4 +55,8 @@ public record TopicNames(String prefix) {
     public String webhooks() {
         return name(Topic.WEBHOOKS);
     }
+
+    public String queues() {
+        return name(Topic.QUEUES);
+    }
 }

@@ -12,4 +12,5 @@ public final class WireSerdes {
     public static final JsonSerde<LifecycleEvent> LIFECYCLE_EVENT = JsonSerde.of(LifecycleEvent.class);
     public static final JsonSerde<WorkerStatus> WORKER_STATUS = JsonSerde.of(WorkerStatus.class);
     public static final JsonSerde<WebhookDelivery> WEBHOOK_DELIVERY = JsonSerde.of(WebhookDelivery.class);
+    public static final JsonSerde<QueueStatus> QUEUE_STATUS = JsonSerde.of(QueueStatus.class);
 }

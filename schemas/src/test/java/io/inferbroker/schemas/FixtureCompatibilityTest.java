@@ -146,6 +146,8 @@ class FixtureCompatibilityTest {
                         "502 Bad Gateway",
                         at("2025-05-20T08:15:05.120Z"),
                         at("2025-05-20T08:15:35.120Z"));
+            case QUEUES ->
+                new QueueStatus(1, MODEL, 42, at("2025-05-20T08:14:58.250Z"), at("2025-05-20T08:15:00.005Z"));
         };
     }
 

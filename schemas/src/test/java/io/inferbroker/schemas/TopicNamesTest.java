@@ -30,7 +30,8 @@ class TopicNamesTest {
                         names.results(),
                         names.events(),
                         names.workers(),
-                        names.webhooks()))
+                        names.webhooks(),
+                        names.queues()))
                 .containsExactlyElementsOf(Stream.of(Topic.values())
                         .map(t -> "t42_" + t.baseName())
                         .toList());
@@ -40,6 +41,7 @@ class TopicNamesTest {
     void shouldUseCatalogueNamesWhenUnprefixed() {
         assertThat(TopicNames.unprefixed().requests()).isEqualTo("inference.requests");
         assertThat(TopicNames.unprefixed().workers()).isEqualTo("inference.workers");
+        assertThat(TopicNames.unprefixed().queues()).isEqualTo("inference.queues");
     }
 
     @Test

@@ -40,6 +40,7 @@ final class WireSamples {
             case EVENTS -> WireSerdes.LIFECYCLE_EVENT;
             case WORKERS -> WireSerdes.WORKER_STATUS;
             case WEBHOOKS -> WireSerdes.WEBHOOK_DELIVERY;
+            case QUEUES -> WireSerdes.QUEUE_STATUS;
         };
     }
 
@@ -142,6 +143,7 @@ final class WireSamples {
                         "503 Service Unavailable",
                         COMPLETED,
                         Instant.parse("2025-06-01T12:10:03.870Z"));
+            case QUEUES -> new QueueStatus(QueueStatus.VERSION, MODEL, 17, ACCEPTED, STARTED);
         };
     }
 
@@ -238,6 +240,7 @@ final class WireSamples {
                         null,
                         COMPLETED,
                         null);
+            case QUEUES -> new QueueStatus(QueueStatus.VERSION, "bge-small-en", 0, null, COMPLETED);
         };
     }
 

@@ -96,7 +96,10 @@ class WireSchemaTest {
                 Arguments.of(Topic.WORKERS, "/state", text("sleeping")),
                 Arguments.of(Topic.WORKERS, "/price/per_gpu_second", text("0.01")),
                 Arguments.of(Topic.WEBHOOKS, "/outcome", text("bounced")),
-                Arguments.of(Topic.WEBHOOKS, "/http_status", IntNode.valueOf(42)));
+                Arguments.of(Topic.WEBHOOKS, "/http_status", IntNode.valueOf(42)),
+                Arguments.of(Topic.QUEUES, "/queued", IntNode.valueOf(-1)),
+                Arguments.of(Topic.QUEUES, "/oldest_queued_at", text("a while ago")),
+                Arguments.of(Topic.QUEUES, "/model", text("")));
     }
 
     @ParameterizedTest

@@ -8,6 +8,7 @@ import io.inferbroker.dispatcher.RoutingVerdict;
 import io.inferbroker.dispatcher.WorkerCandidate;
 import io.inferbroker.schemas.DispatchBatch;
 import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.QueueStatus;
 import io.inferbroker.schemas.WorkerStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the queues of the models of one repartition partition: admits jobs (ignoring job ids seen
  * before), ends queued jobs that are canceled or past their deadline, and on a wall-clock tick closes
- * the batches that are due and routes them to workers with headroom. Times come from the task's
+ * the batches that are due, routes them to workers with headroom, and publishes the queue statuses
+ * that are due ({@link QueueReporter}). Times come from the task's
  * wall clock, so tests drive them with {@code advanceWallClockTime}. One instance per task.
  */
 final class DispatchProcessor implements Processor<String, Envelope, String, Outbound> {
@@ -39,6 +41,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private final DispatcherConfig config;
     private final RoutingPolicy policy;
     private final DispatcherMetrics metrics;
+    private final QueueReporter queues = new QueueReporter();
     private ProcessorContext<String, Outbound> context;
     private JobBook book;
     private WorkerDirectory workers;
@@ -173,6 +176,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         for (String model : book.modelsWithQueue()) {
             dispatchDue(model, now);
         }
+        for (QueueStatus status : queues.due(book, now)) {
+            forward(status.model(), new Outbound.Queue(status), now);
+        }
         if (!now.isBefore(nextPurge)) {
             book.purgeRetired(now, MAX_PURGED_PER_TICK);
             nextPurge = now.plus(PURGE_EVERY);
@@ -261,6 +267,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
                 case Outbound.Batch b -> b.batch().workerId();
                 case Outbound.Event e -> e.event().jobId();
                 case Outbound.Result r -> r.result().jobId();
+                case Outbound.Queue q -> q.status().model();
             };
             forward(key, out, now);
         }

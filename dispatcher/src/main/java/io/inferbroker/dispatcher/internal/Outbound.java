@@ -3,6 +3,7 @@ package io.inferbroker.dispatcher.internal;
 import io.inferbroker.schemas.DispatchBatch;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.LifecycleEvent;
+import io.inferbroker.schemas.QueueStatus;
 
 /** What the dispatch processor emits; the topology sends each kind to its topic. */
 public sealed interface Outbound {
@@ -15,4 +16,7 @@ public sealed interface Outbound {
 
     /** To the results topic, keyed by job id. */
     record Result(JobResult result) implements Outbound {}
+
+    /** To the compacted queues topic, keyed by model. */
+    record Queue(QueueStatus status) implements Outbound {}
 }

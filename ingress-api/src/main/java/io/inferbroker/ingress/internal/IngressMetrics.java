@@ -1,9 +1,11 @@
 package io.inferbroker.ingress.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Meters of the ingress. Tags are bounded: model names come from configuration, never from ids. */
 public final class IngressMetrics {
@@ -38,5 +40,33 @@ public final class IngressMetrics {
 
     public void authFailed() {
         authFailures.increment();
+    }
+
+    /**
+     * Counts an admission decision ({@code broker.ingress.admissions}) by outcome (admitted,
+     * rejected) and reason (none, requests, tokens, queue_full).
+     */
+    public void admission(AdmissionVerdict verdict) {
+        try {
+            String reason =
+                    verdict instanceof AdmissionVerdict.Reject r ? r.reason().tag() : "none";
+            String outcome = verdict instanceof AdmissionVerdict.Reject ? "rejected" : "admitted";
+            registry.counter("broker.ingress.admissions", "outcome", outcome, "reason", reason)
+                    .increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never fail a request.
+        }
+    }
+
+    /**
+     * Exports a configured model's queue depth as the dispatcher last reported it ({@code
+     * broker.ingress.queue.depth}); NaN while unknown or stale.
+     */
+    public void queueDepth(String model, Supplier<Number> depth) {
+        Gauge.builder("broker.ingress.queue.depth", depth)
+                .description("Jobs queued for dispatch, as the dispatcher last reported; NaN when unknown or stale")
+                .baseUnit("jobs")
+                .tag("model", model)
+                .register(registry);
     }
 }

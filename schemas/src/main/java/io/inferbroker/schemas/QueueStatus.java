@@ -1,0 +1,24 @@
+package io.inferbroker.schemas;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Value of the compacted queues topic (key: model): how many jobs of one model wait for dispatch,
+ * published by the dispatcher task that owns the model's queue on every change (at a bounded rate)
+ * and at least every second while it owns the queue. Readers such as the ingress keep the latest
+ * value per model to shed load before a queue grows without bound.
+ *
+ * @param queued jobs of the model waiting for dispatch now
+ * @param oldestQueuedAt when the longest-waiting of them was queued; null when none waits
+ * @param at when the dispatcher took this status (its wall clock)
+ */
+public record QueueStatus(
+        int schemaVersion,
+        String model,
+        int queued,
+        @Nullable Instant oldestQueuedAt,
+        Instant at) {
+
+    public static final int VERSION = 1;
+}
