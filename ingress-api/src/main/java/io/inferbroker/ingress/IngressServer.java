@@ -3,6 +3,7 @@ package io.inferbroker.ingress;
 import io.inferbroker.ingress.internal.AdminHandler;
 import io.inferbroker.ingress.internal.Admission;
 import io.inferbroker.ingress.internal.AdmissionFilter;
+import io.inferbroker.ingress.internal.ApiDocsHandler;
 import io.inferbroker.ingress.internal.Authenticator;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JobSubmitter;
@@ -67,6 +68,7 @@ public final class IngressServer implements AutoCloseable {
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
         return start(config.host(), config.port(), config.maxBodyBytes(), admission, cfg -> {
             ops(cfg, ops);
+            docs(cfg);
             cfg.routes.before("/v1/*", auth);
             cfg.routes.post("/v1/jobs", jobsHandler::submit);
             cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
@@ -85,6 +87,26 @@ public final class IngressServer implements AutoCloseable {
             String host, int port, List<ReadinessCheck> readiness, PrometheusMeterRegistry registry) {
         var ops = new OpsHandler(WireJson.newMapper(), readiness, registry);
         return start(host, port, 64 * 1024, () -> {}, cfg -> ops(cfg, ops));
+    }
+
+    private static void docs(JavalinConfig cfg) {
+        var docs = new ApiDocsHandler();
+        cfg.staticFiles.enableWebjars();
+        cfg.routes.get("/openapi.json", docs::spec);
+        cfg.routes.get("/docs", docs::page);
+    }
+
+    /**
+     * The HTTP routes this server answers, as {@code "METHOD /path"} with path parameters in braces:
+     * what {@code /openapi.json} must describe.
+     */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> e.method.name() + " " + e.path)
+                .sorted()
+                .toList();
     }
 
     private static void ops(JavalinConfig cfg, OpsHandler ops) {

@@ -1,9 +1,11 @@
 package io.inferbroker.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferbroker.ingress.internal.Authenticator;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobRequested;
@@ -249,6 +251,49 @@ class IngressApiIT {
         assertThat(post("/v1/jobs", secret, chat("from beta")).statusCode()).isEqualTo(202);
 
         assertProblem(post("/admin/tenants", ADMIN, "{}"), "validation");
+    }
+
+    @Test
+    void shouldStopAcceptingARevokedKeyWithinTheCacheTime() throws Exception {
+        var issued = db.apiKeys().issueKey(db.apiKeys().createTenant("revoked"));
+        assertThat(get("/v1/models", issued.secret()).statusCode()).isEqualTo(200);
+
+        assertThat(db.apiKeys().revokeKey(issued.keyId())).isTrue();
+
+        long revokedAt = System.nanoTime();
+        await().atMost(Authenticator.CACHE_TTL.plusSeconds(3))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/v1/models", issued.secret()).statusCode() == 401);
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Authenticator.CACHE_TTL.plusSeconds(3));
+    }
+
+    @Test
+    void shouldDescribeExactlyTheRoutesItServes() throws Exception {
+        var response = get("/openapi.json", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode spec = mapper.readTree(response.body());
+        assertThat(spec.get("openapi").asText()).isEqualTo("3.1.0");
+        List<String> described = new java.util.ArrayList<>();
+        spec.get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    if (List.of("get", "post", "put", "delete", "patch").contains(op.getKey())) {
+                        described.add(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+                    }
+                }));
+        assertThat(described).containsExactlyInAnyOrderElementsOf(server.routes());
+    }
+
+    @Test
+    void shouldServeReadableDocsWithTheirScriptsOffline() throws Exception {
+        var page = get("/docs", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("/openapi.json");
+        String script = page.body().replaceAll("(?s).*<script src=\"([^\"]+)\".*", "$1");
+        assertThat(script).startsWith("/webjars/swagger-ui/");
+        var bundle = get(script, null);
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.body()).contains("SwaggerUIBundle");
     }
 
     private static String chat(String content) {
