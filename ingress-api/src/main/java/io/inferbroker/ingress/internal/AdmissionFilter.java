@@ -45,6 +45,7 @@ public final class AdmissionFilter implements Handler {
         } catch (IOException | ProblemException e) {
             return; // invalid: the submit handler answers the problem
         }
+        ctx.attribute(SubmitParser.PARSED_ATTRIBUTE, submission);
         var request = new AdmissionRequest(
                 Authenticator.principal(ctx).tenantId(), submission.model(), TokenEstimate.of(submission.input()));
         AdmissionProblems.apply(policy.admit(request), ctx);

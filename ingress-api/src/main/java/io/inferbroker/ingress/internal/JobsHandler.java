@@ -61,7 +61,8 @@ public final class JobsHandler {
         Principal principal = Authenticator.principal(ctx);
         // PostgreSQL keeps microseconds: show the same instant before and after the store has the job.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        SubmitParser.Submission s = parser.parse(parser.readJson(ctx.bodyAsBytes()), now);
+        SubmitParser.Submission parsed = ctx.attribute(SubmitParser.PARSED_ATTRIBUTE);
+        SubmitParser.Submission s = parsed != null ? parsed : parser.parse(parser.readJson(ctx.bodyAsBytes()), now);
         JobRequested job = new JobRequested(
                 JobRequested.VERSION,
                 ids.generate().toString(),

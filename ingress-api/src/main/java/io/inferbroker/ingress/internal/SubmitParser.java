@@ -28,6 +28,9 @@ public final class SubmitParser {
     /** Priorities: lower numbers run first (as in Triton); names map onto the range 0..9. */
     public static final int PRIORITY_HIGH = 1;
 
+    /** Request attribute holding a {@link Submission} already parsed from this request's body. */
+    public static final String PARSED_ATTRIBUTE = "inferbroker.submission";
+
     public static final int PRIORITY_NORMAL = 5;
     public static final int PRIORITY_LOW = 9;
     static final int MAX_METADATA_KEYS = 16;
