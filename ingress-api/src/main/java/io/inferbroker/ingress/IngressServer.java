@@ -5,6 +5,7 @@ import io.inferbroker.ingress.internal.Admission;
 import io.inferbroker.ingress.internal.AdmissionFilter;
 import io.inferbroker.ingress.internal.ApiDocsHandler;
 import io.inferbroker.ingress.internal.Authenticator;
+import io.inferbroker.ingress.internal.ControlSender;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JobSubmitter;
 import io.inferbroker.ingress.internal.JobsHandler;
@@ -51,7 +52,8 @@ public final class IngressServer implements AutoCloseable {
         var mapper = WireJson.newMapper();
         var metrics = new IngressMetrics(registry);
         var submitter = new JobSubmitter(ports.requests(), config.topics(), config.submitTimeout());
-        var jobsHandler = new JobsHandler(config, mapper, submitter, ports.jobs(), metrics, clock);
+        var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
+        var jobsHandler = new JobsHandler(config, mapper, submitter, control, ports.jobs(), metrics, clock);
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
         var ops = new OpsHandler(mapper, readiness, registry);
         var auth = new Authenticator(ports.keys(), metrics);
@@ -71,7 +73,9 @@ public final class IngressServer implements AutoCloseable {
             docs(cfg);
             cfg.routes.before("/v1/*", auth);
             cfg.routes.post("/v1/jobs", jobsHandler::submit);
+            cfg.routes.get("/v1/jobs", jobsHandler::list);
             cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
+            cfg.routes.post("/v1/jobs/{id}/cancel", jobsHandler::cancel);
             cfg.routes.get("/v1/models", models::list);
             cfg.routes.before("/admin/*", admin.guard());
             cfg.routes.post("/admin/tenants", admin::createTenant);

@@ -24,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -251,6 +252,110 @@ class IngressApiIT {
         assertThat(post("/v1/jobs", secret, chat("from beta")).statusCode()).isEqualTo(202);
 
         assertProblem(post("/admin/tenants", ADMIN, "{}"), "validation");
+    }
+
+    @Test
+    void shouldListOwnJobsNewestFirstInPages() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(mapper.readTree(post("/v1/jobs", key, chat("n" + i)).body())
+                    .get("id")
+                    .asText());
+        }
+        try (var sink = startSink()) {
+            JsonNode first = await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> mapper.readTree(get("/v1/jobs?limit=2", key).body()),
+                            l -> l.get("data").size() == 2 && l.get("has_more").asBoolean());
+            assertThat(first.get("object").asText()).isEqualTo("list");
+            String cursor = first.get("next_cursor").asText();
+            JsonNode second = mapper.readTree(
+                    get("/v1/jobs?limit=2&cursor=" + cursor, key).body());
+            assertThat(second.get("has_more").asBoolean()).isFalse();
+            assertThat(second.get("next_cursor").isNull()).isTrue();
+            List<String> listed = new java.util.ArrayList<>(first.get("data").findValuesAsText("id"));
+            listed.addAll(second.get("data").findValuesAsText("id"));
+            assertThat(listed).containsExactly(ids.get(2), ids.get(1), ids.get(0));
+            assertThat(mapper.readTree(get("/v1/jobs?status=queued&model=sim-echo", key)
+                                    .body())
+                            .get("data"))
+                    .hasSize(3);
+            String other =
+                    db.apiKeys().issueKey(db.apiKeys().createTenant("nosy")).secret();
+            assertThat(mapper.readTree(get("/v1/jobs", other).body()).get("data"))
+                    .isEmpty();
+        }
+        var bad = get("/v1/jobs?status=sleeping&limit=0&cursor=zzz", key);
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(assertProblem(bad, "validation").get("errors").findValuesAsText("parameter"))
+                .containsExactlyInAnyOrder("status", "limit", "cursor");
+    }
+
+    @Test
+    void shouldSendCancelForUnfinishedJobsAndRefuseFinishedOnes() throws Exception {
+        String id = mapper.readTree(post("/v1/jobs", key, chat("stop me")).body())
+                .get("id")
+                .asText();
+        var canceled = post("/v1/jobs/" + id + "/cancel", key, "");
+        assertThat(canceled.statusCode()).isEqualTo(202);
+        assertThat(mapper.readTree(canceled.body()).get("id").asText()).isEqualTo(id);
+        try (var probe = kafka.probe(kafka.topics().control(), WireSerdes.CONTROL_COMMAND)) {
+            var command = probe.awaitCount(1, Duration.ofSeconds(20)).getFirst();
+            assertThat(command.key()).isEqualTo(id);
+            assertThat(command.value().tenantId())
+                    .isEqualTo(db.apiKeys().authenticate(key).orElseThrow().tenantId());
+            assertThat(command.value().action()).isEqualTo(io.inferbroker.schemas.ControlAction.CANCEL);
+        }
+        assertProblem(post("/v1/jobs/nope/cancel", key, ""), "not-found");
+        String other =
+                db.apiKeys().issueKey(db.apiKeys().createTenant("stranger")).secret();
+        assertThat(post("/v1/jobs/" + id + "/cancel", other, "").statusCode()).isEqualTo(404);
+
+        try (var sink = startSink();
+                var results =
+                        new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_RESULT)) {
+            String tenant = db.apiKeys().authenticate(key).orElseThrow().tenantId();
+            Instant now = Instant.now();
+            results.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            kafka.topics().results(),
+                            id,
+                            new io.inferbroker.schemas.JobResult(
+                                    1,
+                                    id,
+                                    tenant,
+                                    "sim-echo",
+                                    io.inferbroker.schemas.JobStatus.SUCCEEDED,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    "w",
+                                    1,
+                                    new io.inferbroker.schemas.Timings(now, now, now, now, now))))
+                    .get();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> mapper.readTree(get("/v1/jobs/" + id, key).body())
+                                    .get("status")
+                                    .asText(),
+                            "succeeded"::equals);
+            var finished = post("/v1/jobs/" + id + "/cancel", key, "");
+            assertThat(finished.statusCode()).isEqualTo(409);
+            assertThat(assertProblem(finished, "job-finished").get("detail").asText())
+                    .contains("succeeded");
+        }
+    }
+
+    private io.inferbroker.store.ResultSink startSink() {
+        var sink = new io.inferbroker.store.ResultSink(
+                db,
+                kafka.topics(),
+                kafka.clientProps(),
+                kafka.topics().prefix() + "sink",
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                Clock.systemUTC());
+        sink.start();
+        return sink;
     }
 
     @Test

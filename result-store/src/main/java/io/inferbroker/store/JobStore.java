@@ -16,4 +16,12 @@ public interface JobStore {
      * @throws StoreException when the query fails otherwise
      */
     Optional<StoredJob> find(String tenantId, String jobId);
+
+    /**
+     * A page of this tenant's jobs, newest first (by acceptance time, then id), filtered as the
+     * query says. Uses the {@code (tenant_id, created_at desc, id desc)} index.
+     *
+     * @throws StoreUnavailableException when PostgreSQL cannot be reached
+     */
+    JobPage list(String tenantId, JobQuery query);
 }

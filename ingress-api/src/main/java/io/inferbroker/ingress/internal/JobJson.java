@@ -27,6 +27,14 @@ public final class JobJson {
         }
     }
 
+    /** A list object holding these job objects; the caller adds the paging fields. */
+    public ObjectNode list(java.util.List<ObjectNode> jobs) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("object", "list");
+        o.putArray("data").addAll(jobs);
+        return o;
+    }
+
     /** A job just accepted, before the store has seen it. */
     public ObjectNode accepted(JobRequested job, String baseUrl) {
         ObjectNode o = head(job.jobId(), JobStatus.QUEUED, job.model(), job.acceptedAt());

@@ -1,12 +1,14 @@
 package io.inferbroker.ingress.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.store.JobPage;
 import io.inferbroker.store.JobStore;
 import io.inferbroker.store.Principal;
 import io.javalin.http.Context;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,7 @@ public final class JobsHandler {
     private final SubmitParser parser;
     private final JobSubmitter submitter;
     private final JobStore store;
+    private final ControlSender control;
     private final JobJson json;
     private final IngressMetrics metrics;
     private final Clock clock;
@@ -44,12 +48,14 @@ public final class JobsHandler {
             IngressConfig config,
             ObjectMapper mapper,
             JobSubmitter submitter,
+            ControlSender control,
             JobStore store,
             IngressMetrics metrics,
             Clock clock) {
         this.config = config;
         this.parser = new SubmitParser(mapper, config.models());
         this.submitter = submitter;
+        this.control = control;
         this.store = store;
         this.json = new JobJson(mapper);
         this.metrics = metrics;
@@ -115,6 +121,51 @@ public final class JobsHandler {
             return;
         }
         throw Problems.jobNotFound(id);
+    }
+
+    /** {@code GET /v1/jobs}: the tenant's jobs, newest first, a page at a time. */
+    public void list(Context ctx) {
+        Principal principal = Authenticator.principal(ctx);
+        JobPage page = store.list(principal.tenantId(), JobListParams.read(ctx));
+        String base = baseUrl(ctx);
+        ObjectNode body =
+                json.list(page.jobs().stream().map(j -> json.stored(j, base)).toList());
+        body.put("has_more", page.next().isPresent());
+        if (page.next().isPresent()) {
+            body.put("next_cursor", page.next().get().encode());
+        } else {
+            body.putNull("next_cursor");
+        }
+        ctx.contentType(JSON).result(json.write(body));
+    }
+
+    /**
+     * {@code POST /v1/jobs/{id}/cancel}: asks for the job to be canceled wherever it is; answers 202
+     * with the job once Kafka acknowledged the command, 409 when it already finished.
+     */
+    public void cancel(Context ctx) {
+        Principal principal = Authenticator.principal(ctx);
+        String id = ctx.pathParam("id");
+        String base = baseUrl(ctx);
+        ObjectNode current = store.find(principal.tenantId(), id)
+                .map(job -> {
+                    if (job.status().isTerminal()) {
+                        throw Problems.jobFinished(id, job.status().wireName());
+                    }
+                    return json.stored(job, base);
+                })
+                .or(() -> Optional.ofNullable(recent.getIfPresent(id))
+                        .filter(j -> j.tenantId().equals(principal.tenantId()))
+                        .map(j -> json.accepted(j, base)))
+                .orElseThrow(() -> Problems.jobNotFound(id));
+        ctx.future(() -> control.cancel(id, principal.tenantId(), "canceled by the client")
+                .handle((ok, error) -> {
+                    if (error != null) {
+                        throw Problems.unavailable("the cancel could not be sent: Kafka did not acknowledge it", 1);
+                    }
+                    ctx.status(202).contentType(JSON).result(json.write(current));
+                    return null;
+                }));
     }
 
     private String baseUrl(Context ctx) {

@@ -31,6 +31,13 @@ public record Problem(
         return "/problems/" + slug;
     }
 
-    /** One failed constraint at a JSON pointer into the request body. */
-    public record FieldError(String pointer, String detail) {}
+    /**
+     * One failed constraint: at a JSON pointer into the request body, or (pointer {@code ?name}) at
+     * a query parameter.
+     */
+    public record FieldError(String pointer, String detail) {
+        public static FieldError query(String parameter, String detail) {
+            return new FieldError("?" + parameter, detail);
+        }
+    }
 }

@@ -71,9 +71,15 @@ public final class ProblemResponder {
         body.put("instance", ctx.path());
         if (!p.errors().isEmpty()) {
             ArrayNode errors = body.putArray("errors");
-            p.errors()
-                    .forEach(fe ->
-                            errors.addObject().put("pointer", fe.pointer()).put("detail", fe.detail()));
+            p.errors().forEach(fe -> {
+                if (fe.pointer().startsWith("?")) {
+                    errors.addObject()
+                            .put("parameter", fe.pointer().substring(1))
+                            .put("detail", fe.detail());
+                } else {
+                    errors.addObject().put("pointer", fe.pointer()).put("detail", fe.detail());
+                }
+            });
         }
         p.extensions().forEach((k, v) -> body.set(k, mapper.valueToTree(v)));
         p.headers().forEach(ctx::header);

@@ -13,10 +13,14 @@ public final class Problems {
 
     public static ProblemException validation(List<Problem.FieldError> errors) {
         String detail = errors.size() == 1
-                ? errors.getFirst().pointer() + ": " + errors.getFirst().detail()
+                ? where(errors.getFirst()) + ": " + errors.getFirst().detail()
                 : errors.size() + " fields are invalid; see errors";
         return new ProblemException(
                 new Problem("validation", "Request body failed validation", 422, detail, errors, Map.of(), Map.of()));
+    }
+
+    private static String where(Problem.FieldError e) {
+        return e.pointer().startsWith("?") ? "query parameter " + e.pointer().substring(1) : e.pointer();
     }
 
     public static ProblemException unknownModel(String model, List<String> available) {
@@ -50,6 +54,14 @@ public final class Problems {
                 List.of(),
                 Map.of(),
                 Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
+    }
+
+    public static ProblemException jobFinished(String id, String status) {
+        return new ProblemException(new Problem(
+                "job-finished",
+                "Job already finished",
+                409,
+                "job '" + id + "' is " + status + "; there is nothing to cancel"));
     }
 
     public static ProblemException jobNotFound(String id) {
