@@ -91,6 +91,55 @@ class BrokerRolesIT {
     }
 
     @Test
+    void shouldCancelAQueuedJobEndToEnd(KafkaInfra kafka, PostgresInfra pg) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("broker.yaml"), """
+                models:
+                  - id: sim-echo
+                  - id: unserved
+                workers:
+                  - id: sim-1
+                    models: [sim-echo]
+                """);
+        BrokerConfig base = config(kafka, pg, Map.of());
+        Map<String, String> env = new HashMap<>(Map.of(
+                "BROKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "BROKER_KAFKA_TOPIC_PREFIX", kafka.topics().prefix(),
+                "BROKER_DB_URL", pg.baseJdbcUrl(),
+                "BROKER_DB_USER", pg.user(),
+                "BROKER_DB_SCHEMA", pg.schema(),
+                "BROKER_ADMIN_KEY", "admin-secret",
+                "BROKER_DATA_DIR", base.dataDir().toString()));
+        BrokerConfig cfg = ConfigLoader.load(Map.of("port", "0"), env, Optional.of(file));
+        try (var broker = BrokerProcess.start(cfg, Role.all(), quiet)) {
+            String url = "http://127.0.0.1:" + broker.port();
+            var tenant = post(url + "/admin/tenants", "admin-secret", "{\"name\":\"cancel\"}");
+            String key =
+                    mapper.readTree(tenant.body()).get("api_key").get("secret").asText();
+            var submitted = post(url + "/v1/jobs", key, "{\"model\":\"unserved\",\"input\":{\"prompt\":\"wait\"}}");
+            String id = mapper.readTree(submitted.body()).get("id").asText();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> mapper.readTree(
+                                            get(url + "/v1/jobs/" + id, key).body())
+                                    .path("status")
+                                    .asText(),
+                            "queued"::equals);
+
+            assertThat(post(url + "/v1/jobs/" + id + "/cancel", key, "").statusCode())
+                    .isEqualTo(202);
+
+            JsonNode job = await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> mapper.readTree(
+                                    get(url + "/v1/jobs/" + id, key).body()),
+                            j -> "canceled".equals(j.path("status").asText()));
+            assertThat(job.get("completed_at").isTextual()).isTrue();
+            assertThat(post(url + "/v1/jobs/" + id + "/cancel", key, "").statusCode())
+                    .isEqualTo(409);
+        }
+    }
+
+    @Test
     void shouldRequireExternalKafkaForASingleRole() {
         BrokerConfig cfg =
                 ConfigLoader.load(Map.of("port", "0", "data_dir", dir.toString()), Map.of(), Optional.empty());
