@@ -3,13 +3,12 @@ package io.inferbroker.ingress;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.store.ApiKeyStore;
+import io.inferbroker.store.IdempotencyStore;
 import io.inferbroker.store.JobStore;
+import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.TenantLimitStore;
-import io.inferbroker.store.TenantLimits;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.Producer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What the API talks to, built and owned by the caller (who closes the producers).
@@ -30,34 +29,28 @@ public record IngressPorts(
         ApiKeyStore keys,
         String adminKey,
         TenantLimitStore tenantLimits,
-        AdmissionConfig admission) {
+        AdmissionConfig admission,
+        IdempotencyStore idempotency) {
 
     /**
-     * Ports without admission limits: no default limit, no queue limit, and no tenant with limits of
-     * its own (the admin limits endpoint answers 404). For tools and tests that do not exercise
-     * admission.
+     * Ports on one store database, without admission limits (no default limit, no queue limit): for
+     * tools and tests that do not exercise admission.
      */
-    public IngressPorts(
+    public static IngressPorts of(
             Producer<String, JobRequested> requests,
             Producer<String, ControlCommand> control,
             Properties kafkaClient,
-            JobStore jobs,
-            ApiKeyStore keys,
+            StoreDatabase db,
             String adminKey) {
-        this(requests, control, kafkaClient, jobs, keys, adminKey, new NoTenantLimits(), AdmissionConfig.unlimited());
-    }
-
-    /** Every tenant has the defaults, and none can be given limits of its own. */
-    private static final class NoTenantLimits implements TenantLimitStore {
-        @Override
-        public Optional<TenantLimits> find(String tenantId) {
-            return Optional.of(TenantLimits.DEFAULTS);
-        }
-
-        @Override
-        public Optional<TenantLimits> setRateLimits(
-                String tenantId, @Nullable Integer requestsPerMinute, @Nullable Integer tokensPerMinute) {
-            return Optional.empty();
-        }
+        return new IngressPorts(
+                requests,
+                control,
+                kafkaClient,
+                db.jobs(),
+                db.apiKeys(),
+                adminKey,
+                db.tenantLimits(),
+                AdmissionConfig.unlimited(),
+                db.idempotency());
     }
 }

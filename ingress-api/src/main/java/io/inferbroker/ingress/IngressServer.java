@@ -53,7 +53,8 @@ public final class IngressServer implements AutoCloseable {
         var metrics = new IngressMetrics(registry);
         var submitter = new JobSubmitter(ports.requests(), config.topics(), config.submitTimeout());
         var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
-        var jobsHandler = new JobsHandler(config, mapper, submitter, control, ports.jobs(), metrics, clock);
+        var jobsHandler =
+                new JobsHandler(config, mapper, submitter, control, ports.idempotency(), ports.jobs(), metrics, clock);
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
         var ops = new OpsHandler(mapper, readiness, registry);
         var auth = new Authenticator(ports.keys(), metrics);

@@ -66,7 +66,15 @@ class AdmissionIT {
         IngressConfig config =
                 new IngressConfig("127.0.0.1", 0, 64 * 1024, Duration.ofSeconds(5), "", kafka.topics(), MODELS);
         IngressPorts ports = new IngressPorts(
-                producer, control, kafka.clientProps(), db.jobs(), db.apiKeys(), ADMIN, db.tenantLimits(), LIMITS);
+                producer,
+                control,
+                kafka.clientProps(),
+                db.jobs(),
+                db.apiKeys(),
+                ADMIN,
+                db.tenantLimits(),
+                LIMITS,
+                db.idempotency());
         server = IngressServer.startApi(config, ports, List.of(), registry, Clock.systemUTC());
         base = "http://127.0.0.1:" + server.port();
     }

@@ -73,7 +73,7 @@ class IngressApiIT {
                 new IngressConfig("127.0.0.1", 0, maxBody, Duration.ofSeconds(2), "", kafka.topics(), MODELS);
         return IngressServer.startApi(
                 config,
-                new IngressPorts(p, control, kafka.clientProps(), db.jobs(), db.apiKeys(), ADMIN),
+                IngressPorts.of(p, control, kafka.clientProps(), db, ADMIN),
                 List.of(new ReadinessCheck("kafka", kafkaReady::get)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.systemUTC());
@@ -213,6 +213,21 @@ class IngressApiIT {
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
             assertProblem(response, "unavailable");
+
+            var keyed = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broken.port() + "/v1/jobs"))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Content-Type", "application/json")
+                            .header("Idempotency-Key", "k-failed")
+                            .POST(HttpRequest.BodyPublishers.ofString(chat("x")))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(keyed.statusCode()).isEqualTo(503);
+            var retried = postWithKey("k-failed", chat("x"));
+            assertThat(retried.statusCode())
+                    .as("a failed submit releases its key")
+                    .isEqualTo(202);
+            assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
         }
     }
 
@@ -356,6 +371,63 @@ class IngressApiIT {
                 Clock.systemUTC());
         sink.start();
         return sink;
+    }
+
+    @Test
+    void shouldReturnTheSameJobForARepeatedIdempotencyKeyEvenConcurrently() throws Exception {
+        String body = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"once\",\"max_tokens\":2}}";
+        String reordered = "{ \"input\": {\"max_tokens\": 2, \"prompt\": \"once\"}, \"model\": \"sim-echo\" }";
+        var first = postWithKey("k-1", body);
+        assertThat(first.statusCode()).isEqualTo(202);
+        String id = mapper.readTree(first.body()).get("id").asText();
+
+        var again = postWithKey("k-1", reordered);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(mapper.readTree(again.body()).get("id").asText()).isEqualTo(id);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+
+        var executor = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> racing = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                racing.add(executor.submit(() -> postWithKey("k-race", body)));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var f : racing) {
+                assertThat(f.get().statusCode()).isEqualTo(202);
+                ids.add(mapper.readTree(f.get().body()).get("id").asText());
+            }
+            assertThat(ids).hasSize(1);
+        } finally {
+            executor.shutdownNow();
+        }
+        try (var probe = kafka.probe(kafka.topics().requests(), WireSerdes.JOB_REQUESTED)) {
+            var records = probe.awaitCount(2, Duration.ofSeconds(20));
+            assertThat(records).extracting(r -> r.value().idempotencyKey()).containsExactlyInAnyOrder("k-1", "k-race");
+        }
+    }
+
+    @Test
+    void shouldRefuseAReusedIdempotencyKeyWithAnotherBodyAndBadKeys() throws Exception {
+        assertThat(postWithKey("k-2", chat("one")).statusCode()).isEqualTo(202);
+        var reused = postWithKey("k-2", chat("two"));
+        assertThat(reused.statusCode()).isEqualTo(409);
+        assertThat(assertProblem(reused, "idempotency-key-reused").get("detail").asText())
+                .contains("k-2");
+
+        assertProblem(postWithKey("x".repeat(256), chat("three")), "invalid-idempotency-key");
+    }
+
+    private HttpResponse<String> postWithKey(String idempotencyKey, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", idempotencyKey)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -219,7 +219,15 @@ public final class BrokerProcess implements AutoCloseable {
             throw new ConfigException(e.getMessage(), e);
         }
         IngressPorts ports = new IngressPorts(
-                producer, control, kafkaProps, db.jobs(), db.apiKeys(), adminKey, db.tenantLimits(), admission);
+                producer,
+                control,
+                kafkaProps,
+                db.jobs(),
+                db.apiKeys(),
+                adminKey,
+                db.tenantLimits(),
+                admission,
+                db.idempotency());
         return IngressServer.startApi(ingress, ports, readiness, registry, clock);
     }
 

@@ -5,6 +5,7 @@ import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.internal.ConnectionPool;
 import io.inferbroker.store.internal.DbAddress;
 import io.inferbroker.store.internal.JdbiApiKeyStore;
+import io.inferbroker.store.internal.JdbiIdempotencyStore;
 import io.inferbroker.store.internal.JdbiJobStore;
 import io.inferbroker.store.internal.JdbiTenantLimitStore;
 import io.inferbroker.store.internal.Migrations;
@@ -32,6 +33,7 @@ public final class StoreDatabase implements AutoCloseable {
     private final JobStore jobs;
     private final ApiKeyStore apiKeys;
     private final TenantLimitStore tenantLimits;
+    private final IdempotencyStore idempotency;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StoreDatabase(HikariDataSource dataSource, Jdbi jdbi, String address) {
@@ -41,6 +43,7 @@ public final class StoreDatabase implements AutoCloseable {
         this.jobs = new JdbiJobStore(jdbi, WireJson.newMapper(), address);
         this.apiKeys = new JdbiApiKeyStore(jdbi, new Secrets(new SecureRandom()), address);
         this.tenantLimits = new JdbiTenantLimitStore(jdbi, address);
+        this.idempotency = new JdbiIdempotencyStore(jdbi, WireJson.newMapper(), address);
     }
 
     /**
@@ -64,6 +67,11 @@ public final class StoreDatabase implements AutoCloseable {
     }
 
     /** Jobs by tenant and id. */
+    /** Idempotency-Key claims of job submissions. */
+    public IdempotencyStore idempotency() {
+        return idempotency;
+    }
+
     public JobStore jobs() {
         return jobs;
     }

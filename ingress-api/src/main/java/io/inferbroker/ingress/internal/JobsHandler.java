@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.store.IdempotencyStore;
 import io.inferbroker.store.JobPage;
 import io.inferbroker.store.JobStore;
 import io.inferbroker.store.Principal;
@@ -29,12 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class JobsHandler {
     private static final Logger LOG = LoggerFactory.getLogger(JobsHandler.class);
     static final String JSON = "application/json";
+    static final int MAX_IDEMPOTENCY_KEY = 255;
 
     private final IngressConfig config;
     private final SubmitParser parser;
     private final JobSubmitter submitter;
     private final JobStore store;
     private final ControlSender control;
+    private final IdempotencyStore idempotency;
     private final JobJson json;
     private final IngressMetrics metrics;
     private final Clock clock;
@@ -49,6 +52,7 @@ public final class JobsHandler {
             ObjectMapper mapper,
             JobSubmitter submitter,
             ControlSender control,
+            IdempotencyStore idempotency,
             JobStore store,
             IngressMetrics metrics,
             Clock clock) {
@@ -56,6 +60,7 @@ public final class JobsHandler {
         this.parser = new SubmitParser(mapper, config.models());
         this.submitter = submitter;
         this.control = control;
+        this.idempotency = idempotency;
         this.store = store;
         this.json = new JobJson(mapper);
         this.metrics = metrics;
@@ -84,8 +89,12 @@ public final class JobsHandler {
                 ctx.header("Idempotency-Key"),
                 null,
                 now);
-        long start = System.nanoTime();
         String base = baseUrl(ctx);
+        String idempotencyKey = job.idempotencyKey();
+        if (idempotencyKey != null && !claim(ctx, job, idempotencyKey, base)) {
+            return;
+        }
+        long start = System.nanoTime();
         ctx.future(() -> submitter.submit(job).handle((ok, error) -> {
             if (error != null) {
                 metrics.submitted(job.model(), "unavailable");
@@ -93,6 +102,9 @@ public final class JobsHandler {
                         "job {} not acknowledged by Kafka: {}",
                         job.jobId(),
                         cause(error).toString());
+                if (idempotencyKey != null) {
+                    idempotency.release(job.tenantId(), idempotencyKey, job.jobId());
+                }
                 throw Problems.unavailable("the job could not be queued: Kafka did not acknowledge it in time", 1);
             }
             metrics.acked(Duration.ofNanos(System.nanoTime() - start));
@@ -104,6 +116,33 @@ public final class JobsHandler {
                     .result(json.write(json.accepted(job, base)));
             return null;
         }));
+    }
+
+    /**
+     * Claims the Idempotency-Key for this job. A repeat of the same request is answered here with
+     * the job it made (and false: nothing to submit); the key used with another body is a 409.
+     */
+    private boolean claim(Context ctx, JobRequested job, String key, String base) {
+        if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY) {
+            throw Problems.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY);
+        }
+        String hash = RequestDigest.of(parser.readJson(ctx.bodyAsBytes()));
+        return switch (idempotency.claim(job.tenantId(), key, hash, job.jobId(), json.accepted(job, base))) {
+            case IdempotencyStore.Claim.Claimed c -> true;
+            case IdempotencyStore.Claim.Conflict c -> throw Problems.idempotencyKeyReused(key, c.jobId());
+            case IdempotencyStore.Claim.Repeat r -> {
+                ObjectNode current = store.find(job.tenantId(), r.jobId())
+                        .map(stored -> json.stored(stored, base))
+                        .orElse((ObjectNode) r.job());
+                metrics.submitted(job.model(), "replayed");
+                ctx.status(current.path("status").asText().equals("queued") ? 202 : 200)
+                        .header("Location", base + "/v1/jobs/" + r.jobId())
+                        .header("Idempotent-Replayed", "true")
+                        .contentType(JSON)
+                        .result(json.write(current));
+                yield false;
+            }
+        };
     }
 
     public void get(Context ctx) {

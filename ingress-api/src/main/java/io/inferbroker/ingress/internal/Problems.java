@@ -56,6 +56,23 @@ public final class Problems {
                 Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
     }
 
+    public static ProblemException invalidIdempotencyKey(int max) {
+        return new ProblemException(new Problem(
+                "invalid-idempotency-key",
+                "Invalid Idempotency-Key",
+                422,
+                "the Idempotency-Key header must hold 1 to " + max + " characters"));
+    }
+
+    public static ProblemException idempotencyKeyReused(String key, String jobId) {
+        return new ProblemException(new Problem(
+                "idempotency-key-reused",
+                "Idempotency-Key reused with another request",
+                409,
+                "Idempotency-Key '" + key + "' was used within 24 h for job " + jobId
+                        + " with a different body; use a new key for a new request"));
+    }
+
     public static ProblemException jobFinished(String id, String status) {
         return new ProblemException(new Problem(
                 "job-finished",

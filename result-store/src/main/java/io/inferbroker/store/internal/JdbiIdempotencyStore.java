@@ -1,0 +1,115 @@
+package io.inferbroker.store.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferbroker.store.IdempotencyStore;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/** {@link IdempotencyStore} on the {@code idempotency_keys} table. Thread-safe. */
+public final class JdbiIdempotencyStore implements IdempotencyStore {
+    private static final String DELETE_EXPIRED_ONE =
+            "delete from idempotency_keys where tenant_id = :t and key = :k and created_at < :cutoff";
+    private static final String INSERT = "insert into idempotency_keys (tenant_id, key, request_hash, job_id, job)"
+            + " values (:t, :k, :h, :j, cast(:job as jsonb)) on conflict (tenant_id, key) do nothing";
+    private static final String SELECT =
+            "select request_hash, job_id, job::text as job from idempotency_keys where tenant_id = :t and key = :k";
+
+    private final Jdbi jdbi;
+    private final ObjectMapper mapper;
+    private final String address;
+
+    public JdbiIdempotencyStore(Jdbi jdbi, ObjectMapper mapper, String address) {
+        this.jdbi = jdbi;
+        this.mapper = mapper;
+        this.address = address;
+    }
+
+    @Override
+    public Claim claim(String tenantId, String key, String requestHash, String jobId, JsonNode job) {
+        try {
+            return jdbi.inTransaction(h -> {
+                h.createUpdate(DELETE_EXPIRED_ONE)
+                        .bind("t", tenantId)
+                        .bind("k", key)
+                        .bind("cutoff", cutoff())
+                        .execute();
+                int inserted = h.createUpdate(INSERT)
+                        .bind("t", tenantId)
+                        .bind("k", key)
+                        .bind("h", requestHash)
+                        .bind("j", jobId)
+                        .bind("job", write(job))
+                        .execute();
+                return inserted == 1 ? new Claim.Claimed() : existing(h, tenantId, key, requestHash);
+            });
+        } catch (JdbiException e) {
+            throw StoreErrors.translate("cannot claim an idempotency key", e, address);
+        }
+    }
+
+    private Claim existing(Handle h, String tenantId, String key, String requestHash) {
+        return h.createQuery(SELECT)
+                .bind("t", tenantId)
+                .bind("k", key)
+                .map((rs, ctx) -> {
+                    String jobId = rs.getString("job_id");
+                    if (!rs.getString("request_hash").equals(requestHash)) {
+                        return (Claim) new Claim.Conflict(jobId);
+                    }
+                    return new Claim.Repeat(jobId, read(rs.getString("job")));
+                })
+                .one();
+    }
+
+    @Override
+    public void release(String tenantId, String key, String jobId) {
+        try {
+            jdbi.useHandle(h -> h.createUpdate(
+                            "delete from idempotency_keys where tenant_id = :t and key = :k and job_id = :j")
+                    .bind("t", tenantId)
+                    .bind("k", key)
+                    .bind("j", jobId)
+                    .execute());
+        } catch (JdbiException e) {
+            throw StoreErrors.translate("cannot release an idempotency key", e, address);
+        }
+    }
+
+    @Override
+    public int purgeExpired(int limit) {
+        try {
+            return jdbi.withHandle(h -> h.createUpdate("delete from idempotency_keys where ctid in"
+                            + " (select ctid from idempotency_keys where created_at < :cutoff limit :limit)")
+                    .bind("cutoff", cutoff())
+                    .bind("limit", limit)
+                    .execute());
+        } catch (JdbiException e) {
+            throw StoreErrors.translate("cannot purge idempotency keys", e, address);
+        }
+    }
+
+    private static OffsetDateTime cutoff() {
+        return OffsetDateTime.now(ZoneOffset.UTC).minus(WINDOW);
+    }
+
+    private String write(JsonNode job) {
+        try {
+            return mapper.writeValueAsString(job);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("job object is not writable as JSON", e);
+        }
+    }
+
+    private JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored job object is not JSON", e);
+        }
+    }
+}
