@@ -58,7 +58,7 @@ public final class IngressServer implements AutoCloseable {
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
         var ops = new OpsHandler(mapper, readiness, registry);
         var auth = new Authenticator(ports.keys(), metrics);
-        var admin = new AdminHandler(ports.keys(), ports.adminKey(), mapper);
+        var admin = new AdminHandler(ports.keys(), ports.adminKey(), mapper, auth, clock);
         var modelIds = config.models().stream().map(ModelInfo::id).toList();
         var admission = Admission.start(
                 ports.admission(),
@@ -80,6 +80,12 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.get("/v1/models", models::list);
             cfg.routes.before("/admin/*", admin.guard());
             cfg.routes.post("/admin/tenants", admin::createTenant);
+            cfg.routes.get("/admin/tenants", admin::listTenants);
+            cfg.routes.get("/admin/tenants/{id}", admin::getTenant);
+            cfg.routes.get("/admin/tenants/{id}/keys", admin::listKeys);
+            cfg.routes.post("/admin/tenants/{id}/keys", admin::issueKey);
+            cfg.routes.post("/admin/keys/{id}/revoke", admin::revokeKey);
+            cfg.routes.post("/admin/keys/{id}/rotate", admin::rotateKey);
             // Admission: rate and queue limits before a submit reaches Kafka; tenants' own limits.
             cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
             cfg.routes.put("/admin/tenants/{id}/limits", limits::put);

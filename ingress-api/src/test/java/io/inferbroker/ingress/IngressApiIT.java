@@ -473,6 +473,48 @@ class IngressApiIT {
         assertThat(bundle.body()).contains("SwaggerUIBundle");
     }
 
+    @Test
+    void shouldManageTenantKeysThroughTheAdminApi() throws Exception {
+        var created = mapper.readTree(
+                post("/admin/tenants", ADMIN, "{\"name\":\"gamma\"}").body());
+        String tenant = created.get("id").asText();
+        String firstKey = created.get("api_key").get("id").asText();
+        String firstSecret = created.get("api_key").get("secret").asText();
+        assertThat(mapper.readTree(get("/admin/tenants", ADMIN).body())
+                        .get("data")
+                        .findValuesAsText("id"))
+                .contains(tenant);
+
+        var issued = post("/admin/tenants/" + tenant + "/keys", ADMIN, "");
+        assertThat(issued.statusCode()).isEqualTo(201);
+        String secondSecret = mapper.readTree(issued.body()).get("secret").asText();
+        assertThat(get("/v1/models", secondSecret).statusCode()).isEqualTo(200);
+
+        JsonNode detail = mapper.readTree(get("/admin/tenants/" + tenant, ADMIN).body());
+        assertThat(detail.get("keys")).hasSize(2);
+        assertThat(detail.toString()).doesNotContain(firstSecret).doesNotContain(secondSecret);
+
+        var rotated = mapper.readTree(post("/admin/keys/" + firstKey + "/rotate", ADMIN, "{\"grace_seconds\":60}")
+                .body());
+        assertThat(rotated.get("old_key").get("active").asBoolean())
+                .as("still in its grace period")
+                .isTrue();
+        assertThat(get("/v1/models", firstSecret).statusCode()).isEqualTo(200);
+        String rotatedSecret = rotated.get("new_key").get("secret").asText();
+        assertThat(get("/v1/models", rotatedSecret).statusCode()).isEqualTo(200);
+
+        var revoked = post("/admin/keys/" + firstKey + "/revoke", ADMIN, "");
+        assertThat(mapper.readTree(revoked.body()).get("active").asBoolean()).isFalse();
+        assertThat(get("/v1/models", firstSecret).statusCode())
+                .as("revoked on this instance at once")
+                .isEqualTo(401);
+
+        assertProblem(get("/admin/tenants/ten_nope", ADMIN), "not-found");
+        assertProblem(post("/admin/keys/key_nope/revoke", ADMIN, ""), "not-found");
+        assertProblem(post("/admin/keys/" + firstKey + "/rotate", ADMIN, "{\"grace_seconds\":-1}"), "validation");
+        assertThat(get("/admin/tenants", key).statusCode()).isEqualTo(401);
+    }
+
     private static String chat(String content) {
         return "{\"model\":\"sim-echo\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"" + content
                 + "\"}],\"max_tokens\":4}}";

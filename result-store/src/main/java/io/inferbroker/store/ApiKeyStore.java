@@ -1,5 +1,7 @@
 package io.inferbroker.store;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,4 +40,22 @@ public interface ApiKeyStore {
      * @return true if the key was active and is now revoked, false if it is unknown or already revoked
      */
     boolean revokeKey(String keyId);
+
+    /** Tenants, oldest first, at most {@code limit}. */
+    List<TenantInfo> listTenants(int limit);
+
+    Optional<TenantInfo> findTenant(String tenantId);
+
+    /** A tenant's keys, newest first; never their secrets. */
+    List<KeyInfo> listKeys(String tenantId);
+
+    Optional<KeyInfo> findKey(String keyId);
+
+    /**
+     * Ends a key at {@code at} (now or later, for a rotation's grace period). A key already ending
+     * earlier keeps its earlier end.
+     *
+     * @return the key after the change; empty for an unknown key
+     */
+    Optional<KeyInfo> revokeKeyAt(String keyId, Instant at);
 }

@@ -65,6 +65,11 @@ public final class Authenticator implements Handler {
         }
     }
 
+    /** Drops cached verifications of this key, so its revocation counts at once on this instance. */
+    public void forget(String keyId) {
+        cache.asMap().values().removeIf(p -> p.isPresent() && p.get().keyId().equals(keyId));
+    }
+
     /** The principal the before-handler stored; only call on authenticated routes. */
     public static Principal principal(Context ctx) {
         Principal p = ctx.attribute(ATTRIBUTE);

@@ -2,7 +2,15 @@ package io.inferbroker.store.internal;
 
 import io.inferbroker.store.ApiKeyStore;
 import io.inferbroker.store.IssuedKey;
+import io.inferbroker.store.KeyInfo;
 import io.inferbroker.store.Principal;
+import io.inferbroker.store.TenantInfo;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -96,7 +104,8 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
         byte[] hash = Secrets.hash(secret);
         return call(
                 "cannot check an API key",
-                h -> h.createQuery("select tenant_id, id from api_keys where key_hash = :hash and revoked_at is null")
+                h -> h.createQuery(
+                                "select tenant_id, id from api_keys where key_hash = :hash and (revoked_at is null or revoked_at > now())")
                         .bind("hash", hash)
                         .map((rs, ctx) -> new Principal(rs.getString("tenant_id"), rs.getString("id")))
                         .findOne());
@@ -106,7 +115,8 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
     public boolean revokeKey(String keyId) {
         int revoked = call(
                 "cannot revoke key " + keyId,
-                h -> h.createUpdate("update api_keys set revoked_at = now() where id = :id and revoked_at is null")
+                h -> h.createUpdate(
+                                "update api_keys set revoked_at = now() where id = :id and (revoked_at is null or revoked_at > now())")
                         .bind("id", keyId)
                         .execute());
         return revoked > 0;
@@ -128,5 +138,77 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
     @FunctionalInterface
     private interface Work<T> {
         T apply(Handle handle);
+    }
+
+    @Override
+    public List<TenantInfo> listTenants(int limit) {
+        return call(
+                "cannot list tenants",
+                h -> h.createQuery("select id, name, created_at from tenants order by created_at, id limit :limit")
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> tenant(rs))
+                        .list());
+    }
+
+    @Override
+    public Optional<TenantInfo> findTenant(String tenantId) {
+        return call(
+                "cannot read tenant " + tenantId,
+                h -> h.createQuery("select id, name, created_at from tenants where id = :id")
+                        .bind("id", tenantId)
+                        .map((rs, ctx) -> tenant(rs))
+                        .findOne());
+    }
+
+    @Override
+    public List<KeyInfo> listKeys(String tenantId) {
+        return call(
+                "cannot list keys of " + tenantId,
+                h -> h.createQuery("select id, tenant_id, created_at, revoked_at"
+                                + " from api_keys where tenant_id = :t order by created_at desc, id desc")
+                        .bind("t", tenantId)
+                        .map((rs, ctx) -> key(rs))
+                        .list());
+    }
+
+    @Override
+    public Optional<KeyInfo> findKey(String keyId) {
+        return call(
+                "cannot read key " + keyId,
+                h -> h.createQuery("select id, tenant_id, created_at, revoked_at from api_keys where id = :id")
+                        .bind("id", keyId)
+                        .map((rs, ctx) -> key(rs))
+                        .findOne());
+    }
+
+    @Override
+    public Optional<KeyInfo> revokeKeyAt(String keyId, Instant at) {
+        return call(
+                "cannot revoke key " + keyId,
+                h -> h.createQuery("update api_keys set revoked_at = :at"
+                                + " where id = :id and (revoked_at is null or revoked_at > :at)"
+                                + " returning id, tenant_id, created_at, revoked_at")
+                        .bind("id", keyId)
+                        .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                        .map((rs, ctx) -> key(rs))
+                        .findOne()
+                        .or(() -> h.createQuery(
+                                        "select id, tenant_id, created_at, revoked_at from api_keys where id = :id")
+                                .bind("id", keyId)
+                                .map((rs, ctx) -> key(rs))
+                                .findOne()));
+    }
+
+    private static TenantInfo tenant(ResultSet rs) throws SQLException {
+        return new TenantInfo(rs.getString("id"), rs.getString("name"), instant(rs, "created_at"));
+    }
+
+    private static KeyInfo key(ResultSet rs) throws SQLException {
+        Instant revoked = rs.getObject("revoked_at") == null ? null : instant(rs, "revoked_at");
+        return new KeyInfo(rs.getString("id"), rs.getString("tenant_id"), instant(rs, "created_at"), revoked);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 }

@@ -1,0 +1,6 @@
+package io.inferbroker.store;
+
+import java.time.Instant;
+
+/** A tenant as the admin API shows it. */
+public record TenantInfo(String id, String name, Instant createdAt) {}
