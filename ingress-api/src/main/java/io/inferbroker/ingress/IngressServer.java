@@ -7,6 +7,7 @@ import io.inferbroker.ingress.internal.ApiDocsHandler;
 import io.inferbroker.ingress.internal.Authenticator;
 import io.inferbroker.ingress.internal.ControlSender;
 import io.inferbroker.ingress.internal.IngressMetrics;
+import io.inferbroker.ingress.internal.JobFeed;
 import io.inferbroker.ingress.internal.JobSubmitter;
 import io.inferbroker.ingress.internal.JobsHandler;
 import io.inferbroker.ingress.internal.ModelsHandler;
@@ -52,11 +53,14 @@ public final class IngressServer implements AutoCloseable {
         var mapper = WireJson.newMapper();
         var metrics = new IngressMetrics(registry);
         var submitter = new JobSubmitter(ports.requests(), config.topics(), config.submitTimeout());
+        var feed = new JobFeed(ports.kafkaClient(), config.topics().results(), metrics);
         var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
-        var jobsHandler =
-                new JobsHandler(config, mapper, submitter, control, ports.idempotency(), ports.jobs(), metrics, clock);
+        var jobsHandler = new JobsHandler(
+                config, mapper, submitter, control, ports.idempotency(), feed, ports.jobs(), metrics, clock);
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
-        var ops = new OpsHandler(mapper, readiness, registry);
+        var checks = new java.util.ArrayList<>(readiness);
+        checks.add(new ReadinessCheck("job-feed", feed::isReady));
+        var ops = new OpsHandler(mapper, checks, registry);
         var auth = new Authenticator(ports.keys(), metrics);
         var admin = new AdminHandler(ports.keys(), ports.adminKey(), mapper, auth, clock);
         var modelIds = config.models().stream().map(ModelInfo::id).toList();
@@ -69,7 +73,11 @@ public final class IngressServer implements AutoCloseable {
                 metrics,
                 clock);
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
-        return start(config.host(), config.port(), config.maxBodyBytes(), admission, cfg -> {
+        AutoCloseable owned = () -> {
+            feed.close();
+            admission.close();
+        };
+        return start(config.host(), config.port(), config.maxBodyBytes(), owned, cfg -> {
             ops(cfg, ops);
             docs(cfg);
             cfg.routes.before("/v1/*", auth);

@@ -515,6 +515,106 @@ class IngressApiIT {
         assertThat(get("/admin/tenants", key).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void shouldHoldASubmitWithPreferWaitUntilTheJobFinishes() throws Exception {
+        var pending = http.sendAsync(
+                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .header("Prefer", "wait=20")
+                        .POST(HttpRequest.BodyPublishers.ofString(chat("wait for me")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        String id;
+        try (var probe = kafka.probe(kafka.topics().requests(), WireSerdes.JOB_REQUESTED)) {
+            id = probe.awaitCount(1, Duration.ofSeconds(20)).getFirst().key();
+        }
+        awaitWaiters(1);
+        finish(id, "waited");
+
+        var response = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Preference-Applied")).contains("wait=20");
+        JsonNode job = mapper.readTree(response.body());
+        assertThat(job.get("id").asText()).isEqualTo(id);
+        assertThat(job.get("status").asText()).isEqualTo("succeeded");
+        assertThat(job.get("output").get("text").asText()).isEqualTo("waited");
+        assertThat(job.get("completed_at").isTextual()).isTrue();
+    }
+
+    @Test
+    void shouldAnswer202WhenTheWaitRunsOut() throws Exception {
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .header("Prefer", "respond-async, wait=1")
+                        .POST(HttpRequest.BodyPublishers.ofString(chat("nobody answers")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Preference-Applied")).contains("wait=1");
+        assertThat(mapper.readTree(response.body()).get("status").asText()).isEqualTo("queued");
+    }
+
+    @Test
+    void shouldLongPollAJobUntilItFinishes() throws Exception {
+        String id = mapper.readTree(post("/v1/jobs", key, chat("poll me")).body())
+                .get("id")
+                .asText();
+        var pending = http.sendAsync(
+                HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id + "?wait=20"))
+                        .header("Authorization", "Bearer " + key)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        awaitWaiters(1);
+        finish(id, "polled");
+
+        var response = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(mapper.readTree(response.body()).get("status").asText()).isEqualTo("succeeded");
+        assertThat(mapper.readTree(response.body()).get("output").get("text").asText())
+                .isEqualTo("polled");
+
+        var bad = get("/v1/jobs/" + id + "?wait=forever", key);
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(assertProblem(bad, "validation").get("errors").findValuesAsText("parameter"))
+                .containsExactly("wait");
+    }
+
+    private void awaitWaiters(int count) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/metrics", null)
+                        .body()
+                        .lines()
+                        .filter(l -> l.startsWith("broker_ingress_waiters "))
+                        .anyMatch(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)) >= count));
+    }
+
+    private void finish(String id, String text) throws Exception {
+        try (var results = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_RESULT)) {
+            String tenant = db.apiKeys().authenticate(key).orElseThrow().tenantId();
+            Instant now = Instant.now();
+            results.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            kafka.topics().results(),
+                            id,
+                            new io.inferbroker.schemas.JobResult(
+                                    1,
+                                    id,
+                                    tenant,
+                                    "sim-echo",
+                                    io.inferbroker.schemas.JobStatus.SUCCEEDED,
+                                    mapper.createObjectNode().put("text", text).put("finish_reason", "stop"),
+                                    null,
+                                    new io.inferbroker.schemas.Usage(2, 1),
+                                    null,
+                                    "w",
+                                    1,
+                                    new io.inferbroker.schemas.Timings(now, now, now, now, now))))
+                    .get();
+        }
+    }
+
     private static String chat(String content) {
         return "{\"model\":\"sim-echo\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"" + content
                 + "\"}],\"max_tokens\":4}}";

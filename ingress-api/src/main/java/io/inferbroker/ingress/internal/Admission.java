@@ -1,7 +1,9 @@
 package io.inferbroker.ingress.internal;
 
 import io.inferbroker.ingress.AdmissionConfig;
+import io.inferbroker.schemas.QueueStatus;
 import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.TenantLimitStore;
 import java.time.Clock;
 import java.util.Collection;
@@ -52,7 +54,12 @@ public final class Admission implements AdmissionPolicy, AutoCloseable {
         QueueDepthPolicy queues =
                 new QueueDepthPolicy(config::maxQueuedFor, board, clock, config.queueStatusStaleAfter());
         TenantRatePolicy rates = new TenantRatePolicy(limits, clock);
-        QueueStatusReader reader = new QueueStatusReader(kafkaClient, topics.queues(), board);
+        FanOutReader reader = new FanOutReader(kafkaClient, topics.queues(), true, "ingress-queue-status", r -> {
+            QueueStatus status = WireSerdes.QUEUE_STATUS.deserialize(r.topic(), r.value());
+            if (status != null) {
+                board.update(r.key(), status);
+            }
+        });
         models.forEach(model -> metrics.queueDepth(
                 model,
                 () -> board.fresh(model, clock.instant(), config.queueStatusStaleAfter())

@@ -69,4 +69,11 @@ public final class IngressMetrics {
                 .tag("model", model)
                 .register(registry);
     }
+
+    /** Registers a gauge over {@code owner}; the registry holds it weakly, as Micrometer does. */
+    public <T> void gauge(String name, String description, T owner, java.util.function.ToDoubleFunction<T> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, owner, value)
+                .description(description)
+                .register(registry);
+    }
 }

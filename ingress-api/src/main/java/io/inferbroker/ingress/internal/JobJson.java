@@ -3,8 +3,12 @@ package io.inferbroker.ingress.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.Cost;
 import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.Timings;
+import io.inferbroker.schemas.Usage;
 import io.inferbroker.store.StoredJob;
 import java.time.Instant;
 import java.util.Map;
@@ -25,6 +29,38 @@ public final class JobJson {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write job " + job.path("id").asText(), e);
         }
+    }
+
+    /**
+     * The job object {@code current} updated with a terminal result that the store may not have
+     * yet. A job already terminal in {@code current} stays as it is: the first result wins.
+     */
+    public ObjectNode finished(ObjectNode current, JobResult result) {
+        if (JobStatus.fromWire(current.path("status").asText())
+                .map(JobStatus::isTerminal)
+                .orElse(false)) {
+            return current;
+        }
+        ObjectNode o = current.deepCopy();
+        o.put("status", result.status().wireName());
+        Timings t = result.timings();
+        put(o, "dispatched_at", t.dispatchedAt());
+        put(o, "started_at", t.startedAt());
+        put(o, "first_token_at", t.firstTokenAt());
+        put(o, "completed_at", t.completedAt());
+        o.set("output", result.output());
+        if (result.error() == null) {
+            o.putNull("error");
+        } else {
+            o.putObject("error")
+                    .put("code", result.error().code())
+                    .put("message", result.error().message());
+        }
+        usage(o, result.usage());
+        cost(o, result.cost());
+        o.put("worker", result.workerId());
+        o.put("attempts", Math.max(result.attempt(), o.path("attempts").asInt()));
+        return o;
     }
 
     /** A list object holding these job objects; the caller adds the paging fields. */
@@ -61,26 +97,32 @@ public final class JobJson {
                     .put("code", job.error().code())
                     .put("message", job.error().message());
         }
-        if (job.usage() == null) {
-            o.putNull("usage");
-        } else {
-            o.putObject("usage")
-                    .put("prompt_tokens", job.usage().promptTokens())
-                    .put("completion_tokens", job.usage().completionTokens())
-                    .put("total_tokens", job.usage().totalTokens());
-        }
-        if (job.cost() == null) {
-            o.putNull("cost");
-        } else {
-            o.putObject("cost")
-                    .put("amount", job.cost().amount())
-                    .put("currency", job.cost().currency());
-        }
+        usage(o, job.usage());
+        cost(o, job.cost());
         o.put("worker", job.workerId());
         o.put("attempts", job.attempts());
         metadata(o, job.metadata());
         urls(o, job.id(), baseUrl);
         return o;
+    }
+
+    private static void usage(ObjectNode o, @Nullable Usage usage) {
+        if (usage == null) {
+            o.putNull("usage");
+        } else {
+            o.putObject("usage")
+                    .put("prompt_tokens", usage.promptTokens())
+                    .put("completion_tokens", usage.completionTokens())
+                    .put("total_tokens", usage.totalTokens());
+        }
+    }
+
+    private static void cost(ObjectNode o, @Nullable Cost cost) {
+        if (cost == null) {
+            o.putNull("cost");
+        } else {
+            o.putObject("cost").put("amount", cost.amount()).put("currency", cost.currency());
+        }
     }
 
     private ObjectNode head(String id, JobStatus status, String model, Instant createdAt) {

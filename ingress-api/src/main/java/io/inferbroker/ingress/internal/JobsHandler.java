@@ -8,6 +8,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.store.IdempotencyStore;
 import io.inferbroker.store.JobPage;
 import io.inferbroker.store.JobStore;
@@ -18,7 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +45,8 @@ public final class JobsHandler {
     private final JobStore store;
     private final ControlSender control;
     private final IdempotencyStore idempotency;
+    private final JobFeed feed;
+    private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final JobJson json;
     private final IngressMetrics metrics;
     private final Clock clock;
@@ -53,6 +62,7 @@ public final class JobsHandler {
             JobSubmitter submitter,
             ControlSender control,
             IdempotencyStore idempotency,
+            JobFeed feed,
             JobStore store,
             IngressMetrics metrics,
             Clock clock) {
@@ -61,6 +71,7 @@ public final class JobsHandler {
         this.submitter = submitter;
         this.control = control;
         this.idempotency = idempotency;
+        this.feed = feed;
         this.store = store;
         this.json = new JobJson(mapper);
         this.metrics = metrics;
@@ -94,28 +105,52 @@ public final class JobsHandler {
         if (idempotencyKey != null && !claim(ctx, job, idempotencyKey, base)) {
             return;
         }
+        Optional<Duration> wait = WaitPreference.fromPrefer(ctx.header("Prefer"));
+        CompletableFuture<JobResult> result =
+                wait.map(w -> feed.subscribe(job.jobId())).orElse(null);
         long start = System.nanoTime();
-        ctx.future(() -> submitter.submit(job).handle((ok, error) -> {
-            if (error != null) {
-                metrics.submitted(job.model(), "unavailable");
-                LOG.warn(
-                        "job {} not acknowledged by Kafka: {}",
-                        job.jobId(),
-                        cause(error).toString());
-                if (idempotencyKey != null) {
-                    idempotency.release(job.tenantId(), idempotencyKey, job.jobId());
-                }
-                throw Problems.unavailable("the job could not be queued: Kafka did not acknowledge it in time", 1);
-            }
-            metrics.acked(Duration.ofNanos(System.nanoTime() - start));
-            metrics.submitted(job.model(), "accepted");
-            recent.put(job.jobId(), job);
-            ctx.status(202)
-                    .header("Location", base + "/v1/jobs/" + job.jobId())
-                    .contentType(JSON)
-                    .result(json.write(json.accepted(job, base)));
-            return null;
-        }));
+        ctx.future(() -> submitter
+                .submit(job)
+                .handle((ok, error) -> {
+                    if (error != null) {
+                        metrics.submitted(job.model(), "unavailable");
+                        LOG.warn(
+                                "job {} not acknowledged by Kafka: {}",
+                                job.jobId(),
+                                cause(error).toString());
+                        if (idempotencyKey != null) {
+                            idempotency.release(job.tenantId(), idempotencyKey, job.jobId());
+                        }
+                        if (result != null) {
+                            feed.unsubscribe(job.jobId(), result);
+                        }
+                        throw Problems.unavailable(
+                                "the job could not be queued: Kafka did not acknowledge it in time", 1);
+                    }
+                    metrics.acked(Duration.ofNanos(System.nanoTime() - start));
+                    metrics.submitted(job.model(), "accepted");
+                    recent.put(job.jobId(), job);
+                    ObjectNode accepted = json.accepted(job, base);
+                    ctx.header("Location", base + "/v1/jobs/" + job.jobId());
+                    if (result == null) {
+                        ctx.status(202).contentType(JSON).result(json.write(accepted));
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    ctx.header("Preference-Applied", "wait=" + wait.get().toSeconds());
+                    return awaitResult(job.jobId(), result, wait.get()).thenAccept(r -> {
+                        ObjectNode body = r == null ? accepted : json.finished(accepted, r);
+                        ctx.status(r == null ? 202 : 200).contentType(JSON).result(json.write(body));
+                    });
+                })
+                .thenCompose(f -> f));
+    }
+
+    /** The job's result within {@code wait}, or null; the waiter is unsubscribed either way. */
+    private CompletableFuture<@Nullable JobResult> awaitResult(
+            String jobId, CompletableFuture<JobResult> result, Duration wait) {
+        return result.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> null)
+                .whenComplete((r, e) -> feed.unsubscribe(jobId, result));
     }
 
     /**
@@ -145,19 +180,55 @@ public final class JobsHandler {
         };
     }
 
+    /**
+     * {@code GET /v1/jobs/{id}}, with {@code ?wait=seconds} held until the job is terminal or the
+     * time is up. The waiter subscribes before the store is read, so a result cannot slip between.
+     */
     public void get(Context ctx) {
         Principal principal = Authenticator.principal(ctx);
         String id = ctx.pathParam("id");
         String base = baseUrl(ctx);
+        Optional<Duration> wait = WaitPreference.fromQuery(ctx);
+        CompletableFuture<JobResult> result = wait.map(w -> feed.subscribe(id)).orElse(null);
+        ObjectNode current;
+        try {
+            current = current(principal, id, base);
+        } catch (RuntimeException e) {
+            if (result != null) {
+                feed.unsubscribe(id, result);
+            }
+            throw e;
+        }
+        boolean terminal = JobStatus.fromWire(current.path("status").asText())
+                .map(JobStatus::isTerminal)
+                .orElse(false);
+        if (result == null || terminal) {
+            if (result != null) {
+                feed.unsubscribe(id, result);
+            }
+            ctx.contentType(JSON).result(json.write(current));
+            return;
+        }
+        ctx.future(() -> awaitResult(id, result, wait.get())
+                .thenAcceptAsync(
+                        r -> {
+                            ObjectNode latest = store.find(principal.tenantId(), id)
+                                    .map(stored -> json.stored(stored, base))
+                                    .orElse(current);
+                            ctx.contentType(JSON).result(json.write(r == null ? latest : json.finished(latest, r)));
+                        },
+                        blocking));
+    }
+
+    /** The job as the store has it, or as accepted here when the store does not have it yet. */
+    private ObjectNode current(Principal principal, String id, String base) {
         var stored = store.find(principal.tenantId(), id);
         if (stored.isPresent()) {
-            ctx.contentType(JSON).result(json.write(json.stored(stored.get(), base)));
-            return;
+            return json.stored(stored.get(), base);
         }
         JobRequested pending = recent.getIfPresent(id);
         if (pending != null && pending.tenantId().equals(principal.tenantId())) {
-            ctx.contentType(JSON).result(json.write(json.accepted(pending, base)));
-            return;
+            return json.accepted(pending, base);
         }
         throw Problems.jobNotFound(id);
     }

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The latest queue status of every model, as the dispatcher published it on the compacted queues
- * topic ({@link QueueStatusReader} fills it). Lets admission see a model's queue depth without a
+ * topic (a {@link FanOutReader} fills it). Lets admission see a model's queue depth without a
  * database round trip. Thread-safe: one writer, any number of readers.
  */
 public final class QueueBoard {

@@ -1,13 +1,12 @@
 package io.inferbroker.ingress.internal;
 
-import io.inferbroker.schemas.QueueStatus;
-import io.inferbroker.schemas.WireSerdes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,37 +21,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the compacted queues topic into a {@link QueueBoard} on its own thread. Fan-out: every
- * ingress instance reads every partition, assigned by hand (no consumer group, no commits), from
- * the beginning, so a starting instance learns every model's latest status at once. Unreadable
- * values are logged and skipped. Started on construction; {@link #close()} stops the thread and the
- * consumer, idempotently.
+ * Reads one topic on its own thread and hands every record to a handler. Fan-out: every ingress
+ * instance reads every partition, assigned by hand (no consumer group, no commits), from the
+ * beginning (compacted state such as queue statuses) or from the end (live results). Values the
+ * handler cannot read are logged and skipped. Started on construction; {@link #close()} stops the
+ * thread and the consumer, idempotently.
  */
-final class QueueStatusReader implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(QueueStatusReader.class);
+final class FanOutReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FanOutReader.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration METADATA_WAIT = Duration.ofSeconds(5);
     private static final long BACKOFF_MILLIS = 1000;
 
     private final String topic;
-    private final QueueBoard board;
+    private final boolean fromBeginning;
+    private final Consumer<ConsumerRecord<String, byte[]>> handler;
+    private volatile boolean assigned;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
 
-    QueueStatusReader(Properties client, String topic, QueueBoard board) {
+    /**
+     * @param fromBeginning read what the topic holds first (true), or only what arrives from now on
+     * @param handler called on the reader's thread for every record; throws {@link
+     *     SerializationException} for a value it cannot read
+     */
+    FanOutReader(
+            Properties client,
+            String topic,
+            boolean fromBeginning,
+            String threadName,
+            Consumer<ConsumerRecord<String, byte[]>> handler) {
         this.topic = topic;
-        this.board = board;
+        this.fromBeginning = fromBeginning;
+        this.handler = handler;
         Properties p = new Properties();
         p.putAll(client);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ingress-queues-" + Integer.toHexString(hashCode()));
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, threadName + "-" + Integer.toHexString(hashCode()));
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = Thread.ofPlatform().name("ingress-queue-status").daemon().unstarted(this::run);
+        this.thread = Thread.ofPlatform().name(threadName).daemon().unstarted(this::run);
         thread.start();
     }
 
@@ -68,7 +80,7 @@ final class QueueStatusReader implements AutoCloseable {
                 } catch (WakeupException e) {
                     break;
                 } catch (KafkaException e) {
-                    LOG.warn("cannot read queue statuses from {}: {}; retrying", topic, e.toString());
+                    LOG.warn("cannot read {}: {}; retrying", topic, e.toString());
                     backOff();
                 }
             }
@@ -81,7 +93,7 @@ final class QueueStatusReader implements AutoCloseable {
     private void assignAll() {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, METADATA_WAIT);
         if (partitions == null || partitions.isEmpty()) {
-            LOG.warn("topic {} has no partitions yet; queue limits admit everything until it has", topic);
+            LOG.warn("topic {} has no partitions yet; retrying", topic);
             backOff();
             return;
         }
@@ -89,19 +101,29 @@ final class QueueStatusReader implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
         consumer.assign(assigned);
-        consumer.seekToBeginning(assigned);
+        if (fromBeginning) {
+            consumer.seekToBeginning(assigned);
+        } else {
+            consumer.seekToEnd(assigned);
+            assigned.forEach(consumer::position);
+        }
+        this.assigned = true;
+    }
+
+    /** True once every partition is assigned (and, reading from the end, positioned). */
+    boolean isAssigned() {
+        return assigned && !closed.get();
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
-        if (record.key() == null) {
+        if (record.key() == null || record.value() == null) {
             return;
         }
         try {
-            QueueStatus status = WireSerdes.QUEUE_STATUS.deserialize(record.topic(), record.value());
-            board.update(record.key(), status);
+            handler.accept(record);
         } catch (SerializationException e) {
             LOG.warn(
-                    "skipping unreadable queue status at {}-{}@{}: {}",
+                    "skipping unreadable record at {}-{}@{}: {}",
                     record.topic(),
                     record.partition(),
                     record.offset(),
@@ -128,7 +150,7 @@ final class QueueStatusReader implements AutoCloseable {
         consumer.wakeup();
         try {
             if (!stopped.await(5, TimeUnit.SECONDS)) {
-                LOG.warn("queue status reader of {} did not stop within 5 s", topic);
+                LOG.warn("reader of {} did not stop within 5 s", topic);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
