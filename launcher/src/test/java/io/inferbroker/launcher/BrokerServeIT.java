@@ -86,9 +86,12 @@ class BrokerServeIT {
                             .header("Authorization", "Bearer " + key))
                     .body());
             assertThat(models.get("data").get(0).get("id").asText()).isEqualTo("sim-echo");
-            assertThat(send(HttpRequest.newBuilder(URI.create(base + "/health/ready")))
-                            .statusCode())
-                    .isEqualTo(200);
+            // Readiness may flap while the dispatcher's consumer group settles after start.
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> send(HttpRequest.newBuilder(URI.create(base + "/health/ready")))
+                                    .statusCode()
+                            == 200);
             assertThat(send(HttpRequest.newBuilder(URI.create(base + "/metrics")))
                             .body())
                     .contains("broker_jobs_submitted_total");
