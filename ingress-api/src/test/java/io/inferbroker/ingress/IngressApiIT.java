@@ -244,7 +244,7 @@ class IngressApiIT {
     void shouldServeHealthAndMetricsAndProblemForUnknownRoutes() throws Exception {
         assertThat(get("/health/live", null).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10))
-                .as("ready once the job feed reads every results partition")
+                .alias("ready once the job feed reads every results partition")
                 .until(() -> get("/health/ready", null).statusCode() == 200);
         kafkaReady.set(false);
         var notReady = get("/health/ready", null);
