@@ -6,6 +6,7 @@ import io.inferbroker.ingress.internal.AdmissionFilter;
 import io.inferbroker.ingress.internal.ApiDocsHandler;
 import io.inferbroker.ingress.internal.Authenticator;
 import io.inferbroker.ingress.internal.ControlSender;
+import io.inferbroker.ingress.internal.IdempotencyJanitor;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JobFeed;
 import io.inferbroker.ingress.internal.JobSubmitter;
@@ -16,6 +17,7 @@ import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
 import io.inferbroker.ingress.internal.TenantLimitsHandler;
 import io.inferbroker.schemas.WireJson;
+import io.inferbroker.store.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
@@ -73,7 +75,9 @@ public final class IngressServer implements AutoCloseable {
                 metrics,
                 clock);
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
+        var janitor = IdempotencyJanitor.start(ports.idempotency());
         AutoCloseable owned = () -> {
+            janitor.close();
             feed.close();
             admission.close();
         };
@@ -146,13 +150,8 @@ public final class IngressServer implements AutoCloseable {
             routes.accept(cfg);
             cfg.routes.exception(ProblemException.class, problems::problem);
             cfg.routes.exception(HttpResponseException.class, problems::http);
-            cfg.routes.exception(CompletionException.class, (e, ctx) -> {
-                if (e.getCause() instanceof ProblemException p) {
-                    problems.problem(p, ctx);
-                } else {
-                    problems.unexpected(e, ctx);
-                }
-            });
+            cfg.routes.exception(StoreUnavailableException.class, problems::storeUnavailable);
+            cfg.routes.exception(CompletionException.class, problems::completion);
             cfg.routes.exception(Exception.class, problems::unexpected);
             cfg.routes.error(404, "*", problems::notFound);
         });

@@ -118,14 +118,14 @@ public final class JobsHandler {
                                 "job {} not acknowledged by Kafka: {}",
                                 job.jobId(),
                                 cause(error).toString());
-                        if (idempotencyKey != null) {
-                            idempotency.release(job.tenantId(), idempotencyKey, job.jobId());
-                        }
                         if (result != null) {
                             feed.unsubscribe(job.jobId(), result);
                         }
-                        throw Problems.unavailable(
-                                "the job could not be queued: Kafka did not acknowledge it in time", 1);
+                        // The key is free again before the client hears of the failure, so its retry works.
+                        return release(job, idempotencyKey).thenAccept(released -> {
+                            throw Problems.unavailable(
+                                    "the job could not be queued: Kafka did not acknowledge it in time", 1);
+                        });
                     }
                     metrics.acked(Duration.ofNanos(System.nanoTime() - start));
                     metrics.submitted(job.model(), "accepted");
@@ -154,6 +154,30 @@ public final class JobsHandler {
     }
 
     /**
+     * Gives up the job's idempotency claim after a failed submit, on a thread of its own: this runs
+     * in Kafka's callback (the producer's I/O thread) or on the JDK's timeout thread, neither of which
+     * may wait for the database. A failure to release is logged; the claim then lapses after its
+     * window, and the client still hears the submit's own failure.
+     */
+    private CompletableFuture<Void> release(JobRequested job, @Nullable String key) {
+        if (key == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        idempotency.release(job.tenantId(), key, job.jobId());
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "job {} was not queued and its Idempotency-Key stays claimed: {}",
+                                job.jobId(),
+                                e.getMessage());
+                    }
+                },
+                blocking);
+    }
+
+    /**
      * Claims the Idempotency-Key for this job. A repeat of the same request is answered here with
      * the job it made (and false: nothing to submit); the key used with another body is a 409.
      */
@@ -170,7 +194,11 @@ public final class JobsHandler {
                         .map(stored -> json.stored(stored, base))
                         .orElse((ObjectNode) r.job());
                 metrics.submitted(job.model(), "replayed");
-                ctx.status(current.path("status").asText().equals("queued") ? 202 : 200)
+                boolean finished = JobStatus.fromWire(current.path("status").asText())
+                        .map(JobStatus::isTerminal)
+                        .orElse(false);
+                // As for a new job: 200 only with the finished job, 202 while it is on its way.
+                ctx.status(finished ? 200 : 202)
                         .header("Location", base + "/v1/jobs/" + r.jobId())
                         .header("Idempotent-Replayed", "true")
                         .contentType(JSON)

@@ -3,8 +3,10 @@ package io.inferbroker.ingress.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.store.StoreUnavailableException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,24 @@ public final class ProblemResponder {
             default -> "http-" + status;
         };
         write(new Problem(slug, e.getMessage() == null ? "HTTP " + status : e.getMessage(), status, detail(e)), ctx);
+    }
+
+    /** A failure of an asynchronous handler: answered like the same failure thrown directly. */
+    public void completion(CompletionException e, Context ctx) {
+        switch (e.getCause()) {
+            case ProblemException p -> problem(p, ctx);
+            case StoreUnavailableException s -> storeUnavailable(s, ctx);
+            case null, default -> unexpected(e, ctx);
+        }
+    }
+
+    /**
+     * PostgreSQL cannot be reached: a 503 the client may retry. The log names the database; the
+     * answer does not.
+     */
+    public void storeUnavailable(StoreUnavailableException e, Context ctx) {
+        LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        problem(Problems.unavailable("the broker's database is unavailable; retry shortly", 2), ctx);
     }
 
     public void unexpected(Exception e, Context ctx) {

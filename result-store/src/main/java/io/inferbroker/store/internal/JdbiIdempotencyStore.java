@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.store.IdempotencyStore;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -18,6 +19,9 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
             + " values (:t, :k, :h, :j, cast(:job as jsonb)) on conflict (tenant_id, key) do nothing";
     private static final String SELECT =
             "select request_hash, job_id, job::text as job from idempotency_keys where tenant_id = :t and key = :k";
+
+    /** Claims retried when the key is released under a claim; more than a few means something else is wrong. */
+    private static final int ATTEMPTS = 5;
 
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
@@ -38,21 +42,33 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
                         .bind("k", key)
                         .bind("cutoff", cutoff())
                         .execute();
-                int inserted = h.createUpdate(INSERT)
-                        .bind("t", tenantId)
-                        .bind("k", key)
-                        .bind("h", requestHash)
-                        .bind("j", jobId)
-                        .bind("job", write(job))
-                        .execute();
-                return inserted == 1 ? new Claim.Claimed() : existing(h, tenantId, key, requestHash);
+                for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                    int inserted = h.createUpdate(INSERT)
+                            .bind("t", tenantId)
+                            .bind("k", key)
+                            .bind("h", requestHash)
+                            .bind("j", jobId)
+                            .bind("job", write(job))
+                            .execute();
+                    if (inserted == 1) {
+                        return new Claim.Claimed();
+                    }
+                    // Each statement sees what is committed when it starts: the holder may have released
+                    // the key (its submit failed) between the insert and this read. Then claim it again.
+                    Optional<Claim> held = existing(h, tenantId, key, requestHash);
+                    if (held.isPresent()) {
+                        return held.get();
+                    }
+                }
+                throw new IllegalStateException("idempotency key of job " + jobId + " changed hands " + ATTEMPTS
+                        + " times while being claimed");
             });
         } catch (JdbiException e) {
             throw StoreErrors.translate("cannot claim an idempotency key", e, address);
         }
     }
 
-    private Claim existing(Handle h, String tenantId, String key, String requestHash) {
+    private Optional<Claim> existing(Handle h, String tenantId, String key, String requestHash) {
         return h.createQuery(SELECT)
                 .bind("t", tenantId)
                 .bind("k", key)
@@ -63,7 +79,7 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
                     }
                     return new Claim.Repeat(jobId, read(rs.getString("job")));
                 })
-                .one();
+                .findOne();
     }
 
     @Override

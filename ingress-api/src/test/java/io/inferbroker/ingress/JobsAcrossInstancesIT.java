@@ -1,0 +1,223 @@
+package io.inferbroker.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferbroker.schemas.ControlCommand;
+import io.inferbroker.schemas.JobKind;
+import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.WireSerdes;
+import io.inferbroker.store.IdempotencyStore;
+import io.inferbroker.store.StoreConfig;
+import io.inferbroker.store.StoreDatabase;
+import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.testkit.InfraExtension;
+import io.inferbroker.testkit.KafkaInfra;
+import io.inferbroker.testkit.PostgresInfra;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The jobs API as several ingress instances on one database serve it, and what clients hear when a
+ * dependency fails: idempotency keys hold across instances, an unreachable database answers 503, and
+ * a submit Kafka refused answers 503 even when its key cannot be released.
+ */
+@ExtendWith(InfraExtension.class)
+class JobsAcrossInstancesIT {
+    private static final List<ModelInfo> MODELS =
+            List.of(new ModelInfo("sim-echo", "inferbroker", JobKind.CHAT, true, "simulator"));
+    private static final String BODY = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"once\"}}";
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+    private KafkaInfra kafka;
+    private PostgresInfra pg;
+    private StoreDatabase db;
+    private KafkaProducer<String, JobRequested> requests;
+    private KafkaProducer<String, ControlCommand> control;
+    private String key;
+    private String tenant;
+
+    @BeforeEach
+    void start(KafkaInfra kafka, PostgresInfra pg) {
+        this.kafka = kafka;
+        this.pg = pg;
+        db = open(StoreDatabase.open(config(), registry()));
+        tenant = db.apiKeys().createTenant("acme");
+        key = db.apiKeys().issueKey(tenant).secret();
+        requests = open(new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_REQUESTED));
+        control = open(new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.CONTROL_COMMAND));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerAKeysJobOnAnotherInstanceWith202WhileItRuns() throws Exception {
+        String one = base(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
+        String two = base(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
+        var first = submit(one, "k-shared", BODY);
+        assertThat(first.statusCode()).isEqualTo(202);
+        String id = mapper.readTree(first.body()).get("id").asText();
+        markRunning(id);
+
+        var repeat = submit(two, "k-shared", BODY);
+
+        assertThat(repeat.statusCode())
+                .as("not finished: 202, as for a new job")
+                .isEqualTo(202);
+        JsonNode job = mapper.readTree(repeat.body());
+        assertThat(job.get("id").asText()).isEqualTo(id);
+        assertThat(job.get("status").asText()).isEqualTo("running");
+        assertThat(repeat.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(submit(two, "k-shared", BODY.replace("once", "twice")).statusCode())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void shouldAnswer503WhenTheDatabaseIsUnreachable() throws Exception {
+        StoreDatabase lost = StoreDatabase.open(config(), registry());
+        String url = base(server(IngressPorts.of(requests, control, kafka.clientProps(), lost, "admin")));
+        lost.close();
+
+        for (var response : List.of(get(url + "/v1/jobs", key), get(url + "/admin/tenants", "admin"))) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+            assertThat(mapper.readTree(response.body()).get("type").asText()).isEqualTo("/problems/unavailable");
+        }
+    }
+
+    @Test
+    void shouldAnswer503ForARefusedSubmitEvenWhenItsKeyCannotBeReleased() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "1000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "900");
+        var dead = open(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.JOB_REQUESTED));
+        var claims = new UnreleasableClaims();
+        var ports = new IngressPorts(
+                dead,
+                control,
+                kafka.clientProps(),
+                db.jobs(),
+                db.apiKeys(),
+                "",
+                db.tenantLimits(),
+                AdmissionConfig.unlimited(),
+                claims);
+
+        var response = submit(base(server(ports)), "k-stuck", BODY);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(mapper.readTree(response.body()).get("detail").asText()).contains("could not be queued");
+        assertThat(claims.releasedOnVirtualThread)
+                .as("released off Kafka's and the JDK's timer threads")
+                .isTrue();
+    }
+
+    /** Claims every key, and fails to release one, as when PostgreSQL went away in between. */
+    private static final class UnreleasableClaims implements IdempotencyStore {
+        volatile @Nullable Boolean releasedOnVirtualThread;
+
+        @Override
+        public Claim claim(String tenantId, String key, String requestHash, String jobId, JsonNode job) {
+            return new Claim.Claimed();
+        }
+
+        @Override
+        public void release(String tenantId, String key, String jobId) {
+            releasedOnVirtualThread = Thread.currentThread().isVirtual();
+            throw new StoreUnavailableException("PostgreSQL at test is unavailable", new IllegalStateException());
+        }
+
+        @Override
+        public int purgeExpired(int limit) {
+            return 0;
+        }
+    }
+
+    private void markRunning(String id) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                PreparedStatement s = c.prepareStatement("""
+                        insert into jobs (id, tenant_id, model, status, status_rank, request_received, created_at,
+                                          started_at, updated_at)
+                        values (?, ?, 'sim-echo', 'running', 2, true, now(), now(), now())""")) {
+            s.setString(1, id);
+            s.setString(2, tenant);
+            s.executeUpdate();
+        }
+    }
+
+    private IngressServer server(IngressPorts ports) {
+        IngressConfig config =
+                new IngressConfig("127.0.0.1", 0, 64 * 1024, Duration.ofSeconds(2), "", kafka.topics(), MODELS);
+        return open(IngressServer.startApi(config, ports, List.of(), registry(), Clock.systemUTC()));
+    }
+
+    private StoreConfig config() {
+        return new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 4, pg.schema());
+    }
+
+    private static PrometheusMeterRegistry registry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    private static String base(IngressServer server) {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    private <T extends AutoCloseable> T open(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    private HttpResponse<String> submit(String url, String idempotencyKey, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url + "/v1/jobs"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", idempotencyKey)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String url, String bearer) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + bearer)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
