@@ -1,15 +1,20 @@
 package io.inferbroker.ingress.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.function.ToDoubleFunction;
 
 /** Meters of the ingress. Tags are bounded: model names come from configuration, never from ids. */
 public final class IngressMetrics {
     private final MeterRegistry registry;
     private final Timer ackLatency;
     private final Counter authFailures;
+    private final Counter tokensFannedOut;
+    private final Counter eventsFannedOut;
+    private final Counter resultsFannedOut;
 
     public IngressMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -19,6 +24,16 @@ public final class IngressMetrics {
                 .register(registry);
         this.authFailures = Counter.builder("broker.ingress.auth.failures")
                 .description("Requests refused for a missing or invalid API key")
+                .register(registry);
+        this.tokensFannedOut = fanOutCounter("tokens");
+        this.eventsFannedOut = fanOutCounter("events");
+        this.resultsFannedOut = fanOutCounter("results");
+    }
+
+    private Counter fanOutCounter(String topic) {
+        return Counter.builder("broker.ingress.feed.records")
+                .description("Records the job feed handed to the local subscribers of their job, by topic")
+                .tag("topic", topic)
                 .register(registry);
     }
 
@@ -38,5 +53,36 @@ public final class IngressMetrics {
 
     public void authFailed() {
         authFailures.increment();
+    }
+
+    /** Registers the gauge of open job-feed subscriptions, computed from {@code source} at scrape time. */
+    public <T> void feedSubscribers(T source, ToDoubleFunction<T> count) {
+        Gauge.builder("broker.ingress.feed.subscribers", source, count)
+                .description("Requests of this instance waiting for a job's tokens or result")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Counts one record handed to the local subscribers of its job. */
+    public void fannedOut(FeedRecord record) {
+        switch (record) {
+            case FeedRecord.Token t -> tokensFannedOut.increment();
+            case FeedRecord.Status s -> eventsFannedOut.increment();
+            case FeedRecord.Result r -> resultsFannedOut.increment();
+        }
+    }
+
+    /**
+     * Counts a request answered by waiting for its job, by endpoint ({@code chat}, {@code completion},
+     * {@code embedding}, {@code jobs}) and outcome ({@code finished}, {@code timeout}, {@code disconnected},
+     * {@code failed}).
+     */
+    public void waited(String endpoint, String outcome) {
+        try {
+            registry.counter("broker.ingress.sync.requests", "endpoint", endpoint, "outcome", outcome)
+                    .increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never fail a request.
+        }
     }
 }

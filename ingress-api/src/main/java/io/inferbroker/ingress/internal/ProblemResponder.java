@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that turns failures into responses: problems as {@code application/problem+json},
- * Javalin's own HTTP errors likewise, and anything unexpected as a 500 without internals.
+ * Javalin's own HTTP errors likewise, and anything unexpected as a 500 without internals. On the
+ * OpenAI-compatible paths the same problems take OpenAI's error shape (see {@link OpenAiErrors}).
  */
 public final class ProblemResponder {
     public static final String PROBLEM_JSON = "application/problem+json";
@@ -63,6 +64,10 @@ public final class ProblemResponder {
     }
 
     void write(Problem p, Context ctx) {
+        if (OpenAiErrors.covers(ctx.path())) {
+            writeOpenAi(p, ctx);
+            return;
+        }
         ObjectNode body = mapper.createObjectNode();
         body.put("type", p.type());
         body.put("title", p.title());
@@ -78,5 +83,14 @@ public final class ProblemResponder {
         p.extensions().forEach((k, v) -> body.set(k, mapper.valueToTree(v)));
         p.headers().forEach(ctx::header);
         ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+    }
+
+    /** The OpenAI-compatible paths answer OpenAI's error shape, so the official SDKs understand it. */
+    private void writeOpenAi(Problem p, Context ctx) {
+        OpenAiErrors.OpenAiError error = OpenAiErrors.of(p);
+        p.headers().forEach(ctx::header);
+        ctx.status(error.status())
+                .contentType(JobsHandler.JSON)
+                .result(error.toJson(mapper).toString());
     }
 }
