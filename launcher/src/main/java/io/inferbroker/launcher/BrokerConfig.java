@@ -8,6 +8,8 @@ import java.util.Optional;
 /**
  * Everything a broker process is configured with, read once at start. Empty Kafka or database
  * settings mean "start the embedded one" (only {@code broker serve} may do that).
+ *
+ * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job ({@code http.sync_timeout_ms})
  */
 public record BrokerConfig(
         String host,
@@ -25,7 +27,8 @@ public record BrokerConfig(
         String publicBaseUrl,
         Optional<Secret> adminKey,
         List<ModelSpec> models,
-        List<WorkerSpec> workers) {
+        List<WorkerSpec> workers,
+        Duration syncTimeout) {
 
     public BrokerConfig {
         models = List.copyOf(models);

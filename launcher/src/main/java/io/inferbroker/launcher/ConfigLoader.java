@@ -41,6 +41,7 @@ public final class ConfigLoader {
             Map.entry("http.max_body_bytes", "1048576"),
             Map.entry("http.submit_timeout_ms", "10000"),
             Map.entry("http.public_base_url", ""),
+            Map.entry("http.sync_timeout_ms", "120000"),
             Map.entry("admin_key", ""));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -184,7 +185,8 @@ public final class ConfigLoader {
                 text("http.public_base_url").replaceAll("/+$", ""),
                 optional("admin_key").map(BrokerConfig.Secret::new),
                 ms,
-                ws);
+                ws,
+                Duration.ofMillis(integer("http.sync_timeout_ms", 1, 3_600_000)));
     }
 
     private String text(String key) {

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class ProblemResponder {
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+    private static final String WRITTEN = "inferbroker.problem-written";
 
     private final ObjectMapper mapper;
 
@@ -49,8 +50,14 @@ public final class ProblemResponder {
                 ctx);
     }
 
-    /** Answers a route-not-found in the problem shape. */
+    /**
+     * Answers a route-not-found in the problem shape. Javalin runs this for every 404, also after a
+     * handler's own 404 problem (an unknown job or model), which it must not overwrite.
+     */
     public void notFound(Context ctx) {
+        if (ctx.attribute(WRITTEN) != null) {
+            return;
+        }
         write(new Problem("not-found", "Not found", 404, "no route " + ctx.method() + " " + ctx.path()), ctx);
     }
 
@@ -64,6 +71,7 @@ public final class ProblemResponder {
     }
 
     void write(Problem p, Context ctx) {
+        ctx.attribute(WRITTEN, Boolean.TRUE);
         if (OpenAiErrors.covers(ctx.path())) {
             writeOpenAi(p, ctx);
             return;

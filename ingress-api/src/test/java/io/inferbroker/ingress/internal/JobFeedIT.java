@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -111,6 +113,27 @@ class JobFeedIT {
     }
 
     @Test
+    void shouldServeThousandsOfWaitersAtOnce() throws Exception {
+        int waiters = 3000;
+        List<CompletableFuture<Optional<JobResult>>> answers = new ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+            answers.add(feed.subscribe("job-" + i).awaitResult(WAIT));
+        }
+        assertThat(registry.get("broker.ingress.feed.subscribers").gauge().value())
+                .isEqualTo(waiters);
+
+        for (int i = waiters - 1; i >= 0; i--) {
+            results.send(new ProducerRecord<>(kafka.topics().results(), "job-" + i, succeeded("job-" + i)));
+        }
+        results.flush();
+
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
+        for (int i = 0; i < waiters; i++) {
+            assertThat(answers.get(i).join().orElseThrow().jobId()).isEqualTo("job-" + i);
+        }
+    }
+
+    @Test
     void shouldEndOpenSubscriptionsAndReportNotReadyWhenClosed() {
         assertThat(feed.isReady()).isTrue();
         FeedSubscription open = feed.subscribe("job-open");
@@ -149,22 +172,23 @@ class JobFeedIT {
     }
 
     private void result(String jobId) throws Exception {
-        results.send(new ProducerRecord<>(
-                        kafka.topics().results(),
-                        jobId,
-                        new JobResult(
-                                JobResult.VERSION,
-                                jobId,
-                                "tenant",
-                                "sim-echo",
-                                JobStatus.SUCCEEDED,
-                                null,
-                                null,
-                                null,
-                                null,
-                                "sim-1",
-                                1,
-                                new Timings(T, null, null, null, T))))
+        results.send(new ProducerRecord<>(kafka.topics().results(), jobId, succeeded(jobId)))
                 .get();
+    }
+
+    private static JobResult succeeded(String jobId) {
+        return new JobResult(
+                JobResult.VERSION,
+                jobId,
+                "tenant",
+                "sim-echo",
+                JobStatus.SUCCEEDED,
+                null,
+                null,
+                null,
+                null,
+                "sim-1",
+                1,
+                new Timings(T, null, null, null, T));
     }
 }
