@@ -12,6 +12,7 @@ import java.util.List;
  * @param maxBodyBytes largest request body accepted (larger answers 413)
  * @param submitTimeout how long a submit waits for Kafka's acknowledgement before answering 503
  * @param publicBaseUrl base of the URLs put in job objects, or empty to use the request's own
+ * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job before answering 504
  */
 public record IngressConfig(
         String host,
@@ -20,7 +21,11 @@ public record IngressConfig(
         Duration submitTimeout,
         String publicBaseUrl,
         TopicNames topics,
-        List<ModelInfo> models) {
+        List<ModelInfo> models,
+        Duration syncTimeout) {
+
+    /** The default of {@code http.sync_timeout_ms}. */
+    public static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofSeconds(120);
 
     public IngressConfig {
         if (port < 0 || port > 65_535) {
@@ -32,6 +37,21 @@ public record IngressConfig(
         if (submitTimeout.isNegative() || submitTimeout.isZero()) {
             throw new IllegalArgumentException("BROKER_HTTP_SUBMIT_TIMEOUT_MS must be positive, was " + submitTimeout);
         }
+        if (syncTimeout.isNegative() || syncTimeout.isZero()) {
+            throw new IllegalArgumentException("BROKER_HTTP_SYNC_TIMEOUT_MS must be positive, was " + syncTimeout);
+        }
         models = List.copyOf(models);
+    }
+
+    /** Settings with the default {@link #DEFAULT_SYNC_TIMEOUT}. */
+    public IngressConfig(
+            String host,
+            int port,
+            long maxBodyBytes,
+            Duration submitTimeout,
+            String publicBaseUrl,
+            TopicNames topics,
+            List<ModelInfo> models) {
+        this(host, port, maxBodyBytes, submitTimeout, publicBaseUrl, topics, models, DEFAULT_SYNC_TIMEOUT);
     }
 }

@@ -9,9 +9,12 @@ import io.inferbroker.ingress.internal.ControlSender;
 import io.inferbroker.ingress.internal.IdempotencyJanitor;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JobFeed;
+import io.inferbroker.ingress.internal.JobJson;
 import io.inferbroker.ingress.internal.JobSubmitter;
+import io.inferbroker.ingress.internal.JobWaits;
 import io.inferbroker.ingress.internal.JobsHandler;
 import io.inferbroker.ingress.internal.ModelsHandler;
+import io.inferbroker.ingress.internal.OpenAiHandler;
 import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
@@ -24,6 +27,7 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.BindException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * the caller closes it. Thread-safe.
  */
 public final class IngressServer implements AutoCloseable {
+    private static final Duration FEED_START_TIMEOUT = Duration.ofSeconds(30);
     private final Javalin app;
     private final AutoCloseable owned;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -55,11 +60,14 @@ public final class IngressServer implements AutoCloseable {
         var mapper = WireJson.newMapper();
         var metrics = new IngressMetrics(registry);
         var submitter = new JobSubmitter(ports.requests(), config.topics(), config.submitTimeout());
-        var feed = new JobFeed(ports.kafkaClient(), config.topics().results(), metrics);
+        var feed = JobFeed.start(
+                ports.kafkaClient(), config.topics(), JobFeed.DEFAULT_STREAM_CAPACITY, metrics, FEED_START_TIMEOUT);
+        var waits = new JobWaits(feed, ports.jobs(), new JobJson(mapper), metrics);
         var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
         var jobsHandler = new JobsHandler(
-                config, mapper, submitter, control, ports.idempotency(), feed, ports.jobs(), metrics, clock);
+                config, mapper, submitter, control, ports.idempotency(), waits, ports.jobs(), metrics, clock);
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
+        var openAi = new OpenAiHandler(config, mapper, submitter, feed, control, metrics, clock);
         var checks = new java.util.ArrayList<>(readiness);
         checks.add(new ReadinessCheck("job-feed", feed::isReady));
         var ops = new OpsHandler(mapper, checks, registry);
@@ -78,6 +86,7 @@ public final class IngressServer implements AutoCloseable {
         var janitor = IdempotencyJanitor.start(ports.idempotency());
         AutoCloseable owned = () -> {
             janitor.close();
+            openAi.close();
             feed.close();
             admission.close();
         };
@@ -90,6 +99,10 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
             cfg.routes.post("/v1/jobs/{id}/cancel", jobsHandler::cancel);
             cfg.routes.get("/v1/models", models::list);
+            // OpenAI-compatible: synchronous for the caller, through Kafka and the job feed inside.
+            cfg.routes.post("/v1/chat/completions", openAi::chat);
+            cfg.routes.post("/v1/completions", openAi::completions);
+            cfg.routes.post("/v1/embeddings", openAi::embeddings);
             cfg.routes.before("/admin/*", admin.guard());
             cfg.routes.post("/admin/tenants", admin::createTenant);
             cfg.routes.get("/admin/tenants", admin::listTenants);

@@ -589,7 +589,7 @@ class IngressApiIT {
                 .until(() -> get("/metrics", null)
                         .body()
                         .lines()
-                        .filter(l -> l.startsWith("broker_ingress_waiters "))
+                        .filter(l -> l.startsWith("broker_ingress_feed_subscribers "))
                         .anyMatch(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)) >= count));
     }
 

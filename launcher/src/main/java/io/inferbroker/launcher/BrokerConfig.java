@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param requestsPerMinute default per-tenant rate limit of the ingress; 0 = unlimited
  * @param tokensPerMinute default per-tenant limit of estimated tokens per minute; 0 = unlimited
+ * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job ({@code http.sync_timeout_ms})
  */
 public record BrokerConfig(
         String host,
@@ -30,7 +31,8 @@ public record BrokerConfig(
         List<ModelSpec> models,
         List<WorkerSpec> workers,
         int requestsPerMinute,
-        int tokensPerMinute) {
+        int tokensPerMinute,
+        Duration syncTimeout) {
 
     public BrokerConfig {
         models = List.copyOf(models);

@@ -214,7 +214,8 @@ public final class BrokerProcess implements AutoCloseable {
                     config.submitTimeout(),
                     config.publicBaseUrl(),
                     topics,
-                    models);
+                    models,
+                    config.syncTimeout());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

@@ -43,7 +43,8 @@ public final class ConfigLoader {
             Map.entry("http.public_base_url", ""),
             Map.entry("admin_key", ""),
             Map.entry("limits.requests_per_minute", "0"),
-            Map.entry("limits.tokens_per_minute", "0"));
+            Map.entry("limits.tokens_per_minute", "0"),
+            Map.entry("http.sync_timeout_ms", "120000"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -188,7 +189,8 @@ public final class ConfigLoader {
                 ms,
                 ws,
                 integer("limits.requests_per_minute", 0, Integer.MAX_VALUE),
-                integer("limits.tokens_per_minute", 0, Integer.MAX_VALUE));
+                integer("limits.tokens_per_minute", 0, Integer.MAX_VALUE),
+                Duration.ofMillis(integer("http.sync_timeout_ms", 1, 3_600_000)));
     }
 
     private String text(String key) {

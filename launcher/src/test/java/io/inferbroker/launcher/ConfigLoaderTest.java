@@ -7,6 +7,7 @@ import io.inferbroker.schemas.JobKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -147,5 +148,18 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(dir.resolve("absent.yaml"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("absent.yaml does not exist");
+    }
+
+    @Test
+    void shouldReadTheSyncTimeoutOfTheOpenAiEndpoints() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of(), Optional.empty()).syncTimeout())
+                .isEqualTo(Duration.ofSeconds(120));
+        assertThat(ConfigLoader.load(Map.of(), Map.of("BROKER_HTTP_SYNC_TIMEOUT_MS", "2500"), Optional.empty())
+                        .syncTimeout())
+                .isEqualTo(Duration.ofMillis(2500));
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(Map.of(), Map.of("BROKER_HTTP_SYNC_TIMEOUT_MS", "0"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BROKER_HTTP_SYNC_TIMEOUT_MS");
     }
 }

@@ -6,12 +6,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /** Meters of the ingress. Tags are bounded: model names come from configuration, never from ids. */
 public final class IngressMetrics {
     private final MeterRegistry registry;
     private final Timer ackLatency;
     private final Counter authFailures;
+    private final Counter tokensFannedOut;
+    private final Counter eventsFannedOut;
+    private final Counter resultsFannedOut;
 
     public IngressMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -21,6 +25,16 @@ public final class IngressMetrics {
                 .register(registry);
         this.authFailures = Counter.builder("broker.ingress.auth.failures")
                 .description("Requests refused for a missing or invalid API key")
+                .register(registry);
+        this.tokensFannedOut = fanOutCounter("tokens");
+        this.eventsFannedOut = fanOutCounter("events");
+        this.resultsFannedOut = fanOutCounter("results");
+    }
+
+    private Counter fanOutCounter(String topic) {
+        return Counter.builder("broker.ingress.feed.records")
+                .description("Records the job feed handed to the local subscribers of their job, by topic")
+                .tag("topic", topic)
                 .register(registry);
     }
 
@@ -58,6 +72,37 @@ public final class IngressMetrics {
         }
     }
 
+    /** Registers the gauge of open job-feed subscriptions, computed from {@code source} at scrape time. */
+    public <T> void feedSubscribers(T source, ToDoubleFunction<T> count) {
+        Gauge.builder("broker.ingress.feed.subscribers", source, count)
+                .description("Requests of this instance waiting for a job's tokens or result")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Counts one record handed to the local subscribers of its job. */
+    public void fannedOut(FeedRecord record) {
+        switch (record) {
+            case FeedRecord.Token t -> tokensFannedOut.increment();
+            case FeedRecord.Status s -> eventsFannedOut.increment();
+            case FeedRecord.Result r -> resultsFannedOut.increment();
+        }
+    }
+
+    /**
+     * Counts a request answered by waiting for its job, by endpoint ({@code chat}, {@code completion},
+     * {@code embedding}, {@code jobs}) and outcome ({@code finished}, {@code timeout}, {@code disconnected},
+     * {@code failed}).
+     */
+    public void waited(String endpoint, String outcome) {
+        try {
+            registry.counter("broker.ingress.sync.requests", "endpoint", endpoint, "outcome", outcome)
+                    .increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never fail a request.
+        }
+    }
+
     /**
      * Exports a configured model's queue depth as the dispatcher last reported it ({@code
      * broker.ingress.queue.depth}); NaN while unknown or stale.
@@ -67,13 +112,6 @@ public final class IngressMetrics {
                 .description("Jobs queued for dispatch, as the dispatcher last reported; NaN when unknown or stale")
                 .baseUnit("jobs")
                 .tag("model", model)
-                .register(registry);
-    }
-
-    /** Registers a gauge over {@code owner}; the registry holds it weakly, as Micrometer does. */
-    public <T> void gauge(String name, String description, T owner, java.util.function.ToDoubleFunction<T> value) {
-        io.micrometer.core.instrument.Gauge.builder(name, owner, value)
-                .description(description)
                 .register(registry);
     }
 }

@@ -1,78 +1,270 @@
 package io.inferbroker.ingress.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Live terminal results for the waiters of this ingress instance ({@code Prefer: wait}, {@code
- * ?wait=}). Every instance reads every partition of the results topic from the end (fan-out), so a
- * client may wait on any instance. Subscribe before the result can appear (before producing the
- * job, before reading the store), then wait on the future; always {@link #unsubscribe} (the caller
- * does, in a {@code finally} or on completion). Memory holds one small entry per waiter. The first
- * result per job completes its waiters; later ones (a re-run after failover) are ignored here.
- * Thread-safe; closing stops the reader and fails every waiter.
+ * This ingress instance's reader of the tokens, events and results topics, handing each record to
+ * the local subscribers of its job. Fan-out: every instance reads every partition (manual
+ * assignment, no consumer group, nothing committed), from the end as of {@link #start}. A waiter
+ * subscribes <em>before</em> it produces its job or looks the job up, so it cannot miss the result;
+ * results that arrived shortly before a subscription are also kept in a small bounded cache.
+ *
+ * <p>Only records of subscribed jobs (and every result, for that cache) are deserialized. Memory is
+ * bounded per subscription (see {@link FeedSubscription}). Thread-safe; one thread polls. Close it
+ * to stop polling; open subscriptions then end with {@link FeedEndedException.Reason#FEED_CLOSED}.
  */
 public final class JobFeed implements AutoCloseable {
-    private final ConcurrentMap<String, CopyOnWriteArrayList<CompletableFuture<JobResult>>> waiters =
-            new ConcurrentHashMap<>();
-    private final FanOutReader reader;
+    /** Default queue bound of a streaming subscription. */
+    public static final int DEFAULT_STREAM_CAPACITY = 4096;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobFeed.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration STALL = Duration.ofSeconds(15);
+
+    private final String instanceId;
+    private final TopicNames topics;
+    private final int streamCapacity;
+    private final IngressMetrics metrics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Set<FeedSubscription>> subscribers = new ConcurrentHashMap<>();
+    private final Cache<String, JobResult> recentResults = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(2))
+            .build();
+    /** Runs what waiters do with a record (answer their request) off the poll thread, also after close. */
+    private final Executor handoff =
+            task -> Thread.ofVirtual().name("job-feed-handoff").start(task);
+
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread poller;
+    private volatile long lastPollNanos;
+    private volatile boolean polling;
 
-    public JobFeed(Properties kafkaClient, String resultsTopic, IngressMetrics metrics) {
-        this.reader = new FanOutReader(kafkaClient, resultsTopic, false, "ingress-job-feed", this::onRecord);
-        metrics.gauge("broker.ingress.waiters", "Requests waiting for a job's result", this, JobFeed::waiting);
+    private JobFeed(Properties kafkaClient, TopicNames topics, int streamCapacity, IngressMetrics metrics) {
+        this.instanceId = "ingress-" + UUID.randomUUID();
+        this.topics = topics;
+        this.streamCapacity = streamCapacity;
+        this.metrics = metrics;
+        Properties p = new Properties();
+        p.putAll(kafkaClient);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-feed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.poller = Thread.ofPlatform().daemon().name("job-feed").unstarted(this::pollLoop);
+        metrics.feedSubscribers(
+                subscribers, m -> m.values().stream().mapToInt(Set::size).sum());
     }
 
-    /** A future completed with the job's first terminal result seen from now on. */
-    public CompletableFuture<JobResult> subscribe(String jobId) {
-        CompletableFuture<JobResult> future = new CompletableFuture<>();
-        waiters.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>()).add(future);
-        return future;
+    /**
+     * Assigns every partition of the three topics, positions at their ends and starts polling.
+     * Blocks until the positions are fixed, so a subscription made after this returns sees every
+     * record produced after it.
+     *
+     * @throws FeedUnavailableException when Kafka does not answer within {@code timeout}
+     */
+    public static JobFeed start(
+            Properties kafkaClient, TopicNames topics, int streamCapacity, IngressMetrics metrics, Duration timeout) {
+        JobFeed feed = new JobFeed(kafkaClient, topics, streamCapacity, metrics);
+        try {
+            feed.assign(timeout);
+        } catch (KafkaException e) {
+            feed.consumer.close(CloseOptions.timeout(Duration.ZERO));
+            throw new FeedUnavailableException("cannot read the tokens, events and results topics: " + e, e);
+        }
+        feed.lastPollNanos = System.nanoTime();
+        feed.polling = true;
+        feed.poller.start();
+        return feed;
     }
 
-    /** Forgets a waiter (completed, timed out or abandoned). */
-    public void unsubscribe(String jobId, CompletableFuture<JobResult> future) {
-        waiters.computeIfPresent(jobId, (k, list) -> {
-            list.remove(future);
-            return list.isEmpty() ? null : list;
+    private void assign(Duration timeout) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.tokens(), topics.events(), topics.results())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new KafkaException("topic " + topic + " does not exist");
+            }
+            infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(tp -> consumer.position(tp, timeout));
+    }
+
+    /** The id of this ingress instance, put in {@code reply_to} of the jobs it waits for. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** A subscription to the job's result only. */
+    public FeedSubscription subscribe(String jobId) {
+        return add(new FeedSubscription(jobId, 0, handoff, this::remove));
+    }
+
+    /** A subscription to the job's tokens, status changes and result, queued up to the stream capacity. */
+    public FeedSubscription subscribeStream(String jobId) {
+        return add(new FeedSubscription(jobId, streamCapacity, handoff, this::remove));
+    }
+
+    private FeedSubscription add(FeedSubscription sub) {
+        if (closed.get()) {
+            sub.end(new FeedEndedException(sub.jobId(), FeedEndedException.Reason.FEED_CLOSED, "the feed is closed"));
+            return sub;
+        }
+        subscribers
+                .computeIfAbsent(sub.jobId(), k -> ConcurrentHashMap.newKeySet())
+                .add(sub);
+        if (closed.get()) {
+            // Closed while subscribing: endAll may have missed this one.
+            sub.end(new FeedEndedException(sub.jobId(), FeedEndedException.Reason.FEED_CLOSED, "the feed is closed"));
+        }
+        JobResult recent = recentResults.getIfPresent(sub.jobId());
+        if (recent != null) {
+            sub.deliver(new FeedRecord.Result(recent));
+        }
+        return sub;
+    }
+
+    private void remove(FeedSubscription sub) {
+        subscribers.computeIfPresent(sub.jobId(), (k, set) -> {
+            set.remove(sub);
+            return set.isEmpty() ? null : set;
         });
     }
 
-    /** True once the feed reads every partition of the results topic. */
+    /** True while every partition is assigned and the poll loop runs. Cheap, non-blocking. */
     public boolean isReady() {
-        return reader.isAssigned();
+        return polling && System.nanoTime() - lastPollNanos < STALL.toNanos();
     }
 
-    int waiting() {
-        return waiters.values().stream().mapToInt(java.util.List::size).sum();
+    private void pollLoop() {
+        try {
+            while (!closed.get()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                lastPollNanos = System.nanoTime();
+                if (!records.isEmpty()) {
+                    // Tokens before events before results: a job's result then follows its tokens
+                    // whenever both arrive in one poll.
+                    records.records(topics.tokens()).forEach(this::token);
+                    records.records(topics.events()).forEach(this::event);
+                    records.records(topics.results()).forEach(this::result);
+                }
+            }
+        } catch (WakeupException e) {
+            if (!closed.get()) {
+                LOG.error("job feed woken up unexpectedly; it stops", e);
+            }
+        } catch (KafkaException e) {
+            LOG.error("job feed stopped: waiting requests end, readiness reports it down", e);
+        } finally {
+            polling = false;
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+            endAll();
+        }
     }
 
-    private void onRecord(ConsumerRecord<String, byte[]> record) {
-        var list = waiters.get(record.key());
-        if (list == null) {
+    private void token(ConsumerRecord<String, byte[]> r) {
+        if (r.key() != null && subscribers.containsKey(r.key())) {
+            var delta = decode(r, () -> WireSerdes.TOKEN_DELTA.deserialize(r.topic(), r.value()));
+            if (delta != null) {
+                fanOut(new FeedRecord.Token(delta));
+            }
+        }
+    }
+
+    private void event(ConsumerRecord<String, byte[]> r) {
+        if (r.key() != null && subscribers.containsKey(r.key())) {
+            var event = decode(r, () -> WireSerdes.LIFECYCLE_EVENT.deserialize(r.topic(), r.value()));
+            if (event != null) {
+                fanOut(new FeedRecord.Status(event));
+            }
+        }
+    }
+
+    private void result(ConsumerRecord<String, byte[]> r) {
+        if (r.key() == null) {
             return;
         }
-        JobResult result = WireSerdes.JOB_RESULT.deserialize(record.topic(), record.value());
+        JobResult result = decode(r, () -> WireSerdes.JOB_RESULT.deserialize(r.topic(), r.value()));
         if (result != null) {
-            list.forEach(f -> f.complete(result));
+            recentResults.asMap().putIfAbsent(result.jobId(), result);
+            fanOut(new FeedRecord.Result(result));
         }
     }
 
+    private void fanOut(FeedRecord record) {
+        Set<FeedSubscription> subs = subscribers.get(record.jobId());
+        if (subs == null) {
+            return;
+        }
+        for (FeedSubscription sub : subs) {
+            sub.deliver(record);
+        }
+        metrics.fannedOut(record);
+    }
+
+    private static <T> @Nullable T decode(ConsumerRecord<String, byte[]> r, Supplier<T> decoder) {
+        if (r.value() == null) {
+            return null;
+        }
+        try {
+            return decoder.get();
+        } catch (KafkaException e) {
+            LOG.warn("skipping unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void endAll() {
+        for (Set<FeedSubscription> subs : subscribers.values()) {
+            for (FeedSubscription sub : subs) {
+                sub.end(new FeedEndedException(
+                        sub.jobId(), FeedEndedException.Reason.FEED_CLOSED, "the ingress stopped reading results"));
+            }
+        }
+    }
+
+    /** Stops polling and ends every open subscription; idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            reader.close();
-            waiters.values()
-                    .forEach(list -> list.forEach(
-                            f -> f.completeExceptionally(new IllegalStateException("the ingress is shutting down"))));
-            waiters.clear();
+            consumer.wakeup();
+            try {
+                poller.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.schemas.Cost;
+import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
@@ -104,6 +105,34 @@ public final class JobJson {
         metadata(o, job.metadata());
         urls(o, job.id(), baseUrl);
         return o;
+    }
+
+    /**
+     * A finished job built from its result, for when the store has not caught up with it yet.
+     *
+     * @param metadata the job's metadata, known from its request
+     */
+    public ObjectNode finished(JobResult result, Map<String, String> metadata, String baseUrl) {
+        var t = result.timings();
+        ObjectNode o = head(result.jobId(), result.status(), result.model(), t.acceptedAt());
+        timestamps(o, t.dispatchedAt(), t.startedAt(), t.firstTokenAt(), t.completedAt());
+        o.set("output", result.output());
+        error(o, result.error());
+        usage(o, result.usage());
+        cost(o, result.cost());
+        o.put("worker", result.workerId());
+        o.put("attempts", result.attempt());
+        metadata(o, metadata);
+        urls(o, result.jobId(), baseUrl);
+        return o;
+    }
+
+    private static void error(ObjectNode o, @Nullable JobError error) {
+        if (error == null) {
+            o.putNull("error");
+        } else {
+            o.putObject("error").put("code", error.code()).put("message", error.message());
+        }
     }
 
     private static void usage(ObjectNode o, @Nullable Usage usage) {

@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.schemas.JobRequested;
-import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.store.IdempotencyStore;
 import io.inferbroker.store.JobPage;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +43,7 @@ public final class JobsHandler {
     private final JobStore store;
     private final ControlSender control;
     private final IdempotencyStore idempotency;
-    private final JobFeed feed;
+    private final JobWaits waits;
     private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final JobJson json;
     private final IngressMetrics metrics;
@@ -62,7 +60,7 @@ public final class JobsHandler {
             JobSubmitter submitter,
             ControlSender control,
             IdempotencyStore idempotency,
-            JobFeed feed,
+            JobWaits waits,
             JobStore store,
             IngressMetrics metrics,
             Clock clock) {
@@ -71,7 +69,7 @@ public final class JobsHandler {
         this.submitter = submitter;
         this.control = control;
         this.idempotency = idempotency;
-        this.feed = feed;
+        this.waits = waits;
         this.store = store;
         this.json = new JobJson(mapper);
         this.metrics = metrics;
@@ -106,8 +104,8 @@ public final class JobsHandler {
             return;
         }
         Optional<Duration> wait = WaitPreference.fromPrefer(ctx.header("Prefer"));
-        CompletableFuture<JobResult> result =
-                wait.map(w -> feed.subscribe(job.jobId())).orElse(null);
+        // Subscribed before producing, so the result cannot slip past.
+        FeedSubscription held = wait.map(w -> waits.subscribe(job.jobId())).orElse(null);
         long start = System.nanoTime();
         ctx.future(() -> submitter
                 .submit(job)
@@ -118,8 +116,8 @@ public final class JobsHandler {
                                 "job {} not acknowledged by Kafka: {}",
                                 job.jobId(),
                                 cause(error).toString());
-                        if (result != null) {
-                            feed.unsubscribe(job.jobId(), result);
+                        if (held != null) {
+                            held.close();
                         }
                         // The key is free again before the client hears of the failure, so its retry works.
                         return release(job, idempotencyKey).thenAccept(released -> {
@@ -130,27 +128,18 @@ public final class JobsHandler {
                     metrics.acked(Duration.ofNanos(System.nanoTime() - start));
                     metrics.submitted(job.model(), "accepted");
                     recent.put(job.jobId(), job);
-                    ObjectNode accepted = json.accepted(job, base);
-                    ctx.header("Location", base + "/v1/jobs/" + job.jobId());
-                    if (result == null) {
-                        ctx.status(202).contentType(JSON).result(json.write(accepted));
-                        return CompletableFuture.completedFuture(null);
+                    Runnable accepted = () -> ctx.status(202)
+                            .header("Location", base + "/v1/jobs/" + job.jobId())
+                            .contentType(JSON)
+                            .result(json.write(json.accepted(job, base)));
+                    if (held == null) {
+                        accepted.run();
+                        return CompletableFuture.<Void>completedFuture(null);
                     }
-                    ctx.header("Preference-Applied", "wait=" + wait.get().toSeconds());
-                    return awaitResult(job.jobId(), result, wait.get()).thenAccept(r -> {
-                        ObjectNode body = r == null ? accepted : json.finished(accepted, r);
-                        ctx.status(r == null ? 202 : 200).contentType(JSON).result(json.write(body));
-                    });
+                    ctx.header("Location", base + "/v1/jobs/" + job.jobId());
+                    return waits.holdSubmit(ctx, held, wait.get(), job, base, accepted);
                 })
                 .thenCompose(f -> f));
-    }
-
-    /** The job's result within {@code wait}, or null; the waiter is unsubscribed either way. */
-    private CompletableFuture<@Nullable JobResult> awaitResult(
-            String jobId, CompletableFuture<JobResult> result, Duration wait) {
-        return result.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionally(e -> null)
-                .whenComplete((r, e) -> feed.unsubscribe(jobId, result));
     }
 
     /**
@@ -216,36 +205,21 @@ public final class JobsHandler {
         Principal principal = Authenticator.principal(ctx);
         String id = ctx.pathParam("id");
         String base = baseUrl(ctx);
-        Optional<Duration> wait = WaitPreference.fromQuery(ctx);
-        CompletableFuture<JobResult> result = wait.map(w -> feed.subscribe(id)).orElse(null);
-        ObjectNode current;
-        try {
-            current = current(principal, id, base);
-        } catch (RuntimeException e) {
-            if (result != null) {
-                feed.unsubscribe(id, result);
-            }
-            throw e;
-        }
-        boolean terminal = JobStatus.fromWire(current.path("status").asText())
-                .map(JobStatus::isTerminal)
-                .orElse(false);
-        if (result == null || terminal) {
-            if (result != null) {
-                feed.unsubscribe(id, result);
-            }
-            ctx.contentType(JSON).result(json.write(current));
+        Optional<Duration> wait = WaitPreference.fromQuery(ctx.queryParam("wait"));
+        if (wait.isEmpty()) {
+            ctx.contentType(JSON).result(json.write(current(principal, id, base)));
             return;
         }
-        ctx.future(() -> awaitResult(id, result, wait.get())
-                .thenAcceptAsync(
-                        r -> {
-                            ObjectNode latest = store.find(principal.tenantId(), id)
-                                    .map(stored -> json.stored(stored, base))
-                                    .orElse(current);
-                            ctx.contentType(JSON).result(json.write(r == null ? latest : json.finished(latest, r)));
-                        },
-                        blocking));
+        // Subscribed before looking at the store, so a result landing in between is not missed.
+        FeedSubscription held = waits.subscribe(id);
+        ObjectNode now;
+        try {
+            now = current(principal, id, base);
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+        ctx.future(() -> waits.holdGet(ctx, held, wait.get(), now, base, () -> current(principal, id, base)));
     }
 
     /** The job as the store has it, or as accepted here when the store does not have it yet. */

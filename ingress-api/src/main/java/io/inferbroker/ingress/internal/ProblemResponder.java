@@ -12,11 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that turns failures into responses: problems as {@code application/problem+json},
- * Javalin's own HTTP errors likewise, and anything unexpected as a 500 without internals.
+ * Javalin's own HTTP errors likewise, and anything unexpected as a 500 without internals. On the
+ * OpenAI-compatible paths the same problems take OpenAI's error shape (see {@link OpenAiErrors}).
  */
 public final class ProblemResponder {
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+    private static final String WRITTEN = "inferbroker.problem-written";
 
     private final ObjectMapper mapper;
 
@@ -68,8 +70,14 @@ public final class ProblemResponder {
                 ctx);
     }
 
-    /** Answers a route-not-found in the problem shape. */
+    /**
+     * Answers a route-not-found in the problem shape. Javalin runs this for every 404, also after a
+     * handler's own 404 problem (an unknown job or model), which it must not overwrite.
+     */
     public void notFound(Context ctx) {
+        if (ctx.attribute(WRITTEN) != null) {
+            return;
+        }
         write(new Problem("not-found", "Not found", 404, "no route " + ctx.method() + " " + ctx.path()), ctx);
     }
 
@@ -83,6 +91,11 @@ public final class ProblemResponder {
     }
 
     void write(Problem p, Context ctx) {
+        ctx.attribute(WRITTEN, Boolean.TRUE);
+        if (OpenAiErrors.covers(ctx.path())) {
+            writeOpenAi(p, ctx);
+            return;
+        }
         ObjectNode body = mapper.createObjectNode();
         body.put("type", p.type());
         body.put("title", p.title());
@@ -104,5 +117,14 @@ public final class ProblemResponder {
         p.extensions().forEach((k, v) -> body.set(k, mapper.valueToTree(v)));
         p.headers().forEach(ctx::header);
         ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+    }
+
+    /** The OpenAI-compatible paths answer OpenAI's error shape, so the official SDKs understand it. */
+    private void writeOpenAi(Problem p, Context ctx) {
+        OpenAiErrors.OpenAiError error = OpenAiErrors.of(p);
+        p.headers().forEach(ctx::header);
+        ctx.status(error.status())
+                .contentType(JobsHandler.JSON)
+                .result(error.toJson(mapper).toString());
     }
 }

@@ -1,5 +1,7 @@
 package io.inferbroker.ingress.internal;
 
+import io.inferbroker.schemas.JobError;
+import io.inferbroker.schemas.JobResult;
 import java.util.List;
 import java.util.Map;
 
@@ -103,5 +105,56 @@ public final class Problems {
                 List.of(),
                 Map.of(),
                 Map.of("Retry-After", Integer.toString(retryAfterSeconds))));
+    }
+
+    /** A model that exists but does not serve this OpenAI-compatible endpoint. */
+    public static ProblemException modelNotSupported(String model, String path) {
+        return new ProblemException(new Problem(
+                "model-not-supported",
+                "Model does not serve this endpoint",
+                400,
+                "model '" + model + "' does not serve " + path,
+                List.of(new Problem.FieldError("/model", "model '" + model + "' does not serve " + path)),
+                Map.of(),
+                Map.of()));
+    }
+
+    /** A synchronous request whose job did not finish in time; the job goes on. */
+    public static ProblemException syncTimeout(String jobId, long seconds, String jobUrl) {
+        return new ProblemException(new Problem(
+                "sync-timeout",
+                "Job did not finish in time",
+                504,
+                "job " + jobId + " did not finish within " + seconds + " s; it goes on: poll " + jobUrl,
+                List.of(),
+                Map.of("job_id", jobId),
+                Map.of(OpenAiErrors.JOB_ID_HEADER, jobId)));
+    }
+
+    /**
+     * A job that ended without success, answered on a synchronous endpoint: invalid input 400,
+     * canceled 409, expired 504, rejected 429 (rate or budget) or 400, any other failure 500. The
+     * job's error code is kept as {@code code}.
+     */
+    public static ProblemException jobEnded(JobResult result) {
+        JobError error = result.error() == null
+                ? new JobError(
+                        result.status().wireName(),
+                        "the job ended " + result.status().wireName())
+                : result.error();
+        int status = switch (result.status()) {
+            case CANCELED -> 409;
+            case EXPIRED -> 504;
+            case REJECTED -> error.code().matches(".*(rate|budget|quota|limit).*") ? 429 : 400;
+            default -> "invalid_input".equals(error.code()) ? 400 : 500;
+        };
+        return new ProblemException(new Problem(
+                "job-" + result.status().wireName(),
+                "Job " + result.status().wireName(),
+                status,
+                "job " + result.jobId() + " " + result.status().wireName() + ": " + error.message(),
+                List.of(),
+                Map.of("code", error.code(), "job_id", result.jobId()),
+                Map.of(OpenAiErrors.JOB_ID_HEADER, result.jobId())));
     }
 }

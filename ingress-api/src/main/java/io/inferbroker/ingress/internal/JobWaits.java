@@ -1,0 +1,113 @@
+package io.inferbroker.ingress.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.store.JobStore;
+import io.inferbroker.store.StoreException;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Holding jobs requests until their job is terminal: {@code Prefer: wait} on a submit and
+ * {@code ?wait} on a get. The caller subscribes (with {@link #subscribe}) before it produces the
+ * job or looks it up, then hands the subscription here, which closes it. A finished job is answered
+ * from the store when the store has it, otherwise built from the result. Thread-safe.
+ */
+public final class JobWaits {
+    private final JobFeed feed;
+    private final JobStore store;
+    private final JobJson json;
+    private final IngressMetrics metrics;
+
+    public JobWaits(JobFeed feed, JobStore store, JobJson json, IngressMetrics metrics) {
+        this.feed = feed;
+        this.store = store;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    /** Subscribes to a job's result; call before producing or looking the job up. */
+    public FeedSubscription subscribe(String jobId) {
+        return feed.subscribe(jobId);
+    }
+
+    /**
+     * Holds an accepted submit for up to {@code wait}: {@code 200} with the finished job, or
+     * {@code accepted} (the usual 202) when the time is up. Both carry {@code Preference-Applied}.
+     */
+    public CompletableFuture<Void> holdSubmit(
+            Context ctx, FeedSubscription sub, Duration wait, JobRequested job, String baseUrl, Runnable accepted) {
+        return sub.awaitResult(wait).handle((result, error) -> {
+            sub.close();
+            ctx.header("Preference-Applied", WaitPreference.applied(wait));
+            if (error != null || result.isEmpty()) {
+                metrics.waited("jobs", error == null ? "timeout" : "failed");
+                accepted.run();
+                return null;
+            }
+            metrics.waited("jobs", "finished");
+            ObjectNode done = finished(result.get(), job.metadata(), baseUrl);
+            ctx.status(200).contentType(JobsHandler.JSON).result(json.write(done));
+            return null;
+        });
+    }
+
+    /**
+     * Holds a get for up to {@code wait} unless {@code current} (the job as known now, looked up
+     * after subscribing) is terminal already; then answers the job as it is.
+     *
+     * @param lookup the job as known at a moment: answered when the time is up
+     */
+    public CompletableFuture<Void> holdGet(
+            Context ctx,
+            FeedSubscription sub,
+            Duration wait,
+            ObjectNode current,
+            String baseUrl,
+            Supplier<ObjectNode> lookup) {
+        if (isTerminal(current)) {
+            sub.close();
+            ctx.contentType(JobsHandler.JSON).result(json.write(current));
+            return CompletableFuture.completedFuture(null);
+        }
+        return sub.awaitResult(wait).handle((result, error) -> {
+            sub.close();
+            ObjectNode answer;
+            if (error == null && result.isPresent()) {
+                metrics.waited("jobs", "finished");
+                answer = finished(result.get(), Map.of(), baseUrl);
+                answer.set("metadata", current.get("metadata"));
+            } else {
+                metrics.waited("jobs", error == null ? "timeout" : "failed");
+                answer = lookup.get();
+            }
+            ctx.contentType(JobsHandler.JSON).result(json.write(answer));
+            return null;
+        });
+    }
+
+    private ObjectNode finished(JobResult result, Map<String, String> metadata, String baseUrl) {
+        Optional<ObjectNode> stored;
+        try {
+            stored = store.find(result.tenantId(), result.jobId())
+                    .filter(j -> j.status().isTerminal())
+                    .map(j -> json.stored(j, baseUrl));
+        } catch (StoreException e) {
+            // The result itself is at hand: answer from it rather than fail.
+            stored = Optional.empty();
+        }
+        return stored.orElseGet(() -> json.finished(result, metadata, baseUrl));
+    }
+
+    private static boolean isTerminal(ObjectNode job) {
+        return JobStatus.fromWire(job.path("status").asText())
+                .map(JobStatus::isTerminal)
+                .orElse(false);
+    }
+}

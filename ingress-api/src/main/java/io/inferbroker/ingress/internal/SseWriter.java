@@ -1,0 +1,61 @@
+package io.inferbroker.ingress.internal;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes a Server-Sent Events response straight to the servlet response, flushing each event. The
+ * status and headers go out with the first event ({@link #open}), so until then the request can
+ * still be answered with an ordinary error. Not thread-safe: one writer per response, used by one
+ * thread. An {@link IOException} means the client is gone.
+ */
+final class SseWriter {
+    private final HttpServletResponse response;
+    private @Nullable ServletOutputStream out;
+
+    SseWriter(HttpServletResponse response) {
+        this.response = response;
+    }
+
+    /** True once the status and headers were sent. */
+    boolean isOpen() {
+        return out != null;
+    }
+
+    /** Sends {@code 200} and the event-stream headers, once. */
+    void open(String jobId) throws IOException {
+        if (out != null) {
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType("text/event-stream;charset=utf-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        response.setHeader(OpenAiErrors.JOB_ID_HEADER, jobId);
+        ServletOutputStream stream = response.getOutputStream();
+        stream.flush();
+        out = stream;
+    }
+
+    /** One {@code data:} event; {@code json} must be a single line, as compact JSON is. */
+    void data(String json) throws IOException {
+        write("data: " + json + "\n\n");
+    }
+
+    /** A comment line, ignored by clients; keeps idle connections and proxies alive. */
+    void comment(String text) throws IOException {
+        write(": " + text + "\n\n");
+    }
+
+    private void write(String event) throws IOException {
+        ServletOutputStream stream = out;
+        if (stream == null) {
+            throw new IllegalStateException("open the stream before writing events");
+        }
+        stream.write(event.getBytes(StandardCharsets.UTF_8));
+        stream.flush();
+    }
+}
