@@ -110,14 +110,14 @@ class JobWaitIT {
         assertThat(mapper.readTree(badQuery.body())
                         .get("errors")
                         .get(0)
-                        .get("pointer")
+                        .get("parameter")
                         .asText())
-                .isEqualTo("?wait");
+                .isEqualTo("wait");
         assertThat(badHeader.statusCode()).isEqualTo(422);
         assertThat(mapper.readTree(badHeader.body())
                         .get("errors")
                         .get(0)
-                        .get("pointer")
+                        .get("header")
                         .asText())
                 .isEqualTo("Prefer");
     }

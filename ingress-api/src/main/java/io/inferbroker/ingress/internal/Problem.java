@@ -32,8 +32,9 @@ public record Problem(
     }
 
     /**
-     * One failed constraint: at a JSON pointer into the request body, or (pointer {@code ?name}) at
-     * a query parameter.
+     * One failed constraint: at a JSON pointer into the request body ({@code /a/0}), at a query
+     * parameter ({@code ?name}, written as {@code "parameter"}), or at a header ({@code Name}, written
+     * as {@code "header"}).
      */
     public record FieldError(String pointer, String detail) {
         public static FieldError query(String parameter, String detail) {

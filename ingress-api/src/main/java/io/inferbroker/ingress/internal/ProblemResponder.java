@@ -109,6 +109,8 @@ public final class ProblemResponder {
                     errors.addObject()
                             .put("parameter", fe.pointer().substring(1))
                             .put("detail", fe.detail());
+                } else if (!fe.pointer().isEmpty() && !fe.pointer().startsWith("/")) {
+                    errors.addObject().put("header", fe.pointer()).put("detail", fe.detail());
                 } else {
                     errors.addObject().put("pointer", fe.pointer()).put("detail", fe.detail());
                 }
