@@ -1,0 +1,177 @@
+package io.inferbroker.bench;
+
+import io.inferbroker.launcher.BrokerConfig;
+import io.inferbroker.launcher.BrokerProcess;
+import io.inferbroker.launcher.ConfigLoader;
+import io.inferbroker.launcher.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpMethod;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Broker overhead on the synchronous OpenAI-compatible path: {@code POST /v1/chat/completions} at a
+ * fixed arrival rate (open loop; latency counted from the intended send time, so a stall is not
+ * hidden) against a whole broker ({@code serve} roles on embedded Kafka and PostgreSQL) whose
+ * simulated model answers in microseconds. End to end minus model time is the broker's overhead:
+ * ingress, Kafka hops, dispatcher (batch delay configured to 1 ms), worker, result fan-out.
+ */
+@Command(name = "sync-bench", mixinStandardHelpOptions = true)
+public final class SyncBench implements Callable<Integer> {
+    private static final String BODY =
+            "{\"model\":\"sim-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":1}";
+
+    @Option(names = "--rate", description = "requests per second (default ${DEFAULT-VALUE})")
+    int rate = 500;
+
+    @Option(names = "--warmup", description = "warm-up seconds (default ${DEFAULT-VALUE})")
+    int warmup = 5;
+
+    @Option(names = "--duration", description = "measured seconds per run (default ${DEFAULT-VALUE})")
+    int duration = 20;
+
+    @Option(names = "--runs", description = "measured runs (default ${DEFAULT-VALUE})")
+    int runs = 3;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SyncBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("sync-bench-");
+        Path config = Files.writeString(dir.resolve("broker.yaml"), """
+                models:
+                  - id: sim-echo
+                    max_batch_size: 64
+                    max_queue_delay_ms: 1
+                workers:
+                  - id: sim-1
+                    models: [sim-echo]
+                    capacity: 256
+                    time_scale: 0.000001
+                """);
+        BrokerConfig cfg = ConfigLoader.load(
+                Map.of("port", "0", "data_dir", dir.resolve("data").toString()),
+                Map.of("BROKER_ADMIN_KEY", "bench-admin"),
+                Optional.of(config));
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (BrokerProcess broker = BrokerProcess.start(cfg, Role.all(), quiet)) {
+            String base = "http://127.0.0.1:" + broker.port();
+            String key = apiKey(base);
+            awaitReady(base);
+            HttpClient client = new HttpClient();
+            client.setMaxConnectionsPerDestination(512);
+            client.start();
+            try {
+                run(client, base, key, warmup, "warm-up");
+                for (int i = 0; i < runs; i++) {
+                    run(client, base, key, duration, "run " + (i + 1));
+                }
+            } finally {
+                client.stop();
+            }
+        }
+        return 0;
+    }
+
+    private void run(HttpClient client, String base, String key, int seconds, String name) throws InterruptedException {
+        Recorder recorder = new Recorder(3);
+        AtomicLong failed = new AtomicLong();
+        long total = (long) rate * seconds;
+        CountDownLatch done = new CountDownLatch((int) total);
+        long periodNanos = 1_000_000_000L / rate;
+        long t0 = System.nanoTime();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        AtomicLong sent = new AtomicLong();
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    long due = (System.nanoTime() - t0) / periodNanos + 1;
+                    while (sent.get() < Math.min(due, total)) {
+                        long intended = t0 + sent.getAndIncrement() * periodNanos;
+                        client.newRequest(URI.create(base + "/v1/chat/completions"))
+                                .method(HttpMethod.POST)
+                                .headers(h -> h.put("Authorization", "Bearer " + key))
+                                .body(new StringRequestContent("application/json", BODY))
+                                .timeout(30, TimeUnit.SECONDS)
+                                .send(result -> {
+                                    if (result.isSucceeded()
+                                            && result.getResponse().getStatus() == 200) {
+                                        recorder.recordValue((System.nanoTime() - intended) / 1000);
+                                    } else {
+                                        failed.incrementAndGet();
+                                    }
+                                    done.countDown();
+                                });
+                    }
+                },
+                0,
+                1,
+                TimeUnit.MILLISECONDS);
+        done.await(seconds + 60L, TimeUnit.SECONDS);
+        ticker.shutdownNow();
+        var h = recorder.getIntervalHistogram();
+        System.out.printf(
+                "%-8s %d req at %d/s: p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms  failed %d%n",
+                name,
+                h.getTotalCount(),
+                rate,
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0,
+                h.getMaxValue() / 1000.0,
+                failed.get());
+    }
+
+    /** The dispatcher's consumer group settles a few seconds after start; measure after that. */
+    private static void awaitReady(String base) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the broker did not become ready within 60 s");
+            }
+            new CountDownLatch(1).await(200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static String apiKey(String base) throws Exception {
+        HttpResponse<String> created = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/admin/tenants"))
+                                .header("Authorization", "Bearer bench-admin")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(created.body())
+                .get("api_key")
+                .get("secret")
+                .asText();
+    }
+}
