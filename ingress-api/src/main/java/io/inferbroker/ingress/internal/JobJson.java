@@ -8,7 +8,6 @@ import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
-import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.Usage;
 import io.inferbroker.store.StoredJob;
 import java.time.Instant;
@@ -30,38 +29,6 @@ public final class JobJson {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write job " + job.path("id").asText(), e);
         }
-    }
-
-    /**
-     * The job object {@code current} updated with a terminal result that the store may not have
-     * yet. A job already terminal in {@code current} stays as it is: the first result wins.
-     */
-    public ObjectNode finished(ObjectNode current, JobResult result) {
-        if (JobStatus.fromWire(current.path("status").asText())
-                .map(JobStatus::isTerminal)
-                .orElse(false)) {
-            return current;
-        }
-        ObjectNode o = current.deepCopy();
-        o.put("status", result.status().wireName());
-        Timings t = result.timings();
-        put(o, "dispatched_at", t.dispatchedAt());
-        put(o, "started_at", t.startedAt());
-        put(o, "first_token_at", t.firstTokenAt());
-        put(o, "completed_at", t.completedAt());
-        o.set("output", result.output());
-        if (result.error() == null) {
-            o.putNull("error");
-        } else {
-            o.putObject("error")
-                    .put("code", result.error().code())
-                    .put("message", result.error().message());
-        }
-        usage(o, result.usage());
-        cost(o, result.cost());
-        o.put("worker", result.workerId());
-        o.put("attempts", Math.max(result.attempt(), o.path("attempts").asInt()));
-        return o;
     }
 
     /** A list object holding these job objects; the caller adds the paging fields. */
