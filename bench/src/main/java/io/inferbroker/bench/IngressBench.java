@@ -10,9 +10,6 @@ import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +64,7 @@ public final class IngressBench implements Callable<Integer> {
                             "data_dir", dir.toString(),
                             "kafka.bootstrap_servers", kafka.bootstrapServers(),
                             "db.url", pg.jdbcUrl(EmbeddedPostgres.DATABASE)),
-                    Map.of("BROKER_ADMIN_KEY", "bench-admin"),
+                    Map.of("BROKER_ADMIN_KEY", BenchBroker.ADMIN_KEY),
                     Optional.empty());
             PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             try (BrokerProcess ingress = BrokerProcess.start(config, EnumSet.of(Role.INGRESS), quiet)) {
@@ -81,7 +78,7 @@ public final class IngressBench implements Callable<Integer> {
                         })
                         .start("127.0.0.1", 0);
                 try {
-                    measure(bare.port(), ingress.port(), apiKey(ingress.port()));
+                    measure(bare.port(), ingress.port(), BenchBroker.apiKey("http://127.0.0.1:" + ingress.port()));
                 } finally {
                     bare.stop();
                 }
@@ -146,24 +143,5 @@ public final class IngressBench implements Callable<Integer> {
                 .toList();
         int n = values.size();
         return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
-    }
-
-    private static String apiKey(int port) throws Exception {
-        HttpResponse<String> created = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/tenants"))
-                                .header("Authorization", "Bearer bench-admin")
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("cannot create the bench tenant: " + created.body());
-        }
-        return new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(created.body())
-                .get("api_key")
-                .get("secret")
-                .asText();
     }
 }

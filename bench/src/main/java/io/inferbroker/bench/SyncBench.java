@@ -7,8 +7,6 @@ import io.inferbroker.launcher.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,13 +70,13 @@ public final class SyncBench implements Callable<Integer> {
                 """);
         BrokerConfig cfg = ConfigLoader.load(
                 Map.of("port", "0", "data_dir", dir.resolve("data").toString()),
-                Map.of("BROKER_ADMIN_KEY", "bench-admin"),
+                Map.of("BROKER_ADMIN_KEY", BenchBroker.ADMIN_KEY),
                 Optional.of(config));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         try (BrokerProcess broker = BrokerProcess.start(cfg, Role.all(), quiet)) {
             String base = "http://127.0.0.1:" + broker.port();
-            String key = apiKey(base);
-            awaitReady(base);
+            String key = BenchBroker.apiKey(base);
+            BenchBroker.awaitReady(base);
             HttpClient client = new HttpClient();
             client.setMaxConnectionsPerDestination(512);
             client.start();
@@ -140,38 +138,5 @@ public final class SyncBench implements Callable<Integer> {
                 h.getValueAtPercentile(99.9) / 1000.0,
                 h.getMaxValue() / 1000.0,
                 failed.get());
-    }
-
-    /** The dispatcher's consumer group settles a few seconds after start; measure after that. */
-    private static void awaitReady(String base) throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (http.send(
-                                HttpRequest.newBuilder(URI.create(base + "/health/ready"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the broker did not become ready within 60 s");
-            }
-            new CountDownLatch(1).await(200, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private static String apiKey(String base) throws Exception {
-        HttpResponse<String> created = java.net.http.HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(base + "/admin/tenants"))
-                                .header("Authorization", "Bearer bench-admin")
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        return new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(created.body())
-                .get("api_key")
-                .get("secret")
-                .asText();
     }
 }
