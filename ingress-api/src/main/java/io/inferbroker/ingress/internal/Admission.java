@@ -54,7 +54,7 @@ public final class Admission implements AdmissionPolicy, AutoCloseable {
         QueueDepthPolicy queues =
                 new QueueDepthPolicy(config::maxQueuedFor, board, clock, config.queueStatusStaleAfter());
         TenantRatePolicy rates = new TenantRatePolicy(limits, clock);
-        FanOutReader reader = new FanOutReader(kafkaClient, topics.queues(), true, "ingress-queue-status", r -> {
+        FanOutReader reader = new FanOutReader(kafkaClient, topics.queues(), "ingress-queue-status", r -> {
             QueueStatus status = WireSerdes.QUEUE_STATUS.deserialize(r.topic(), r.value());
             if (status != null) {
                 board.update(r.key(), status);

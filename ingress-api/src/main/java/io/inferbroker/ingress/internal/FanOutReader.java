@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one topic on its own thread and hands every record to a handler. Fan-out: every ingress
- * instance reads every partition, assigned by hand (no consumer group, no commits), from the
- * beginning (compacted state such as queue statuses) or from the end (live results). Values the
- * handler cannot read are logged and skipped. Started on construction; {@link #close()} stops the
+ * Reads one compacted topic on its own thread, from the beginning, and hands every record to a
+ * handler. Fan-out: every ingress instance reads every partition, assigned by hand (no consumer
+ * group, no commits), so a starting instance learns the latest state at once. Values the handler
+ * cannot read are logged and skipped. Started on construction; {@link #close()} stops the
  * thread and the consumer, idempotently.
  */
 final class FanOutReader implements AutoCloseable {
@@ -34,9 +34,7 @@ final class FanOutReader implements AutoCloseable {
     private static final long BACKOFF_MILLIS = 1000;
 
     private final String topic;
-    private final boolean fromBeginning;
     private final Consumer<ConsumerRecord<String, byte[]>> handler;
-    private volatile boolean assigned;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -44,18 +42,11 @@ final class FanOutReader implements AutoCloseable {
     private final Thread thread;
 
     /**
-     * @param fromBeginning read what the topic holds first (true), or only what arrives from now on
      * @param handler called on the reader's thread for every record; throws {@link
      *     SerializationException} for a value it cannot read
      */
-    FanOutReader(
-            Properties client,
-            String topic,
-            boolean fromBeginning,
-            String threadName,
-            Consumer<ConsumerRecord<String, byte[]>> handler) {
+    FanOutReader(Properties client, String topic, String threadName, Consumer<ConsumerRecord<String, byte[]>> handler) {
         this.topic = topic;
-        this.fromBeginning = fromBeginning;
         this.handler = handler;
         Properties p = new Properties();
         p.putAll(client);
@@ -101,18 +92,7 @@ final class FanOutReader implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
         consumer.assign(assigned);
-        if (fromBeginning) {
-            consumer.seekToBeginning(assigned);
-        } else {
-            consumer.seekToEnd(assigned);
-            assigned.forEach(consumer::position);
-        }
-        this.assigned = true;
-    }
-
-    /** True once every partition is assigned (and, reading from the end, positioned). */
-    boolean isAssigned() {
-        return assigned && !closed.get();
+        consumer.seekToBeginning(assigned);
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
