@@ -33,6 +33,7 @@ public final class JobRun {
     private final List<CompletableFuture<Void>> sends = new ArrayList<>();
     private @Nullable Instant startedAt;
     private @Nullable Instant firstTokenAt;
+    private @Nullable Instant lastTokenAt;
     private long seq;
     private LongTaskTimer.@Nullable Sample running;
     private boolean finished;
@@ -68,6 +69,7 @@ public final class JobRun {
                 context.metrics().firstToken(batch.model(), Duration.between(startedAt, now));
             }
         }
+        lastTokenAt = now;
         seq++;
         sends.add(context.publisher()
                 .token(new TokenDelta(TokenDelta.VERSION, job.jobId(), job.attempt(), seq, index, text, now)));
@@ -107,7 +109,11 @@ public final class JobRun {
             throw new IllegalStateException("job " + job.jobId() + " already finished");
         }
         finished = true;
-        Instant completedAt = context.clock().instant();
+        // A job that generated its output completed with its last token; reading the clock here would
+        // add however long the hand-off from the model took.
+        Instant completedAt = status == JobStatus.SUCCEEDED && lastTokenAt != null
+                ? lastTokenAt
+                : context.clock().instant();
         Duration runTime = startedAt == null ? Duration.ZERO : Duration.between(startedAt, completedAt);
         JobResult result = new JobResult(
                 JobResult.VERSION,
