@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Option;
 public final class SyncBench implements Callable<Integer> {
     private static final String BODY =
             "{\"model\":\"sim-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":1}";
+
+    private static final int SAMPLE_EVERY = 20;
 
     @Option(names = "--rate", description = "requests per second (default ${DEFAULT-VALUE})")
     int rate = 500;
@@ -94,6 +97,7 @@ public final class SyncBench implements Callable<Integer> {
 
     private void run(HttpClient client, String base, String key, int seconds, String name) throws InterruptedException {
         Recorder recorder = new Recorder(3);
+        StageSampler stages = new StageSampler(SAMPLE_EVERY);
         AtomicLong failed = new AtomicLong();
         long total = (long) rate * seconds;
         CountDownLatch done = new CountDownLatch((int) total);
@@ -115,6 +119,11 @@ public final class SyncBench implements Callable<Integer> {
                                     if (result.isSucceeded()
                                             && result.getResponse().getStatus() == 200) {
                                         recorder.recordValue((System.nanoTime() - intended) / 1000);
+                                        stages.sample(
+                                                result.getResponse()
+                                                        .getHeaders()
+                                                        .get("x-job-id"),
+                                                Instant.now());
                                     } else {
                                         failed.incrementAndGet();
                                     }
@@ -138,5 +147,6 @@ public final class SyncBench implements Callable<Integer> {
                 h.getValueAtPercentile(99.9) / 1000.0,
                 h.getMaxValue() / 1000.0,
                 failed.get());
+        stages.report(base, key);
     }
 }

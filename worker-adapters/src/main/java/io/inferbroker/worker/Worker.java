@@ -187,6 +187,8 @@ public final class Worker implements AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-producer");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // The client default (5 ms) would sit between a job's last token and the caller waiting for it.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         return props;
     }
 
