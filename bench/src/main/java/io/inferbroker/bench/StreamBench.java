@@ -22,10 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.StringRequestContent;
@@ -35,10 +33,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Many concurrent job streams on one ingress instance: submits {@code --streams} long jobs and opens
- * {@code GET /v1/jobs/{id}/stream} for each right after its {@code 202}, holds them all open until
- * every job is done, and reports the heap the open streams take (measured after a full GC, against
- * the same JVM before the streams opened) and how much later than the worker's first token the
+ * Many concurrent job streams on one ingress instance: submits {@code --streams} long jobs at
+ * {@code --rate} per second and opens {@code GET /v1/jobs/{id}/stream} for each right after its
+ * {@code 202}; the jobs last long enough that nearly all streams are open at once. Reports the
+ * heap the open streams take (measured once after a full GC while nearly all are open, against the
+ * same JVM before the run) and how much later than the worker's first token the
  * client saw it (the job's {@code first_token_at}, stamped by the worker, against the arrival of
  * the first {@code token} event). Broker and clients share one JVM and one clock.
  */
@@ -49,11 +48,17 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = "--streams", description = "concurrent streams (default ${DEFAULT-VALUE})")
     int streams = 10_000;
 
-    @Option(names = "--tokens", description = "tokens per job (default ${DEFAULT-VALUE})")
-    int tokens = 20;
+    @Option(names = "--rate", description = "streams opened per second (default ${DEFAULT-VALUE})")
+    int rate = 1000;
 
-    @Option(names = "--time-scale", description = "simulator time scale (default ${DEFAULT-VALUE})")
-    double timeScale = 40;
+    @Option(names = "--tokens", description = "tokens per job (default ${DEFAULT-VALUE})")
+    int tokens = 60;
+
+    @Option(
+            names = "--time-scale",
+            description =
+                    "simulator time scale: 12 makes a 60-token job last about 10 s" + " (default ${DEFAULT-VALUE})")
+    double timeScale = 12;
 
     @Option(names = "--runs", description = "measured runs (default ${DEFAULT-VALUE})")
     int runs = 3;
@@ -109,10 +114,14 @@ public final class StreamBench implements Callable<Integer> {
         CountDownLatch ended = new CountDownLatch(n);
         AtomicInteger open = new AtomicInteger();
         AtomicInteger peakOpen = new AtomicInteger();
-        AtomicLong peakHeap = new AtomicLong();
-        Semaphore submitting = new Semaphore(256);
+        long periodNanos = 1_000_000_000L / rate;
+        long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            submitting.acquire();
+            long due = t0 + i * periodNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
             Stream s = new Stream();
             all.add(s);
             client.newRequest(URI.create(base + "/v1/jobs"))
@@ -122,7 +131,6 @@ public final class StreamBench implements Callable<Integer> {
                     .send(new org.eclipse.jetty.client.BufferingResponseListener() {
                         @Override
                         public void onComplete(org.eclipse.jetty.client.Result result) {
-                            submitting.release();
                             if (!result.isSucceeded() || result.getResponse().getStatus() != 202) {
                                 s.failed = true;
                                 ended.countDown();
@@ -133,12 +141,14 @@ public final class StreamBench implements Callable<Integer> {
                         }
                     });
         }
-        while (!ended.await(500, TimeUnit.MILLISECONDS)) {
-            if (open.get() >= n * 95 / 100) {
-                peakHeap.accumulateAndGet(heapAfterGc(), Math::max);
+        // Once, while (nearly) every stream is open: the heap they hold.
+        long heapOpen = 0;
+        while (!ended.await(100, TimeUnit.MILLISECONDS)) {
+            if (heapOpen == 0 && open.get() >= n * 95 / 100) {
+                heapOpen = heapAfterGc();
             }
         }
-        report(client, base, key, name, n, all, peakOpen.get(), peakHeap.get() - heapBefore);
+        report(client, base, key, name, n, all, peakOpen.get(), heapOpen == 0 ? 0 : heapOpen - heapBefore);
     }
 
     private void open(

@@ -55,6 +55,11 @@ public final class JobStreamHandler implements AutoCloseable {
         String id = ctx.pathParam("id");
         StreamPosition from = lastEventId(ctx);
         String base = jobs.baseUrl(ctx);
+        // The lookup may wait for a database connection: not on a server thread.
+        ctx.future(() -> CompletableFuture.runAsync(() -> open(ctx, principal, id, from, base), threads));
+    }
+
+    private void open(Context ctx, Principal principal, String id, StreamPosition from, String base) {
         FeedSubscription sub = feed.subscribeStream(id);
         ObjectNode current;
         try {
@@ -63,23 +68,23 @@ public final class JobStreamHandler implements AutoCloseable {
             sub.close();
             throw e;
         }
-        JobStream stream = new JobStream(
-                ctx,
-                sub,
-                feed,
-                history,
-                current,
-                from,
-                result -> {
-                    ObjectNode job = waits.finished(result, Map.of(), base);
-                    job.set("metadata", current.get("metadata"));
-                    return job;
-                },
-                problems,
-                mapper,
-                new JobStream.Settings(MAX_DURATION, KEEP_ALIVE),
-                metrics);
-        ctx.future(() -> CompletableFuture.runAsync(stream::run, threads));
+        new JobStream(
+                        ctx,
+                        sub,
+                        feed,
+                        history,
+                        current,
+                        from,
+                        result -> {
+                            ObjectNode job = waits.finished(result, Map.of(), base);
+                            job.set("metadata", current.get("metadata"));
+                            return job;
+                        },
+                        problems,
+                        mapper,
+                        new JobStream.Settings(MAX_DURATION, KEEP_ALIVE),
+                        metrics)
+                .run();
     }
 
     private static StreamPosition lastEventId(Context ctx) {
