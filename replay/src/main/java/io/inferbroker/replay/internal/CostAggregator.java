@@ -96,7 +96,8 @@ public final class CostAggregator {
             rows.add(g.row(k, repricing));
             total.merge(g);
         }
-        String cur = prices.map(PriceTable::currency).orElse(currency == null ? "" : currency);
+        String cur =
+                currency != null ? currency : prices.map(PriceTable::currency).orElse("");
         return new CostReport(
                 range,
                 groupBy,
