@@ -31,6 +31,8 @@ public final class CostAggregator {
     private final SortedMap<String, SortedMap<String, BigDecimal>> costByDayAndModel = new TreeMap<>();
     private final SortedMap<String, Long> tokensByTenant = new TreeMap<>();
     private @Nullable String currency;
+    private long lastEpochDay = Long.MIN_VALUE;
+    private String lastDay = "";
 
     public CostAggregator(List<GroupBy> groupBy, Optional<PriceTable> prices) {
         this.groupBy = List.copyOf(groupBy);
@@ -41,7 +43,7 @@ public final class CostAggregator {
         Views.ResultView r = use.result();
         BigDecimal repriced = prices.map(table -> reprice(table, use)).orElse(null);
         groups.computeIfAbsent(key(r), k -> new GroupStats()).add(use, repriced);
-        String day = day(r.timings().completedAt());
+        String day = cachedDay(r.timings().completedAt());
         costByDayAndModel
                 .computeIfAbsent(day, d -> new TreeMap<>())
                 .merge(r.model(), use.recordedCost(), BigDecimal::add);
@@ -69,7 +71,7 @@ public final class CostAggregator {
                         case TENANT -> r.tenantId();
                         case MODEL -> r.model();
                         case WORKER -> r.workerId() == null ? "-" : r.workerId();
-                        case DAY -> day(r.timings().completedAt());
+                        case DAY -> cachedDay(r.timings().completedAt());
                         case HOUR ->
                             r.timings()
                                     .completedAt()
@@ -81,8 +83,14 @@ public final class CostAggregator {
         return key;
     }
 
-    private static String day(Instant at) {
-        return at.atOffset(ZoneOffset.UTC).toLocalDate().toString();
+    /** The UTC day of {@code at}; results stream by in time order, so the last day is nearly always it. */
+    private String cachedDay(Instant at) {
+        long epochDay = Math.floorDiv(at.getEpochSecond(), 86_400L);
+        if (epochDay != lastEpochDay) {
+            lastEpochDay = epochDay;
+            lastDay = java.time.LocalDate.ofEpochDay(epochDay).toString();
+        }
+        return lastDay;
     }
 
     public CostReport report(ReplayRange range, long recordsRead) {
