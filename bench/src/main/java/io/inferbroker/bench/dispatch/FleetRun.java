@@ -69,6 +69,7 @@ final class FleetRun {
     private final List<Double> waits = new ArrayList<>();
     private final List<Double> dispatchDelays = new ArrayList<>();
     private final Map<String, SimGpu> gpus = new HashMap<>();
+    private final Map<String, Integer> reported = new HashMap<>();
     private long nowMs;
     private long warmupMs;
     private int completed;
@@ -115,8 +116,12 @@ final class FleetRun {
             double nextArrival = 0;
             int n = 0;
             for (nowMs = 0; nowMs < endMs; nowMs++) {
-                if (nowMs % STATUS_EVERY_MS == 0) {
-                    fleet.forEach(g -> workers.pipeInput(g.id, status(g)));
+                for (SimGpu g : fleet) {
+                    // Like real workers: every STATUS_EVERY_MS and on every change of load.
+                    if (nowMs % STATUS_EVERY_MS == 0 || g.inFlight() != reported.getOrDefault(g.id, -1)) {
+                        reported.put(g.id, g.inFlight());
+                        workers.pipeInput(g.id, status(g));
+                    }
                 }
                 while (nextArrival <= nowMs) {
                     String id = "j" + n++;
