@@ -44,25 +44,50 @@ public final class CostPolicy implements RoutingPolicy {
         if (chosen == null) {
             return RoutingPolicy.noWorker(request.model(), candidates);
         }
-        WorkerCandidate cheapestAtAll = candidates.stream()
-                .filter(c -> meetsDeadline(c, request, now))
+        int jobs = Math.min(request.jobsWanted(), chosen.headroom());
+        WorkerCandidate cheaper = candidates.stream()
+                .filter(c -> c.jobCost(INPUT_TOKENS, out) < chosen.jobCost(INPUT_TOKENS, out))
                 .min(cheapest)
-                .orElse(chosen);
-        if (cheapestAtAll.jobCost(INPUT_TOKENS, out) < chosen.jobCost(INPUT_TOKENS, out)
-                && canWait(chosen, request, now)) {
-            return new RoutingVerdict.NoWorker(
-                    "waiting for cheaper worker " + cheapestAtAll.workerId() + " while the deadline allows");
+                .orElse(null);
+        if (cheaper != null) {
+            int toSend = sendNow(chosen, cheaper, request, now);
+            if (toSend == 0) {
+                return new RoutingVerdict.NoWorker(
+                        "waiting for cheaper worker " + cheaper.workerId() + " while the deadlines allow");
+            }
+            jobs = Math.min(jobs, toSend);
         }
-        return new RoutingVerdict.Route(chosen.workerId(), Math.min(request.jobsWanted(), chosen.headroom()));
+        return new RoutingVerdict.Route(chosen.workerId(), jobs);
     }
 
-    private static boolean canWait(WorkerCandidate dearer, RoutingRequest request, Instant now) {
-        if (request.deadline() == null) {
-            return false;
+    /**
+     * How many jobs, from the front, go to the dearer {@code chosen} now rather than to {@code
+     * cheaper}: those the cheaper worker would make late anyway, and, while it is full, those
+     * without a deadline and those whose slack on {@code chosen} has shrunk to the spill margin.
+     * Counting stops at the first job better left to the cheaper worker.
+     */
+    private static int sendNow(WorkerCandidate chosen, WorkerCandidate cheaper, RoutingRequest request, Instant now) {
+        long out = request.outputTokens();
+        double cheaperDone = now.toEpochMilli() + SAFETY * cheaper.expectedMillis(out);
+        double expected = SAFETY * chosen.expectedMillis(out);
+        double margin = Math.max(MIN_SPILL_MARGIN_MS, expected);
+        boolean cheaperFull = cheaper.headroom() == 0;
+        int n = 0;
+        for (Instant d : request.deadlines()) {
+            boolean send;
+            if (d.equals(Instant.MAX)) {
+                send = cheaperFull;
+            } else if (cheaperDone > d.toEpochMilli()) {
+                send = true;
+            } else {
+                send = cheaperFull && d.toEpochMilli() - (now.toEpochMilli() + expected) <= margin;
+            }
+            if (!send) {
+                break;
+            }
+            n++;
         }
-        double expected = SAFETY * dearer.expectedMillis(request.outputTokens());
-        double slack = request.deadline().toEpochMilli() - (now.toEpochMilli() + expected);
-        return slack > Math.max(MIN_SPILL_MARGIN_MS, expected);
+        return n;
     }
 
     private static boolean meetsDeadline(WorkerCandidate c, RoutingRequest request, Instant now) {

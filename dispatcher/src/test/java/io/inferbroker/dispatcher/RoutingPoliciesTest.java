@@ -21,7 +21,10 @@ class RoutingPoliciesTest {
     @Test
     void shouldSendCostJobsToCheapestWorkerWithHeadroom() {
         RoutingVerdict verdict = new CostPolicy()
-                .route(new RoutingRequest(MODEL, 8, null, 100), List.of(candidate(dear, 0), candidate(cheap, 1)), NOW);
+                .route(
+                        new RoutingRequest(MODEL, 8, (Instant) null, 100),
+                        List.of(candidate(dear, 0), candidate(cheap, 1)),
+                        NOW);
 
         assertThat(verdict).isEqualTo(new RoutingVerdict.Route("cheap", 3));
     }
@@ -29,7 +32,10 @@ class RoutingPoliciesTest {
     @Test
     void shouldSpillCostJobsWithoutDeadlineToDearerWorkerAtOnce() {
         RoutingVerdict verdict = new CostPolicy()
-                .route(new RoutingRequest(MODEL, 2, null, 100), List.of(candidate(dear, 0), candidate(cheap, 4)), NOW);
+                .route(
+                        new RoutingRequest(MODEL, 2, (Instant) null, 100),
+                        List.of(candidate(dear, 0), candidate(cheap, 4)),
+                        NOW);
 
         assertThat(verdict).isEqualTo(new RoutingVerdict.Route("dear", 2));
     }
@@ -61,7 +67,10 @@ class RoutingPoliciesTest {
     @Test
     void shouldSendLatencyJobsToWorkerExpectedToFinishFirst() {
         RoutingVerdict verdict = new LatencyPolicy()
-                .route(new RoutingRequest(MODEL, 1, null, 100), List.of(candidate(cheap, 0), candidate(dear, 3)), NOW);
+                .route(
+                        new RoutingRequest(MODEL, 1, (Instant) null, 100),
+                        List.of(candidate(cheap, 0), candidate(dear, 3)),
+                        NOW);
 
         assertThat(verdict).isEqualTo(new RoutingVerdict.Route("dear", 1));
     }

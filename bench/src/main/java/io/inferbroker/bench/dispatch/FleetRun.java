@@ -184,6 +184,7 @@ final class FleetRun {
         if (atMs >= warmupMs) {
             completed++;
             ended++;
+            perGpu.merge(gpu.id, 1, Integer::sum);
             cost += gpu.pricePerJob;
             if (job.deadlineMs() == null || atMs <= job.deadlineMs()) {
                 met++;
@@ -211,6 +212,13 @@ final class FleetRun {
         if (r.status() == JobStatus.EXPIRED && nowMs >= warmupMs) {
             ended++;
         }
+    }
+
+    private final Map<String, Integer> perGpu = new HashMap<>();
+
+    /** Jobs each GPU completed in the measured window. */
+    Map<String, Integer> completedPerGpu() {
+        return perGpu;
     }
 
     private Stats stats(Duration measured) {

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Admission by budget, for tenants that have one. Its input is keyed by tenant, so every admission
@@ -102,12 +103,12 @@ final class BudgetProcessor implements Processor<String, Envelope, String, Outbo
         if (r == null || r.state() != Reservation.State.RESERVED) {
             return; // not reserved here, or settled already (a second result after a failover)
         }
-        BigDecimal actual = actualCost(finish.cost(), config.budgets().get(r.tenantId()));
+        BigDecimal actual = actualCost(finish.cost());
         ledgers.put(r.tenantId(), ledger(r.tenantId()).settle(r.amount(), actual));
         reservations.put(finish.jobId(), new Reservation(r.tenantId(), actual, Reservation.State.SETTLED, now));
     }
 
-    private static BigDecimal actualCost(Cost cost, TenantBudget budget) {
+    private static BigDecimal actualCost(@Nullable Cost cost) {
         if (cost == null || cost.amount().signum() <= 0) {
             return BigDecimal.ZERO;
         }

@@ -63,13 +63,11 @@ final class Router {
         ModelRouting routing = config.routingFor(model);
         RoutingPolicy policy = override != null ? override : policies.get(routing.strategy());
         String strategy = override != null ? "custom" : routing.strategy().configName();
-        Instant deadline = null;
+        List<Instant> deadlines = new ArrayList<>(head.size());
         long outputTokens = 0;
         for (QueuedJob q : head) {
             Instant d = q.job().deadline();
-            if (d != null && (deadline == null || d.isBefore(deadline))) {
-                deadline = d;
-            }
+            deadlines.add(d == null ? Instant.MAX : d);
             outputTokens = Math.max(outputTokens, TokenCount.output(q.job().input(), config.defaultMaxTokens()));
         }
         List<String> chain = new ArrayList<>(1 + routing.fallback().size());
@@ -77,7 +75,7 @@ final class Router {
         chain.addAll(routing.fallback());
         for (String served : chain) {
             List<WorkerCandidate> candidates = candidates(served, now);
-            RoutingRequest request = new RoutingRequest(served, head.size(), deadline, outputTokens);
+            RoutingRequest request = new RoutingRequest(served, head.size(), deadlines, outputTokens);
             Routed routed = grant(policy.route(request, candidates, now), candidates, served, head.size(), strategy);
             if (routed != null) {
                 return routed;
