@@ -54,6 +54,26 @@ class RoutingPoliciesTest {
     }
 
     @Test
+    void shouldSpillOnlyTheJobsThatCannotWaitForTheCheaperWorker() {
+        List<WorkerCandidate> cheapFull = List.of(candidate(dear, 0), candidate(cheap, 4));
+        RoutingRequest mixed = new RoutingRequest(
+                MODEL, 3, List.of(NOW.plusMillis(1100), NOW.plusMillis(1200), NOW.plusSeconds(30)), 100);
+
+        assertThat(new CostPolicy().route(mixed, cheapFull, NOW)).isEqualTo(new RoutingVerdict.Route("dear", 2));
+    }
+
+    @Test
+    void shouldOfferTheCheaperWorkerTheJobsItCanStillFinishInTime() {
+        List<WorkerCandidate> both = List.of(candidate(dear, 0), candidate(cheap, 0));
+        RoutingRequest mixed = new RoutingRequest(
+                MODEL, 3, List.of(NOW.plusMillis(500), NOW.plusSeconds(30), NOW.plusSeconds(30)), 100);
+
+        assertThat(new CostPolicy().route(mixed, both, NOW)).isEqualTo(new RoutingVerdict.Route("dear", 1));
+        RoutingRequest rest = new RoutingRequest(MODEL, 2, List.of(NOW.plusSeconds(30), NOW.plusSeconds(30)), 100);
+        assertThat(new CostPolicy().route(rest, both, NOW)).isEqualTo(new RoutingVerdict.Route("cheap", 2));
+    }
+
+    @Test
     void shouldSkipCheaperWorkerThatWouldMissTheDeadline() {
         RoutingVerdict verdict = new CostPolicy()
                 .route(
