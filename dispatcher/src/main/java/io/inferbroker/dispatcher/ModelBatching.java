@@ -6,9 +6,8 @@ import java.util.List;
 /**
  * How jobs of one model are batched (Triton's vocabulary): a batch closes when {@code maxBatchSize}
  * jobs wait, when a preferred size can be formed, or when the oldest waiting job has waited
- * {@code maxQueueDelay}. Before the delay ran out, a batch holds the largest preferred size that
- * fits; after it, as many jobs as fit. A zero delay dispatches every job as soon as a worker has
- * room. Immutable; validated on construction.
+ * {@code maxQueueDelay}; {@link #sizeToSend} says how many of the jobs that fit go. A zero delay
+ * dispatches every job as soon as a worker has room. Immutable; validated on construction.
  *
  * @param maxBatchSize most jobs in one batch ({@code max_batch_size}), 1 to {@value #MAX_BATCH_SIZE_LIMIT}
  * @param maxQueueDelay longest a job waits for a batch to fill ({@code max_queue_delay})
@@ -63,14 +62,18 @@ public record ModelBatching(int maxBatchSize, Duration maxQueueDelay, List<Integ
 
     /**
      * How many of {@code available} jobs (what waits, within the batch size and the worker's
-     * headroom) to send now: all of them once the queue is full or the oldest job waited long enough,
-     * otherwise the largest preferred size that fits (0: wait for more).
+     * headroom) to send now. Without preferred sizes: all of them. With preferred sizes: the largest
+     * preferred size that fits; when none fits, all of them only if fewer jobs wait than the smallest
+     * preferred size and the oldest waited {@code maxQueueDelay}, else none (0: wait for more jobs or
+     * more headroom). So a busy worker gets its work in preferred-size groups, which lets a
+     * continuously batching server amortise its prefill, and a trickle still leaves on time. A
+     * worker whose whole capacity is below the smallest preferred size gets only such trickles.
      */
     public int sizeToSend(int queued, Duration oldestWait, int available) {
         if (available <= 0) {
             return 0;
         }
-        if (isFull(queued, oldestWait) || preferredBatchSizes.isEmpty()) {
+        if (preferredBatchSizes.isEmpty()) {
             return available;
         }
         int best = 0;
@@ -79,7 +82,10 @@ public record ModelBatching(int maxBatchSize, Duration maxQueueDelay, List<Integ
                 best = size;
             }
         }
-        return best;
+        if (best > 0) {
+            return best;
+        }
+        return queued < preferredBatchSizes.getFirst() && isFull(queued, oldestWait) ? available : 0;
     }
 
     private boolean isFull(int queued, Duration oldestWait) {

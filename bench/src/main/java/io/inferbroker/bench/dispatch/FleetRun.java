@@ -216,9 +216,15 @@ final class FleetRun {
 
     private final Map<String, Integer> perGpu = new HashMap<>();
 
-    /** Jobs each GPU completed in the measured window. */
-    Map<String, Integer> completedPerGpu() {
-        return perGpu;
+    /** Jobs each GPU completed in the measured window, and its mean running sequences. */
+    Map<String, String> completedPerGpu() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        perGpu.forEach((id, n) -> out.put(
+                id,
+                n + " jobs, "
+                        + Math.round((gpus.get(id).sequenceMs() - snapshot.getOrDefault(id, 0.0)) / (nowMs - warmupMs))
+                        + " running"));
+        return out;
     }
 
     private Stats stats(Duration measured) {
