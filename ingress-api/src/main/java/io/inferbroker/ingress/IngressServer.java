@@ -6,6 +6,7 @@ import io.inferbroker.ingress.internal.AdmissionFilter;
 import io.inferbroker.ingress.internal.ApiDocsHandler;
 import io.inferbroker.ingress.internal.Authenticator;
 import io.inferbroker.ingress.internal.ControlSender;
+import io.inferbroker.ingress.internal.FleetHandler;
 import io.inferbroker.ingress.internal.IdempotencyJanitor;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JobFeed;
@@ -20,6 +21,7 @@ import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
 import io.inferbroker.ingress.internal.TenantLimitsHandler;
+import io.inferbroker.ingress.internal.WorkerBoard;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.StoreUnavailableException;
 import io.javalin.Javalin;
@@ -92,6 +94,8 @@ public final class IngressServer implements AutoCloseable {
                 metrics,
                 clock);
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
+        var workerBoard = WorkerBoard.start(ports.kafkaClient(), config.topics());
+        var fleet = new FleetHandler(admission.board(), workerBoard, mapper, clock);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
         AutoCloseable owned = () -> {
             janitor.close();
@@ -99,6 +103,7 @@ public final class IngressServer implements AutoCloseable {
             streams.close();
             feed.close();
             admission.close();
+            workerBoard.close();
         };
         return start(config.host(), config.port(), config.maxBodyBytes(), owned, cfg -> {
             ops(cfg, ops);
@@ -126,6 +131,9 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
             cfg.routes.put("/admin/tenants/{id}/limits", limits::put);
             cfg.routes.get("/admin/tenants/{id}/limits", limits::get);
+            // Dispatching, live: queues and workers as the compacted topics last reported them.
+            cfg.routes.get("/admin/queues", fleet::queues);
+            cfg.routes.get("/admin/workers", fleet::workers);
         });
     }
 

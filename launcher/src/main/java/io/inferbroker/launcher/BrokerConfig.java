@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param requestsPerMinute default per-tenant rate limit of the ingress; 0 = unlimited
  * @param tokensPerMinute default per-tenant limit of estimated tokens per minute; 0 = unlimited
  * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job ({@code http.sync_timeout_ms})
+ * @param budgets per-tenant spending limits the dispatcher enforces ({@code budgets})
  */
 public record BrokerConfig(
         String host,
@@ -32,9 +33,11 @@ public record BrokerConfig(
         List<WorkerSpec> workers,
         int requestsPerMinute,
         int tokensPerMinute,
-        Duration syncTimeout) {
+        Duration syncTimeout,
+        List<BudgetSpec> budgets) {
 
     public BrokerConfig {
+        budgets = List.copyOf(budgets);
         models = List.copyOf(models);
         workers = List.copyOf(workers);
     }

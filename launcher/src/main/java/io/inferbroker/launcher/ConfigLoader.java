@@ -54,6 +54,7 @@ public final class ConfigLoader {
     private final Map<String, Sourced> values = new LinkedHashMap<>();
     private List<ModelSpec> models = DefaultModels.MODELS;
     private List<WorkerSpec> workers = DefaultModels.WORKERS;
+    private List<BudgetSpec> budgets = List.of();
 
     private record Sourced(String value, String source) {}
 
@@ -105,6 +106,7 @@ public final class ConfigLoader {
             switch (e.getKey()) {
                 case "models" -> models = readList(path, "models", e.getValue(), ModelSpec.class);
                 case "workers" -> workers = readList(path, "workers", e.getValue(), WorkerSpec.class);
+                case "budgets" -> budgets = readList(path, "budgets", e.getValue(), BudgetSpec.class);
                 default -> flatten(path, e.getKey(), e.getValue());
             }
         }
@@ -117,7 +119,7 @@ public final class ConfigLoader {
         }
         if (!DEFAULTS.containsKey(key)) {
             throw new ConfigException("unknown key '" + key + "' in " + path + "; known keys: "
-                    + DEFAULTS.keySet().stream().sorted().toList() + ", models, workers");
+                    + DEFAULTS.keySet().stream().sorted().toList() + ", models, workers, budgets");
         }
         if (!node.isValueNode()) {
             throw new ConfigException("'" + key + "' in " + path + " must be a single value");
@@ -162,7 +164,12 @@ public final class ConfigLoader {
         for (int i = 0; i < models.size(); i++) {
             ms.add(ModelSpec.validated(models.get(i), i));
         }
+        ModelSpec.validateFallbacks(ms);
         List<String> ids = ms.stream().map(ModelSpec::id).toList();
+        List<BudgetSpec> bs = new ArrayList<>();
+        for (int i = 0; i < budgets.size(); i++) {
+            bs.add(BudgetSpec.validated(budgets.get(i), i));
+        }
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
             ws.add(WorkerSpec.validated(workers.get(i), i, ids));
@@ -190,7 +197,8 @@ public final class ConfigLoader {
                 ws,
                 integer("limits.requests_per_minute", 0, Integer.MAX_VALUE),
                 integer("limits.tokens_per_minute", 0, Integer.MAX_VALUE),
-                Duration.ofMillis(integer("http.sync_timeout_ms", 1, 3_600_000)));
+                Duration.ofMillis(integer("http.sync_timeout_ms", 1, 3_600_000)),
+                bs);
     }
 
     private String text(String key) {

@@ -43,7 +43,13 @@ final class DefaultModels {
                     "description", f.textNode(""),
                     "max_batch_size", f.numberNode(16),
                     "max_queue_delay_ms", f.numberNode(20),
-                    "max_queued", f.numberNode(0));
+                    "max_queued", f.numberNode(0),
+                    "routing", f.textNode("least-loaded"),
+                    "fallback", f.arrayNode(),
+                    "preferred_batch_sizes", f.arrayNode());
+        }
+        if (type == BudgetSpec.class) {
+            return Map.of("currency", f.textNode("USD"));
         }
         return Map.of(
                 "adapter", f.textNode("sim"),

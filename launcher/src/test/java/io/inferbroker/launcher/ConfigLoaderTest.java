@@ -132,6 +132,53 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadDispatchingSettingsPerModelAndTenantBudgets() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                models:
+                  - id: fast
+                    routing: cost
+                    fallback: [spare]
+                    max_batch_size: 16
+                    preferred_batch_sizes: [8, 16]
+                  - id: spare
+                workers:
+                  - id: w1
+                    models: [fast]
+                budgets:
+                  - tenant: t-1
+                    limit: 12.50
+                """);
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of(), Optional.of(file));
+
+        assertThat(c.models().getFirst().routing()).isEqualTo("cost");
+        assertThat(c.models().getFirst().fallback()).containsExactly("spare");
+        assertThat(c.models().getFirst().preferredBatchSizes()).containsExactly(8, 16);
+        assertThat(c.models().get(1).routing()).isEqualTo("least-loaded");
+        assertThat(c.budgets()).containsExactly(new BudgetSpec("t-1", new java.math.BigDecimal("12.5"), "USD"));
+    }
+
+    @Test
+    void shouldNameTheKeyOfBadDispatchingSettings() throws IOException {
+        Path routing = Files.writeString(dir.resolve("r.yaml"), "models:\n  - id: m\n    routing: cheapest\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(routing)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("models[0].routing: routing strategy must be one of [cost, least-loaded,");
+        Path fallback = Files.writeString(dir.resolve("f.yaml"), "models:\n  - id: m\n    fallback: [nope]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(fallback)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("models[0].fallback names 'nope'");
+        Path sizes = Files.writeString(
+                dir.resolve("s.yaml"), "models:\n  - id: m\n    max_batch_size: 4\n    preferred_batch_sizes: [8]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(sizes)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("models[0].preferred_batch_sizes must lie between 1 and max_batch_size 4");
+        Path budget = Files.writeString(dir.resolve("b.yaml"), "budgets:\n  - tenant: t\n    limit: -1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(budget)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("budgets[0].limit must be >= 0, was -1");
+    }
+
+    @Test
     void shouldRefuseWorkersServingUnknownModels() throws IOException {
         Path file = Files.writeString(dir.resolve("broker.yaml"), """
                 workers:
