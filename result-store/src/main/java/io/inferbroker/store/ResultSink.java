@@ -3,6 +3,7 @@ package io.inferbroker.store;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.internal.Backoff;
+import io.inferbroker.store.internal.DeliveryPlanner;
 import io.inferbroker.store.internal.JdbiRecordWriter;
 import io.inferbroker.store.internal.JobWriter;
 import io.inferbroker.store.internal.RecordDecoder;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * with a growing pause (100 ms up to 5 s) and {@link #isReady()} is false; nothing is skipped except
  * poison records (unreadable, or missing required fields), which are logged with their topic,
  * partition and offset.
+ *
+ * <p>The same transaction creates the webhook messages the stored transitions call for (see {@link
+ * WebhookDispatcher}), so a transition is never stored without them nor they without it.
  *
  * <p>The owner calls {@link #start()} once and {@link #close()} before closing the {@link
  * StoreDatabase}. Thread-safe.
@@ -73,7 +77,11 @@ public final class ResultSink implements AutoCloseable {
         this.loop = new SinkLoop(
                 consumer,
                 new RecordDecoder(topics),
-                new JdbiRecordWriter(db.jdbi(), new JobWriter(WireJson.newMapper(), clock)),
+                new JdbiRecordWriter(
+                        db.jdbi(),
+                        new JobWriter(WireJson.newMapper(), clock),
+                        new DeliveryPlanner(WireJson.newMapper()),
+                        clock),
                 metrics,
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
         metrics.readiness(this::isReady);

@@ -8,6 +8,7 @@ import io.inferbroker.store.internal.JdbiApiKeyStore;
 import io.inferbroker.store.internal.JdbiIdempotencyStore;
 import io.inferbroker.store.internal.JdbiJobStore;
 import io.inferbroker.store.internal.JdbiTenantLimitStore;
+import io.inferbroker.store.internal.JdbiWebhookStore;
 import io.inferbroker.store.internal.Migrations;
 import io.inferbroker.store.internal.Secrets;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -34,6 +36,7 @@ public final class StoreDatabase implements AutoCloseable {
     private final ApiKeyStore apiKeys;
     private final TenantLimitStore tenantLimits;
     private final IdempotencyStore idempotency;
+    private final WebhookStore webhooks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StoreDatabase(HikariDataSource dataSource, Jdbi jdbi, String address) {
@@ -44,6 +47,7 @@ public final class StoreDatabase implements AutoCloseable {
         this.apiKeys = new JdbiApiKeyStore(jdbi, new Secrets(new SecureRandom()), address);
         this.tenantLimits = new JdbiTenantLimitStore(jdbi, address);
         this.idempotency = new JdbiIdempotencyStore(jdbi, WireJson.newMapper(), address);
+        this.webhooks = new JdbiWebhookStore(jdbi, Clock.systemUTC(), address);
     }
 
     /**
@@ -66,12 +70,17 @@ public final class StoreDatabase implements AutoCloseable {
         return new StoreDatabase(dataSource, jdbi, address);
     }
 
-    /** Jobs by tenant and id. */
     /** Idempotency-Key claims of job submissions. */
     public IdempotencyStore idempotency() {
         return idempotency;
     }
 
+    /** Webhook subscriptions, signing secrets and the delivery log. */
+    public WebhookStore webhooks() {
+        return webhooks;
+    }
+
+    /** Jobs by tenant and id. */
     public JobStore jobs() {
         return jobs;
     }
@@ -109,7 +118,7 @@ public final class StoreDatabase implements AutoCloseable {
         return address;
     }
 
-    /** For the {@link ResultSink}: Jdbi stays inside this module. */
+    /** For the sink, the webhook dispatcher and retention: Jdbi stays inside this module. */
     Jdbi jdbi() {
         return jdbi;
     }
