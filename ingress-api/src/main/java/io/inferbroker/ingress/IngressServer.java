@@ -19,6 +19,7 @@ import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
 import io.inferbroker.ingress.internal.TenantLimitsHandler;
+import io.inferbroker.ingress.internal.WebhooksHandler;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.StoreUnavailableException;
 import io.javalin.Javalin;
@@ -83,6 +84,7 @@ public final class IngressServer implements AutoCloseable {
                 metrics,
                 clock);
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
+        var webhooks = new WebhooksHandler(ports.webhooks(), mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
         AutoCloseable owned = () -> {
             janitor.close();
@@ -115,6 +117,16 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
             cfg.routes.put("/admin/tenants/{id}/limits", limits::put);
             cfg.routes.get("/admin/tenants/{id}/limits", limits::get);
+            // Webhooks: a tenant's subscriptions, signing secrets and delivery log.
+            cfg.routes.post("/v1/webhooks", webhooks::create);
+            cfg.routes.get("/v1/webhooks", webhooks::list);
+            cfg.routes.post("/v1/webhooks/job-secret/rotate", webhooks::rotateJobSecret);
+            cfg.routes.get("/v1/webhooks/{id}", webhooks::get);
+            cfg.routes.delete("/v1/webhooks/{id}", webhooks::delete);
+            cfg.routes.post("/v1/webhooks/{id}/rotate-secret", webhooks::rotate);
+            cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
+            cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
+            cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
         });
     }
 

@@ -13,6 +13,10 @@ import java.util.Optional;
  */
 public interface WebhookStore {
 
+    /** What a subscription (or a job's webhook) may ask for: an event type, or {@code job.*} for all. */
+    List<String> EVENT_FILTERS = List.of(
+            "job.*", "job.started", "job.succeeded", "job.failed", "job.canceled", "job.expired", "job.rejected");
+
     /** A new subscription and its first secret, which is shown only here. */
     record Created(WebhookSubscription subscription, String secret) {}
 
