@@ -68,6 +68,8 @@ public final class ResultSink implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Larger polls mean fewer, larger transactions: the commit's flush is the costliest step.
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-sink");
         // The same properties usually configure the broker's producers too.
         p.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
