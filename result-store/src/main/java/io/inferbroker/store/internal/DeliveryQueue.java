@@ -31,7 +31,10 @@ public final class DeliveryQueue {
                  limit :limit
                  for update skip locked)
             returning d.id, d.tenant_id, d.job_id, d.target, d.endpoint_id, d.url, d.event_type, d.payload,
-                      d.attempts, d.max_attempts""";
+                      d.attempts, d.max_attempts,
+                      (select array_agg(s.secret order by s.created_at desc) from webhook_secrets s
+                        where s.owner_id = coalesce(d.endpoint_id, d.tenant_id)
+                          and (s.expires_at is null or s.expires_at > :now)) as secrets""";
     private static final String SECRETS = """
             select secret from webhook_secrets
              where owner_id = :owner and (expires_at is null or expires_at > :now)
@@ -54,7 +57,10 @@ public final class DeliveryQueue {
         this.jdbi = jdbi;
     }
 
-    /** A claimed message. {@code maxAttempts} is null when the configured schedule decides. */
+    /**
+     * A claimed message. {@code maxAttempts} is null when the configured schedule decides; {@code
+     * secrets} are its target's active signing secrets at claim time, newest first.
+     */
     public record Claimed(
             String id,
             String tenantId,
@@ -65,7 +71,8 @@ public final class DeliveryQueue {
             String eventType,
             String payload,
             int attempts,
-            @Nullable Integer maxAttempts) {}
+            @Nullable Integer maxAttempts,
+            List<String> secrets) {}
 
     /** How an attempt ended, as stored. */
     public record Recorded(
@@ -94,15 +101,20 @@ public final class DeliveryQueue {
                         rs.getString("event_type"),
                         rs.getString("payload"),
                         rs.getInt("attempts"),
-                        rs.getObject("max_attempts", Integer.class)))
+                        rs.getObject("max_attempts", Integer.class),
+                        DeliveryPlanner.strings(rs.getArray("secrets"))))
                 .list());
     }
 
     /**
-     * The active signing secrets of a message's target, newest first. A job's own webhook is signed
-     * with its tenant's job-webhook secrets, created here on first use.
+     * The active signing secrets of a message's target, newest first: those read with the claim, or
+     * read now. A job's own webhook is signed with its tenant's job-webhook secrets, created here on
+     * first use.
      */
     public List<String> secrets(Claimed c, Instant now) {
+        if (!c.secrets().isEmpty()) {
+            return c.secrets();
+        }
         String owner = c.endpointId() != null ? c.endpointId() : c.tenantId();
         return jdbi.inTransaction(h -> {
             List<String> found = secrets(h, owner, now);
