@@ -164,7 +164,14 @@ public final class StoreIngestBench implements Callable<Integer> {
                         new ResultSink(db, topics, props(), topics.prefix() + "store", registry, Clock.systemUTC());
                 Connection c = connect(config)) {
             sink.start();
-            return awaitRows(c, "select count(*) from jobs", results);
+            long before = writeNanos();
+            long start = System.nanoTime();
+            double rate = awaitRows(c, "select count(*) from jobs", results);
+            var size = registry.get("broker.store.write.batch.size").summary();
+            System.out.printf(
+                    "   sink: %.0f records per transaction on average; writing took %.0f %% of the run%n",
+                    size.mean(), 100.0 * (writeNanos() - before) / (System.nanoTime() - start));
+            return rate;
         }
     }
 
@@ -305,6 +312,10 @@ public final class StoreIngestBench implements Callable<Integer> {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         return p;
+    }
+
+    private long writeNanos() {
+        return (long) registry.get("broker.store.write.latency").timer().totalTime(TimeUnit.NANOSECONDS);
     }
 
     private static double seconds(long startNanos) {

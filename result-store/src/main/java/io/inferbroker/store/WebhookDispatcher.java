@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -188,14 +189,14 @@ public final class WebhookDispatcher implements AutoCloseable {
             case AttemptResult.Failed f ->
                 retry(made, max, f.retryAfter(), now, took, f.httpStatus(), f.error(), DeliveryOutcome.FAILED);
             case AttemptResult.Refused r ->
-                retry(made, max, java.util.Optional.empty(), now, took, null, r.error(), DeliveryOutcome.REFUSED);
+                retry(made, max, Optional.empty(), now, took, null, r.error(), DeliveryOutcome.REFUSED);
         };
     }
 
     private DeliveryQueue.Recorded retry(
             int made,
             int max,
-            java.util.Optional<Duration> retryAfter,
+            Optional<Duration> retryAfter,
             Instant now,
             Duration took,
             @Nullable Integer status,
