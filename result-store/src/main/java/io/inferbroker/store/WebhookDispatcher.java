@@ -128,12 +128,23 @@ public final class WebhookDispatcher implements AutoCloseable {
                 if (batch.isEmpty()) {
                     return;
                 }
-                List<Future<?>> running = new ArrayList<>(batch.size());
+                List<Future<DeliveryQueue.Outcome>> running = new ArrayList<>(batch.size());
                 for (DeliveryQueue.Claimed c : batch) {
                     running.add(sends.submit(() -> attempt(c)));
                 }
-                for (Future<?> f : running) {
-                    f.get();
+                List<DeliveryQueue.Outcome> outcomes = new ArrayList<>(batch.size());
+                for (Future<DeliveryQueue.Outcome> f : running) {
+                    outcomes.add(f.get());
+                }
+                List<DeliveryQueue.Outcome> stored = queue.record(outcomes, owner);
+                if (stored.size() < outcomes.size()) {
+                    LOG.warn(
+                            "{} webhook messages took longer than their lease; their outcomes were not recorded",
+                            outcomes.size() - stored.size());
+                }
+                for (DeliveryQueue.Outcome o : stored) {
+                    metrics.webhookAttempt(o.recorded().outcome(), o.recorded().took());
+                    publish(o.claimed(), o.recorded());
                 }
                 if (batch.size() < config.batchSize()) {
                     return;
@@ -147,7 +158,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private void attempt(DeliveryQueue.Claimed c) {
+    /** Signs and sends one message; what came of it is recorded with the rest of the batch. */
+    private DeliveryQueue.Outcome attempt(DeliveryQueue.Claimed c) {
         Instant start = clock.instant();
         List<String> secrets = queue.secrets(c, start);
         long timestamp = start.getEpochSecond();
@@ -161,13 +173,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                         WebhookSigner.signatures(secrets, c.id(), timestamp, c.payload()),
                         c.payload());
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        DeliveryQueue.Recorded recorded = verdict(c, result, clock.instant(), took);
-        if (!queue.record(c, owner, recorded)) {
-            LOG.warn("webhook message {} took longer than its lease; its outcome was not recorded", c.id());
-            return;
-        }
-        metrics.webhookAttempt(recorded.outcome(), took);
-        publish(c, recorded);
+        return new DeliveryQueue.Outcome(c, verdict(c, result, clock.instant(), took));
     }
 
     private DeliveryQueue.Recorded verdict(DeliveryQueue.Claimed c, AttemptResult result, Instant now, Duration took) {

@@ -3,6 +3,7 @@ package io.inferbroker.store.internal;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -139,41 +140,55 @@ public final class DeliveryQueue {
                 .list();
     }
 
+    /** One attempt's outcome, to record. */
+    public record Outcome(Claimed claimed, Recorded recorded) {}
+
     /**
-     * Stores an attempt's outcome if this dispatcher still holds the message's lease; a 410 also
-     * disables the subscription and its other pending messages.
+     * Stores the outcomes of a batch's attempts in one transaction, each only if this dispatcher
+     * still holds the message's lease; a 410 also disables the subscription and its other pending
+     * messages.
      *
-     * @return false when the lease was lost (another dispatcher may have the message now)
+     * @return the outcomes stored (those whose lease was lost are left out: another dispatcher may
+     *     have the message now)
      */
-    public boolean record(Claimed c, String owner, Recorded r) {
+    public List<Outcome> record(List<Outcome> outcomes, String owner) {
         return jdbi.inTransaction(h -> {
-            int updated = h.createUpdate(RECORD)
-                    .bind("status", r.status())
-                    .bindByType("next", r.nextAttemptAt(), Instant.class)
-                    .bind("http_status", r.httpStatus())
-                    .bind("error", r.error())
-                    .bindByType("now", r.at(), Instant.class)
-                    .bind("id", c.id())
-                    .bind("owner", owner)
-                    .execute();
-            if (updated == 0) {
-                return false;
+            List<Outcome> stored = new ArrayList<>(outcomes.size());
+            for (Outcome o : outcomes) {
+                if (record(h, o.claimed(), owner, o.recorded())) {
+                    stored.add(o);
+                }
             }
-            h.createUpdate(ATTEMPT)
-                    .bind("id", c.id())
-                    .bind("attempt", c.attempts() + 1)
-                    .bindByType("at", r.at(), Instant.class)
-                    .bind("outcome", r.outcome())
-                    .bind("http_status", r.httpStatus())
-                    .bind("error", r.error())
-                    .bind("duration_ms", (int)
-                            Math.min(Integer.MAX_VALUE, r.took().toMillis()))
-                    .execute();
-            if (r.status().equals("disabled") && c.endpointId() != null) {
-                disable(h, c.endpointId(), "answered 410 Gone", r.at());
-            }
-            return true;
+            return stored;
         });
+    }
+
+    private static boolean record(Handle h, Claimed c, String owner, Recorded r) {
+        int updated = h.createUpdate(RECORD)
+                .bind("status", r.status())
+                .bindByType("next", r.nextAttemptAt(), Instant.class)
+                .bind("http_status", r.httpStatus())
+                .bind("error", r.error())
+                .bindByType("now", r.at(), Instant.class)
+                .bind("id", c.id())
+                .bind("owner", owner)
+                .execute();
+        if (updated == 0) {
+            return false;
+        }
+        h.createUpdate(ATTEMPT)
+                .bind("id", c.id())
+                .bind("attempt", c.attempts() + 1)
+                .bindByType("at", r.at(), Instant.class)
+                .bind("outcome", r.outcome())
+                .bind("http_status", r.httpStatus())
+                .bind("error", r.error())
+                .bind("duration_ms", (int) Math.min(Integer.MAX_VALUE, r.took().toMillis()))
+                .execute();
+        if (r.status().equals("disabled") && c.endpointId() != null) {
+            disable(h, c.endpointId(), "answered 410 Gone", r.at());
+        }
+        return true;
     }
 
     static void disable(Handle h, String endpointId, String reason, Instant now) {
