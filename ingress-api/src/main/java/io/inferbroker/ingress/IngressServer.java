@@ -21,6 +21,7 @@ import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
 import io.inferbroker.ingress.internal.TenantLimitsHandler;
+import io.inferbroker.ingress.internal.WebhooksHandler;
 import io.inferbroker.ingress.internal.WorkerBoard;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.StoreUnavailableException;
@@ -96,6 +97,7 @@ public final class IngressServer implements AutoCloseable {
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
         var workerBoard = WorkerBoard.start(ports.kafkaClient(), config.topics());
         var fleet = new FleetHandler(admission.board(), workerBoard, mapper, clock);
+        var webhooks = new WebhooksHandler(ports.webhooks(), mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
         AutoCloseable owned = () -> {
             janitor.close();
@@ -134,6 +136,16 @@ public final class IngressServer implements AutoCloseable {
             // Dispatching, live: queues and workers as the compacted topics last reported them.
             cfg.routes.get("/admin/queues", fleet::queues);
             cfg.routes.get("/admin/workers", fleet::workers);
+            // Webhooks: a tenant's subscriptions, signing secrets and delivery log.
+            cfg.routes.post("/v1/webhooks", webhooks::create);
+            cfg.routes.get("/v1/webhooks", webhooks::list);
+            cfg.routes.post("/v1/webhooks/job-secret/rotate", webhooks::rotateJobSecret);
+            cfg.routes.get("/v1/webhooks/{id}", webhooks::get);
+            cfg.routes.delete("/v1/webhooks/{id}", webhooks::delete);
+            cfg.routes.post("/v1/webhooks/{id}/rotate-secret", webhooks::rotate);
+            cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
+            cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
+            cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
         });
     }
 

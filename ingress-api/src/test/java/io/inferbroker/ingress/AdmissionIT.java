@@ -78,7 +78,8 @@ class AdmissionIT {
                 ADMIN,
                 db.tenantLimits(),
                 LIMITS,
-                db.idempotency());
+                db.idempotency(),
+                db.webhooks());
         server = IngressServer.startApi(config, ports, List.of(), registry, Clock.systemUTC());
         base = "http://127.0.0.1:" + server.port();
     }

@@ -1,5 +1,7 @@
 package io.inferbroker.launcher;
 
+import io.inferbroker.store.RetentionConfig;
+import io.inferbroker.store.WebhookConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.Optional;
  * @param tokensPerMinute default per-tenant limit of estimated tokens per minute; 0 = unlimited
  * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job ({@code http.sync_timeout_ms})
  * @param budgets per-tenant spending limits the dispatcher enforces ({@code budgets})
+ * @param webhooks webhook delivery of the store role ({@code webhooks.*})
+ * @param retention how long the store keeps finished jobs ({@code store.*})
  */
 public record BrokerConfig(
         String host,
@@ -34,7 +38,9 @@ public record BrokerConfig(
         int requestsPerMinute,
         int tokensPerMinute,
         Duration syncTimeout,
-        List<BudgetSpec> budgets) {
+        List<BudgetSpec> budgets,
+        WebhookConfig webhooks,
+        RetentionConfig retention) {
 
     public BrokerConfig {
         budgets = List.copyOf(budgets);

@@ -209,4 +209,45 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("BROKER_HTTP_SYNC_TIMEOUT_MS");
     }
+
+    @Test
+    void shouldReadTheWebhooksSectionWithListsAsYamlSequences() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                webhooks:
+                  allow_list: [127.0.0.1, 10.0.0.0/8]
+                  schedule: [1s, 2m, 3h]
+                  timeout_ms: 5000
+                store:
+                  retention_days: 7
+                """);
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of(), Optional.of(file));
+        assertThat(c.webhooks().allowList()).containsExactly("127.0.0.1", "10.0.0.0/8");
+        assertThat(c.webhooks().schedule())
+                .containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofHours(3));
+        assertThat(c.webhooks().timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.retention().keep()).isEqualTo(Duration.ofDays(7));
+        BrokerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), Optional.empty());
+        assertThat(defaults.webhooks().maxAttempts()).isEqualTo(10);
+        assertThat(defaults.webhooks().timeout()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void shouldNameTheWebhooksKeyOfABadValue() {
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Map.of(), Map.of("BROKER_WEBHOOKS_SCHEDULE", "5s,soon"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BROKER_WEBHOOKS_SCHEDULE")
+                .hasMessageContaining("'soon'");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of(), Map.of("BROKER_WEBHOOKS_ALLOW_LIST", "localhost"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webhooks.allow_list");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("BROKER_WEBHOOKS_JITTER", "2"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webhooks.jitter");
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(Map.of(), Map.of("BROKER_WEBHOOKS_TIMEOUT_MS", "0"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BROKER_WEBHOOKS_TIMEOUT_MS");
+    }
 }
