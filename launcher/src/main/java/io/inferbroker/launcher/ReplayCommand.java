@@ -147,7 +147,7 @@ final class ReplayCommand implements Runnable {
             Replay replay = new Replay(source, progress());
             try {
                 return replay(replay, range, fmt, config);
-            } catch (ReplayException | StoreException e) {
+            } catch (ReplayException | StoreException | UncheckedIOException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 spec.commandLine().getErr().flush();
                 return FAILED;
