@@ -91,7 +91,8 @@ public final class IngressServer implements AutoCloseable {
                 clock);
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
-        var replays = new ReplayRuns(new ReplaySource(bootstrap(ports), config.topics()), clock, KEPT_REPLAYS);
+        var replays =
+                new ReplayRuns(new ReplaySource(bootstrap(ports), config.topics()), clock, registry, KEPT_REPLAYS);
         var replayAdmin = new ReplayAdminHandler(replays, mapper, clock);
         AutoCloseable owned = () -> {
             replays.close();

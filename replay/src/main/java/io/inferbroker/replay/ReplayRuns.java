@@ -1,6 +1,9 @@
 package io.inferbroker.replay;
 
+import io.inferbroker.replay.internal.ReplayMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,14 +27,19 @@ public final class ReplayRuns implements AutoCloseable {
 
     private final ReplaySource source;
     private final Clock clock;
+    private final ReplayMetrics metrics;
     private final int keep;
     private final ExecutorService worker;
     private final AtomicInteger waiting = new AtomicInteger();
     private final Map<String, Entry> runs = new LinkedHashMap<>();
 
-    public ReplayRuns(ReplaySource source, Clock clock, int keep) {
+    /**
+     * @param keep finished runs kept for {@link #find}
+     */
+    public ReplayRuns(ReplaySource source, Clock clock, MeterRegistry registry, int keep) {
         this.source = source;
         this.clock = clock;
+        this.metrics = new ReplayMetrics(registry);
         this.keep = keep;
         this.worker = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name("replay-runs").daemon().factory());
@@ -85,6 +93,11 @@ public final class ReplayRuns implements AutoCloseable {
         } catch (RuntimeException ex) {
             e.finish(ReplayRun.State.FAILED, null, String.valueOf(ex.getMessage()), clock.instant());
         }
+        metrics.finished(
+                e.request.kind().wireName(),
+                e.state == ReplayRun.State.SUCCEEDED,
+                e.read.get(),
+                Duration.between(e.createdAt, clock.instant()));
     }
 
     /** Drops the oldest finished runs beyond {@code keep}. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,13 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(InfraExtension.class)
 class ReplayRunsIT {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private static final ReplayRange ALL = new ReplayRange(at(0), at(4));
 
     @Test
     void shouldRunReplaysInTheBackgroundAndKeepTheirReports(KafkaInfra kafka) {
         try (EventFeed feed = new EventFeed(kafka);
                 ReplayRuns runs = new ReplayRuns(
-                        new ReplaySource(kafka.bootstrapServers(), kafka.topics()), Clock.systemUTC(), 10)) {
+                        new ReplaySource(kafka.bootstrapServers(), kafka.topics()), Clock.systemUTC(), registry, 10)) {
             feed.standardSet();
             ReplayRun cost = runs.start(new ReplayRequest(
                     ReplayRequest.Kind.COST,
@@ -56,6 +58,11 @@ class ReplayRunsIT {
                             .contains("\"event\":\"result\"", "\"job_id\":\"j1\"")
                             .doesNotContain("\"j2\""));
             assertThat(runs.find("rpl_unknown")).isEmpty();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> registry.find("broker.replay.runs").tag("outcome", "succeeded").counters().stream()
+                                    .mapToDouble(c -> c.count())
+                                    .sum()
+                            == 2);
         }
     }
 
@@ -63,7 +70,7 @@ class ReplayRunsIT {
     void shouldRecordWhyAReplayFailed(KafkaInfra kafka) {
         var missing = new io.inferbroker.schemas.TopicNames(kafka.topics().prefix() + "nothing.");
         try (ReplayRuns runs =
-                new ReplayRuns(new ReplaySource(kafka.bootstrapServers(), missing), Clock.systemUTC(), 10)) {
+                new ReplayRuns(new ReplaySource(kafka.bootstrapServers(), missing), Clock.systemUTC(), registry, 10)) {
             ReplayRun run = runs.start(new ReplayRequest(
                     ReplayRequest.Kind.COST,
                     ALL,
