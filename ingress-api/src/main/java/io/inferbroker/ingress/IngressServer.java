@@ -20,9 +20,12 @@ import io.inferbroker.ingress.internal.OpenAiHandler;
 import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
+import io.inferbroker.ingress.internal.ReplayAdminHandler;
 import io.inferbroker.ingress.internal.TenantLimitsHandler;
 import io.inferbroker.ingress.internal.WebhooksHandler;
 import io.inferbroker.ingress.internal.WorkerBoard;
+import io.inferbroker.replay.ReplayRuns;
+import io.inferbroker.replay.ReplaySource;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.StoreUnavailableException;
 import io.javalin.Javalin;
@@ -36,6 +39,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -45,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngressServer implements AutoCloseable {
     private static final Duration FEED_START_TIMEOUT = Duration.ofSeconds(30);
+    /** Finished replays kept for {@code GET /admin/replays/{id}}. */
+    private static final int KEPT_REPLAYS = 20;
+
     private final Javalin app;
     private final AutoCloseable owned;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -99,7 +106,11 @@ public final class IngressServer implements AutoCloseable {
         var fleet = new FleetHandler(admission.board(), workerBoard, mapper, clock);
         var webhooks = new WebhooksHandler(ports.webhooks(), mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
+        var replays =
+                new ReplayRuns(new ReplaySource(bootstrap(ports), config.topics()), clock, registry, KEPT_REPLAYS);
+        var replayAdmin = new ReplayAdminHandler(replays, mapper, clock);
         AutoCloseable owned = () -> {
+            replays.close();
             janitor.close();
             openAi.close();
             streams.close();
@@ -146,7 +157,15 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
             cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
             cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
+            // Replays of the topics (cost reports, audits) in the background, one at a time.
+            cfg.routes.post("/admin/replays", replayAdmin::start);
+            cfg.routes.get("/admin/replays/{id}", replayAdmin::get);
+            cfg.routes.get("/admin/replays/{id}/report", replayAdmin::report);
         });
+    }
+
+    private static String bootstrap(IngressPorts ports) {
+        return ports.kafkaClient().getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "");
     }
 
     /** Health and metrics only, for a process that runs no API. */
