@@ -1,5 +1,6 @@
 package io.inferbroker.ingress;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.ingress.internal.AdminHandler;
 import io.inferbroker.ingress.internal.Admission;
 import io.inferbroker.ingress.internal.AdmissionFilter;
@@ -91,7 +92,6 @@ public final class IngressServer implements AutoCloseable {
         checks.add(new ReadinessCheck("job-feed", feed::isReady));
         var ops = new OpsHandler(mapper, checks, registry);
         var auth = new Authenticator(ports.keys(), metrics);
-        var admin = new AdminHandler(ports.keys(), ports.adminKey(), mapper, auth, clock);
         var modelIds = config.models().stream().map(ModelInfo::id).toList();
         var admission = Admission.start(
                 ports.admission(),
@@ -101,22 +101,16 @@ public final class IngressServer implements AutoCloseable {
                 modelIds,
                 metrics,
                 clock);
-        var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
-        var workerBoard = WorkerBoard.start(ports.kafkaClient(), config.topics());
-        var fleet = new FleetHandler(admission.board(), workerBoard, mapper, clock);
+        var operator = Operator.start(config, ports, auth, admission, mapper, registry, clock);
         var webhooks = new WebhooksHandler(ports.webhooks(), mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
-        var replays =
-                new ReplayRuns(new ReplaySource(bootstrap(ports), config.topics()), clock, registry, KEPT_REPLAYS);
-        var replayAdmin = new ReplayAdminHandler(replays, mapper, clock);
         AutoCloseable owned = () -> {
-            replays.close();
+            operator.close();
             janitor.close();
             openAi.close();
             streams.close();
             feed.close();
             admission.close();
-            workerBoard.close();
         };
         return start(config.host(), config.port(), config.maxBodyBytes(), owned, cfg -> {
             ops(cfg, ops);
@@ -132,21 +126,9 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.post("/v1/chat/completions", openAi::chat);
             cfg.routes.post("/v1/completions", openAi::completions);
             cfg.routes.post("/v1/embeddings", openAi::embeddings);
-            cfg.routes.before("/admin/*", admin.guard());
-            cfg.routes.post("/admin/tenants", admin::createTenant);
-            cfg.routes.get("/admin/tenants", admin::listTenants);
-            cfg.routes.get("/admin/tenants/{id}", admin::getTenant);
-            cfg.routes.get("/admin/tenants/{id}/keys", admin::listKeys);
-            cfg.routes.post("/admin/tenants/{id}/keys", admin::issueKey);
-            cfg.routes.post("/admin/keys/{id}/revoke", admin::revokeKey);
-            cfg.routes.post("/admin/keys/{id}/rotate", admin::rotateKey);
-            // Admission: rate and queue limits before a submit reaches Kafka; tenants' own limits.
+            // Admission: rate and queue limits before a submit reaches Kafka.
             cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
-            cfg.routes.put("/admin/tenants/{id}/limits", limits::put);
-            cfg.routes.get("/admin/tenants/{id}/limits", limits::get);
-            // Dispatching, live: queues and workers as the compacted topics last reported them.
-            cfg.routes.get("/admin/queues", fleet::queues);
-            cfg.routes.get("/admin/workers", fleet::workers);
+            operator.routes(cfg);
             // Webhooks: a tenant's subscriptions, signing secrets and delivery log.
             cfg.routes.post("/v1/webhooks", webhooks::create);
             cfg.routes.get("/v1/webhooks", webhooks::list);
@@ -157,11 +139,64 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
             cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
             cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
+        });
+    }
+
+    /** The operator's side of the API: tenants and keys, limits, live dispatching state, replays. */
+    private record Operator(
+            AdminHandler admin,
+            TenantLimitsHandler limits,
+            FleetHandler fleet,
+            ReplayAdminHandler replayAdmin,
+            WorkerBoard workerBoard,
+            ReplayRuns replays)
+            implements AutoCloseable {
+
+        static Operator start(
+                IngressConfig config,
+                IngressPorts ports,
+                Authenticator auth,
+                Admission admission,
+                ObjectMapper mapper,
+                PrometheusMeterRegistry registry,
+                Clock clock) {
+            var workerBoard = WorkerBoard.start(ports.kafkaClient(), config.topics());
+            var replays =
+                    new ReplayRuns(new ReplaySource(bootstrap(ports), config.topics()), clock, registry, KEPT_REPLAYS);
+            return new Operator(
+                    new AdminHandler(ports.keys(), ports.adminKey(), mapper, auth, clock),
+                    TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper),
+                    new FleetHandler(admission.board(), workerBoard, mapper, clock),
+                    new ReplayAdminHandler(replays, mapper, clock),
+                    workerBoard,
+                    replays);
+        }
+
+        void routes(JavalinConfig cfg) {
+            cfg.routes.before("/admin/*", admin.guard());
+            cfg.routes.post("/admin/tenants", admin::createTenant);
+            cfg.routes.get("/admin/tenants", admin::listTenants);
+            cfg.routes.get("/admin/tenants/{id}", admin::getTenant);
+            cfg.routes.get("/admin/tenants/{id}/keys", admin::listKeys);
+            cfg.routes.post("/admin/tenants/{id}/keys", admin::issueKey);
+            cfg.routes.post("/admin/keys/{id}/revoke", admin::revokeKey);
+            cfg.routes.post("/admin/keys/{id}/rotate", admin::rotateKey);
+            cfg.routes.put("/admin/tenants/{id}/limits", limits::put);
+            cfg.routes.get("/admin/tenants/{id}/limits", limits::get);
+            // Dispatching, live: queues and workers as the compacted topics last reported them.
+            cfg.routes.get("/admin/queues", fleet::queues);
+            cfg.routes.get("/admin/workers", fleet::workers);
             // Replays of the topics (cost reports, audits) in the background, one at a time.
             cfg.routes.post("/admin/replays", replayAdmin::start);
             cfg.routes.get("/admin/replays/{id}", replayAdmin::get);
             cfg.routes.get("/admin/replays/{id}/report", replayAdmin::report);
-        });
+        }
+
+        @Override
+        public void close() {
+            replays.close();
+            workerBoard.close();
+        }
     }
 
     private static String bootstrap(IngressPorts ports) {
