@@ -2,19 +2,44 @@ package io.inferbroker.schemas;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** Value of the dispatch topic (key: worker id): a batch of jobs for one model on one worker. */
+/**
+ * Value of the dispatch topic (key: worker id): a batch of jobs for one model on one worker.
+ *
+ * @param cancel ids of jobs this worker is running (from earlier batches) that were canceled: the
+ *     worker should stop them and report them canceled. Absent (null) on most batches; a batch that
+ *     only carries cancels has no jobs.
+ */
 public record DispatchBatch(
         int schemaVersion,
         String batchId,
         String workerId,
         String model,
         Instant dispatchedAt,
-        List<DispatchedJob> jobs) {
+        List<DispatchedJob> jobs,
+        @Nullable List<String> cancel) {
 
     public static final int VERSION = 1;
 
     public DispatchBatch {
         jobs = List.copyOf(jobs);
+        cancel = cancel == null || cancel.isEmpty() ? null : List.copyOf(cancel);
+    }
+
+    /** A batch of jobs with no cancels. */
+    public DispatchBatch(
+            int schemaVersion,
+            String batchId,
+            String workerId,
+            String model,
+            Instant dispatchedAt,
+            List<DispatchedJob> jobs) {
+        this(schemaVersion, batchId, workerId, model, dispatchedAt, jobs, null);
+    }
+
+    /** The ids of jobs to cancel on the worker; empty when none. */
+    public List<String> cancelJobIds() {
+        return cancel == null ? List.of() : cancel;
     }
 }

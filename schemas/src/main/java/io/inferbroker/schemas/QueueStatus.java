@@ -1,6 +1,7 @@
 package io.inferbroker.schemas;
 
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,13 +13,30 @@ import org.jspecify.annotations.Nullable;
  * @param queued jobs of the model waiting for dispatch now
  * @param oldestQueuedAt when the longest-waiting of them was queued; null when none waits
  * @param at when the dispatcher took this status (its wall clock)
+ * @param workers the workers the publishing task has sent work to, with its own outstanding count
+ *     and circuit breaker state for each; null from dispatchers that do not report it
  */
 public record QueueStatus(
         int schemaVersion,
         String model,
         int queued,
         @Nullable Instant oldestQueuedAt,
-        Instant at) {
+        Instant at,
+        @Nullable List<WorkerLoad> workers) {
 
     public static final int VERSION = 1;
+
+    public QueueStatus {
+        workers = workers == null ? null : List.copyOf(workers);
+    }
+
+    /** A status without worker detail. */
+    public QueueStatus(int schemaVersion, String model, int queued, @Nullable Instant oldestQueuedAt, Instant at) {
+        this(schemaVersion, model, queued, oldestQueuedAt, at, null);
+    }
+
+    /** The reported workers; empty when none were reported. */
+    public List<WorkerLoad> workerLoads() {
+        return workers == null ? List.of() : workers;
+    }
 }

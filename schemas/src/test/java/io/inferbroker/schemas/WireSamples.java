@@ -87,7 +87,8 @@ final class WireSamples {
                         WORKER,
                         MODEL,
                         DISPATCHED,
-                        List.of(dispatched(JOB_ID, Instant.parse("2025-06-01T12:05:00Z")), dispatched("job_2", null)));
+                        List.of(dispatched(JOB_ID, Instant.parse("2025-06-01T12:05:00Z")), dispatched("job_2", null)),
+                        List.of("job_0"));
             case TOKENS -> new TokenDelta(TokenDelta.VERSION, JOB_ID, 1, 7, 0, " tickets", FIRST_TOKEN);
             case RESULTS ->
                 new JobResult(
@@ -143,7 +144,14 @@ final class WireSamples {
                         "503 Service Unavailable",
                         COMPLETED,
                         Instant.parse("2025-06-01T12:10:03.870Z"));
-            case QUEUES -> new QueueStatus(QueueStatus.VERSION, MODEL, 17, ACCEPTED, STARTED);
+            case QUEUES ->
+                new QueueStatus(
+                        QueueStatus.VERSION,
+                        MODEL,
+                        17,
+                        ACCEPTED,
+                        STARTED,
+                        List.of(new WorkerLoad(WORKER, 3, "closed"), new WorkerLoad("worker-2", 0, "open")));
         };
     }
 
