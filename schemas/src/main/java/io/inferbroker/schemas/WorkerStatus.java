@@ -2,10 +2,14 @@ package io.inferbroker.schemas;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Value of the compacted workers topic (key: worker id): a worker's capacity, load, speed and
  * price, published every second and on every change.
+ *
+ * @param backpressureUntil the model server answered 429 or 503 and asked for no new work until then
+ *     (its {@code Retry-After}); absent (null) when it did not, and from workers that do not report it
  */
 public record WorkerStatus(
         int schemaVersion,
@@ -20,12 +24,50 @@ public record WorkerStatus(
         double tokensPerSecond,
         Price price,
         String version,
-        Instant at) {
+        Instant at,
+        @Nullable Instant backpressureUntil) {
 
     public static final int VERSION = 1;
 
     public WorkerStatus {
         models = List.copyOf(models);
+    }
+
+    /** A status without backpressure. */
+    public WorkerStatus(
+            int schemaVersion,
+            String workerId,
+            String adapter,
+            List<String> models,
+            WorkerState state,
+            int capacity,
+            int inFlight,
+            boolean healthy,
+            double ttftMs,
+            double tokensPerSecond,
+            Price price,
+            String version,
+            Instant at) {
+        this(
+                schemaVersion,
+                workerId,
+                adapter,
+                models,
+                state,
+                capacity,
+                inFlight,
+                healthy,
+                ttftMs,
+                tokensPerSecond,
+                price,
+                version,
+                at,
+                null);
+    }
+
+    /** True when the model server asked the worker, at {@code now}, to send no more work for a while. */
+    public boolean backpressured(Instant now) {
+        return backpressureUntil != null && now.isBefore(backpressureUntil);
     }
 
     /** Sequences the worker can take now. */
