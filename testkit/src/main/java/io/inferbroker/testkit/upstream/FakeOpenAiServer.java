@@ -324,12 +324,12 @@ public final class FakeOpenAiServer extends FakeServer {
             out.close();
         }
 
-        private void cut(OutputStream out) {
-            try {
-                out.close();
-            } catch (IOException expected) {
-                // The stream was declared longer than what was written: the server drops the connection.
-            }
+        /**
+         * Leaves the answer short of its declared length: when the exchange closes, the server drops
+         * the connection instead of ending the body.
+         */
+        private void cut(OutputStream out) throws IOException {
+            out.flush();
         }
 
         private ObjectNode base() {
