@@ -237,6 +237,69 @@ class JobLauncherTest {
         assertThat(capacity.inFlight()).isZero();
     }
 
+    @Test
+    void shouldStopARunningJobWhenCanceledAndEndItCanceled() {
+        HeldAdapter held = new HeldAdapter();
+        JobLauncher launcher = launcher(held);
+        CompletableFuture<Void> done = launcher.launch(
+                        batch("w1", "sim-echo", chat("j1", "x"), chat("j2", "y")), () -> true)
+                .orElseThrow();
+        held.sinks.get("j1").token("j1", 0, "partial");
+
+        launcher.cancel(List.of("j1"));
+
+        assertThat(held.jobs.get("j1")).isCancelled();
+        assertThat(launcher.runningJobIds()).containsExactly("j2");
+        held.jobs.get("j2").complete(JobOutcome.failed("boom", "unrelated"));
+        done.orTimeout(10, TimeUnit.SECONDS).join();
+        Published out = Published.from(producer, TOPICS);
+        assertThat(out.results("j1").getFirst().status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(out.events("j1"))
+                .extracting(LifecycleEvent::type)
+                .containsExactly(LifecycleType.STARTED, LifecycleType.CANCELED);
+        assertThat(out.results("j2").getFirst().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(capacity.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldEndAJobCanceledBeforeItArrivedWithoutRunningIt() {
+        HeldAdapter held = new HeldAdapter();
+        JobLauncher launcher = launcher(held);
+
+        launcher.cancel(List.of("j1"));
+        run(launcher, batch("w1", "sim-echo", chat("j1", "x")));
+
+        assertThat(held.jobs).isEmpty();
+        Published out = Published.from(producer, TOPICS);
+        assertThat(out.results("j1").getFirst().status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(out.results("j1").getFirst().error().code()).isEqualTo("canceled");
+    }
+
+    @Test
+    void shouldChargeAPriceChangeToNewWorkOnly() {
+        HeldAdapter held = new HeldAdapter();
+        PriceBook prices = new PriceBook(PRICE);
+        RunContext context =
+                new RunContext("w1", prices, new Publisher(producer, TOPICS), clock, new WorkerMetrics(registry));
+        JobLauncher launcher = new JobLauncher(Set.of("sim-echo"), capacity, held, context, listener);
+        CompletableFuture<Void> old = launcher.launch(batch("w1", "sim-echo", chat("old", "x")), () -> true)
+                .orElseThrow();
+
+        prices.set(new Price(new BigDecimal("10.00"), new BigDecimal("20.00"), BigDecimal.ZERO, "USD"));
+        CompletableFuture<Void> next = launcher.launch(batch("w1", "sim-echo", chat("new", "x")), () -> true)
+                .orElseThrow();
+        JobOutcome oneMillionEach =
+                new JobOutcome.Succeeded(Jobs.json("{\"text\": \"x\"}"), new Usage(1_000_000, 1_000_000));
+        held.jobs.get("old").complete(oneMillionEach);
+        held.jobs.get("new").complete(oneMillionEach);
+        old.orTimeout(10, TimeUnit.SECONDS).join();
+        next.orTimeout(10, TimeUnit.SECONDS).join();
+
+        Published out = Published.from(producer, TOPICS);
+        assertThat(out.results("old").getFirst().cost().amount()).isEqualByComparingTo("3.00");
+        assertThat(out.results("new").getFirst().cost().amount()).isEqualByComparingTo("30.00");
+    }
+
     private SimulatedModelAdapter sim() {
         return new SimulatedModelAdapter(latency, scheduler, clock);
     }
