@@ -54,6 +54,7 @@ public final class ConfigLoader {
     private final Map<String, Sourced> values = new LinkedHashMap<>();
     private List<ModelSpec> models = DefaultModels.MODELS;
     private List<WorkerSpec> workers = DefaultModels.WORKERS;
+    private Map<String, String> environment = Map.of();
 
     private record Sourced(String value, String source) {}
 
@@ -64,6 +65,7 @@ public final class ConfigLoader {
      */
     public static BrokerConfig load(Map<String, String> flags, Map<String, String> env, Optional<Path> file) {
         ConfigLoader loader = new ConfigLoader();
+        loader.environment = env;
         DEFAULTS.forEach((k, v) -> loader.values.put(k, new Sourced(v, "default of " + k)));
         file.ifPresent(loader::readFile);
         DEFAULTS.keySet().forEach(k -> {
@@ -165,7 +167,7 @@ public final class ConfigLoader {
         List<String> ids = ms.stream().map(ModelSpec::id).toList();
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
-            ws.add(WorkerSpec.validated(workers.get(i), i, ids));
+            ws.add(WorkerSpec.validated(workers.get(i).withKeyFrom(environment, i), i, ids));
         }
         String dataDir = text("data_dir");
         if (dataDir.isBlank()) {
