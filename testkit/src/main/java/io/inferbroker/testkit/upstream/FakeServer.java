@@ -32,6 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 abstract class FakeServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // Real model servers disable Nagle's algorithm; without this, every small SSE chunk after the
+        // first waits for the client's delayed ACK (about 40 ms). Read once, when the JDK server loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Scenario> scenarios = new ConcurrentLinkedQueue<>();
