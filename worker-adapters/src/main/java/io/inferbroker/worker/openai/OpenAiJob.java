@@ -135,7 +135,24 @@ final class OpenAiJob implements Runnable {
         return call.open(() -> request(body, stream));
     }
 
+    /** Streams, opening the stream again when it broke before its first token (nothing was sent on yet). */
     private JobOutcome stream() {
+        for (int attempt = 1; ; attempt++) {
+            JobOutcome outcome = streamOnce();
+            boolean cutBeforeFirstToken = outcome instanceof JobOutcome.Failed failed
+                    && failed.error().code().equals("upstream_stream_cut")
+                    && tokens == 0;
+            if (!cutBeforeFirstToken
+                    || attempt >= config.maxAttempts()
+                    || call.abortReason().isPresent()) {
+                return outcome;
+            }
+            usage = null;
+            finishReason = null;
+        }
+    }
+
+    private JobOutcome streamOnce() {
         InputStream in;
         switch (open(true)) {
             case UpstreamCall.Opened.Refused r -> {

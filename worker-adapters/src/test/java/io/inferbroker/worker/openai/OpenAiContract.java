@@ -187,6 +187,17 @@ abstract class OpenAiContract extends ModelAdapterContract {
     }
 
     @Test
+    void shouldRetryAStreamCutBeforeItsFirstToken() {
+        server().enqueue(new Scenario.CutAfter(0));
+
+        JobOutcome outcome = runOne(job("again", 5));
+
+        assertThat(outcome).isInstanceOf(JobOutcome.Succeeded.class);
+        assertAnswer(5, (JobOutcome.Succeeded) outcome, tokensOf("again"));
+        assertThat(upstreamRequests()).isEqualTo(2);
+    }
+
+    @Test
     void shouldRefuseGenericJobs() {
         assertThat(codeOf(runOne(Jobs.job("g", JobKind.GENERIC, "{}")))).isEqualTo("unsupported_kind");
     }
