@@ -72,8 +72,8 @@ final class RoleWiring {
     /** The adapter a worker entry asks for; throws IllegalArgumentException naming the bad setting. */
     static ModelAdapter adapter(WorkerSpec spec, BrokerProcess process) {
         return switch (spec.adapter()) {
-            case "openai" -> OpenAiCompatibleAdapter.create(endpoint(spec), process.clock());
-            case "kserve" -> KServeV2Adapter.create(endpoint(spec), process.clock());
+            case "openai" -> OpenAiCompatibleAdapter.create(endpoint(spec), process.clock(), process.registry());
+            case "kserve" -> KServeV2Adapter.create(endpoint(spec), process.clock(), process.registry());
             default ->
                 SimulatedModelAdapter.create(LatencyModel.load(spec.profile(), spec.timeScale()), process.clock());
         };

@@ -109,6 +109,7 @@ public final class UpstreamCall implements AutoCloseable {
                     return new Opened.Refused(error);
                 }
                 case RetryPolicy.Verdict.Retry r -> {
+                    state.retried(result.reason());
                     if (awaitAbort(r.delay())) {
                         return new Opened.Refused(aborted());
                     }
@@ -118,7 +119,19 @@ public final class UpstreamCall implements AutoCloseable {
     }
 
     private record Attempt(
-            @Nullable InputStream body, @Nullable JobError error, boolean retryable, Optional<Duration> retryAfter) {}
+            @Nullable InputStream body,
+            @Nullable JobError error,
+            boolean retryable,
+            Optional<Duration> retryAfter,
+            String reason) {
+        Attempt(
+                @Nullable InputStream body,
+                @Nullable JobError error,
+                boolean retryable,
+                Optional<Duration> retryAfter) {
+            this(body, error, retryable, retryAfter, "unreachable");
+        }
+    }
 
     private Attempt attempt(HttpRequest request) {
         HttpResponse<InputStream> response;
@@ -163,7 +176,8 @@ public final class UpstreamCall implements AutoCloseable {
         if (status == 429 || status == 503) {
             state.backpressure(retryAfter.orElse(UpstreamState.DEFAULT_BACKPRESSURE));
         }
-        return new Attempt(null, errorFor(status, text), RetryPolicy.retryableStatus(status), retryAfter);
+        String reason = status >= 500 && status != 503 ? "5xx" : Integer.toString(status);
+        return new Attempt(null, errorFor(status, text), RetryPolicy.retryableStatus(status), retryAfter, reason);
     }
 
     /** A token (or any chunk) arrived: restarts the idle timer, ends the first-token wait. */

@@ -17,12 +17,25 @@ public final class UpstreamState {
     public static final Duration DEFAULT_BACKPRESSURE = Duration.ofSeconds(1);
 
     private final Clock clock;
+    private final String kind;
+    private final WorkerMetrics metrics;
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     private final AtomicReference<Instant> backpressureUntil = new AtomicReference<>(Instant.MIN);
     private volatile Runnable listener = () -> {};
 
-    public UpstreamState(Clock clock) {
+    /**
+     * @param kind the adapter's kind, the tag of its meters
+     * @param metrics where retries and backpressure are counted
+     */
+    public UpstreamState(Clock clock, String kind, WorkerMetrics metrics) {
         this.clock = clock;
+        this.kind = kind;
+        this.metrics = metrics;
+    }
+
+    /** A call is tried again, for {@code reason} (a status such as {@code 429} or {@code 5xx}, or {@code unreachable}). */
+    public void retried(String reason) {
+        metrics.upstreamRetry(kind, reason);
     }
 
     public Clock clock() {
@@ -60,6 +73,7 @@ public final class UpstreamState {
 
     /** The server answered 429 or 503 and asked to wait {@code wait}. */
     public void backpressure(Duration wait) {
+        metrics.upstreamBackpressure(kind);
         Instant until = clock.instant().plus(wait.isZero() ? DEFAULT_BACKPRESSURE : wait);
         Instant before = backpressureUntil.getAndAccumulate(until, (a, b) -> a.isAfter(b) ? a : b);
         if (until.isAfter(before)) {

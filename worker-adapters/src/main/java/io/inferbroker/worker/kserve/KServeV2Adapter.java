@@ -12,6 +12,9 @@ import io.inferbroker.worker.http.EndpointConfig;
 import io.inferbroker.worker.internal.UpstreamCall;
 import io.inferbroker.worker.internal.UpstreamClients;
 import io.inferbroker.worker.internal.UpstreamState;
+import io.inferbroker.worker.internal.WorkerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,16 +58,24 @@ public final class KServeV2Adapter implements ModelAdapter {
     private final Set<UpstreamCall> calls = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KServeV2Adapter(EndpointConfig config, Clock clock) {
+    private KServeV2Adapter(EndpointConfig config, Clock clock, MeterRegistry registry) {
         this.config = config;
         this.clients = new UpstreamClients("kserve");
         this.client = clients.client(config);
-        this.state = new UpstreamState(clock);
+        this.state = new UpstreamState(clock, KIND, new WorkerMetrics(registry));
     }
 
-    /** An adapter with its own HTTP client and timer, both released by {@link #close()}. */
+    /**
+     * An adapter with its own HTTP client and timer, both released by {@link #close()}; retries and
+     * backpressure are counted in {@code registry}.
+     */
+    public static KServeV2Adapter create(EndpointConfig config, Clock clock, MeterRegistry registry) {
+        return new KServeV2Adapter(config, clock, registry);
+    }
+
+    /** An adapter whose meters go nowhere. */
     public static KServeV2Adapter create(EndpointConfig config, Clock clock) {
-        return new KServeV2Adapter(config, clock);
+        return create(config, clock, new SimpleMeterRegistry());
     }
 
     @Override

@@ -9,6 +9,9 @@ import io.inferbroker.worker.http.EndpointConfig;
 import io.inferbroker.worker.internal.UpstreamCall;
 import io.inferbroker.worker.internal.UpstreamClients;
 import io.inferbroker.worker.internal.UpstreamState;
+import io.inferbroker.worker.internal.WorkerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,17 +56,25 @@ public final class OpenAiCompatibleAdapter implements ModelAdapter {
     private final Set<UpstreamCall> calls = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OpenAiCompatibleAdapter(EndpointConfig config, Clock clock) {
+    private OpenAiCompatibleAdapter(EndpointConfig config, Clock clock, MeterRegistry registry) {
         this.config = config;
         this.clients = new UpstreamClients("openai");
         this.client = clients.client(config);
         this.timer = clients.timer();
-        this.state = new UpstreamState(clock);
+        this.state = new UpstreamState(clock, KIND, new WorkerMetrics(registry));
     }
 
-    /** An adapter with its own HTTP client and timer, both released by {@link #close()}. */
+    /**
+     * An adapter with its own HTTP client and timer, both released by {@link #close()}; retries and
+     * backpressure are counted in {@code registry}.
+     */
+    public static OpenAiCompatibleAdapter create(EndpointConfig config, Clock clock, MeterRegistry registry) {
+        return new OpenAiCompatibleAdapter(config, clock, registry);
+    }
+
+    /** An adapter whose meters go nowhere. */
     public static OpenAiCompatibleAdapter create(EndpointConfig config, Clock clock) {
-        return new OpenAiCompatibleAdapter(config, clock);
+        return create(config, clock, new SimpleMeterRegistry());
     }
 
     public EndpointConfig config() {

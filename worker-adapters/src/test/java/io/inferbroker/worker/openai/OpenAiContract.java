@@ -14,6 +14,7 @@ import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.ModelAdapterContract;
 import io.inferbroker.worker.http.ApiKey;
 import io.inferbroker.worker.http.EndpointConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -195,6 +196,31 @@ abstract class OpenAiContract extends ModelAdapterContract {
         assertThat(outcome).isInstanceOf(JobOutcome.Succeeded.class);
         assertAnswer(5, (JobOutcome.Succeeded) outcome, tokensOf("again"));
         assertThat(upstreamRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCountRetriesAndBackpressureByAdapterAndReason() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        server().enqueue(new Scenario.Error(502, "bad gateway"), new Scenario.RateLimited(0));
+        try (ModelAdapter counted =
+                OpenAiCompatibleAdapter.create(config(server().baseUrl()), Clock.systemUTC(), registry)) {
+            JobOutcome outcome =
+                    outcomeOf(counted.run(MODEL, List.of(job("m", 1)), sink()).get(0));
+
+            assertThat(outcome).isInstanceOf(JobOutcome.Succeeded.class);
+        }
+        assertThat(registry.get("broker.worker.upstream.retries")
+                        .tags("adapter", "openai", "reason", "5xx")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("broker.worker.upstream.retries")
+                        .tags("adapter", "openai", "reason", "429")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("broker.worker.upstream.backpressure").counter().count())
+                .isEqualTo(1.0);
     }
 
     @Test
