@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.testkit.upstream.Scenario;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -272,22 +277,37 @@ public abstract class ModelAdapterContract {
     }
 
     @Test
-    void shouldBeUnreachableWhenNothingListens() {
+    void shouldBeUnhealthyWhileNothingListensAndHealthyOnceTheServerIsBack() throws IOException {
         assumeTrue(arrange());
-        ModelAdapter nowhere = unreachableAdapter();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ModelAdapter nowhere = adapterAt(port);
         try {
             JobOutcome outcome = outcomeOf(
                     nowhere.run(MODEL, List.of(job("lost", 0)), sink()).get(0));
 
             assertThat(codeOf(outcome)).isEqualTo("upstream_unreachable");
             assertThat(nowhere.healthy()).isFalse();
+            HttpServer back = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            back.createContext("/", exchange -> {
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            back.start();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(nowhere::healthy);
+            } finally {
+                back.stop(0);
+            }
         } finally {
             nowhere.close();
         }
     }
 
-    /** An adapter of the same kind pointed at a port where nothing listens (only for adapters with an upstream). */
-    protected ModelAdapter unreachableAdapter() {
+    /** An adapter of the same kind pointed at 127.0.0.1:{@code port} (only for adapters with an upstream). */
+    protected ModelAdapter adapterAt(int port) {
         throw new UnsupportedOperationException("no upstream");
     }
 }

@@ -11,12 +11,15 @@ import io.inferbroker.worker.TokenSink;
 import io.inferbroker.worker.http.EndpointConfig;
 import io.inferbroker.worker.internal.UpstreamCall;
 import io.inferbroker.worker.internal.UpstreamClients;
+import io.inferbroker.worker.internal.UpstreamProbe;
 import io.inferbroker.worker.internal.UpstreamState;
 import io.inferbroker.worker.internal.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +50,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * future drops its row; the request is aborted once every job of it is canceled. Thread-safe.
  */
 public final class KServeV2Adapter implements ModelAdapter {
+    /** How often an unreachable server is asked whether it is back. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
     /** The {@link #kind()} of this adapter. */
     public static final String KIND = "kserve";
 
@@ -63,6 +69,12 @@ public final class KServeV2Adapter implements ModelAdapter {
         this.clients = new UpstreamClients("kserve");
         this.client = clients.client(config);
         this.state = new UpstreamState(clock, KIND, new WorkerMetrics(registry));
+        UpstreamProbe.start(
+                client,
+                URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/v2/health/ready"),
+                state,
+                clients.timer(),
+                PROBE_INTERVAL);
     }
 
     /**

@@ -8,12 +8,15 @@ import io.inferbroker.worker.TokenSink;
 import io.inferbroker.worker.http.EndpointConfig;
 import io.inferbroker.worker.internal.UpstreamCall;
 import io.inferbroker.worker.internal.UpstreamClients;
+import io.inferbroker.worker.internal.UpstreamProbe;
 import io.inferbroker.worker.internal.UpstreamState;
 import io.inferbroker.worker.internal.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection. Thread-safe; {@link #close()} stops every call.
  */
 public final class OpenAiCompatibleAdapter implements ModelAdapter {
+    /** How often an unreachable server is asked whether it is back. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
     /** The {@link #kind()} of this adapter. */
     public static final String KIND = "openai";
 
@@ -62,6 +68,12 @@ public final class OpenAiCompatibleAdapter implements ModelAdapter {
         this.client = clients.client(config);
         this.timer = clients.timer();
         this.state = new UpstreamState(clock, KIND, new WorkerMetrics(registry));
+        UpstreamProbe.start(
+                client,
+                URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/models"),
+                state,
+                clients.timer(),
+                PROBE_INTERVAL);
     }
 
     /**

@@ -13,8 +13,6 @@ import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.ModelAdapterContract;
 import io.inferbroker.worker.http.ApiKey;
 import io.inferbroker.worker.http.EndpointConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,13 +104,7 @@ class KServeV2AdapterIT extends ModelAdapterContract {
     }
 
     @Override
-    protected ModelAdapter unreachableAdapter() {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    protected ModelAdapter adapterAt(int port) {
         return KServeV2Adapter.create(config("http://127.0.0.1:" + port), Clock.systemUTC());
     }
 

@@ -15,8 +15,6 @@ import io.inferbroker.worker.ModelAdapterContract;
 import io.inferbroker.worker.http.ApiKey;
 import io.inferbroker.worker.http.EndpointConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,13 +102,7 @@ abstract class OpenAiContract extends ModelAdapterContract {
     }
 
     @Override
-    protected ModelAdapter unreachableAdapter() {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    protected ModelAdapter adapterAt(int port) {
         return OpenAiCompatibleAdapter.create(config("http://127.0.0.1:" + port + "/v1"), Clock.systemUTC());
     }
 
