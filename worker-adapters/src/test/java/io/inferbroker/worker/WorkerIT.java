@@ -23,11 +23,17 @@ import io.inferbroker.schemas.WorkerStatus;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.TopicProbe;
+import io.inferbroker.testkit.upstream.FakeOpenAiServer;
+import io.inferbroker.testkit.upstream.Scenario;
+import io.inferbroker.worker.http.ApiKey;
+import io.inferbroker.worker.http.EndpointConfig;
 import io.inferbroker.worker.internal.DispatchPartition;
+import io.inferbroker.worker.openai.OpenAiCompatibleAdapter;
 import io.inferbroker.worker.sim.LatencyModel;
 import io.inferbroker.worker.sim.SimulatedModelAdapter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,6 +171,41 @@ class WorkerIT {
             }
             assertThat(results.values()).extracting(JobResult::jobId).containsExactly("quick", "slow");
             assertThat(results.values().getLast().status()).isEqualTo(JobStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void shouldStopARunningJobOnItsModelServerWhenACancelArrives(KafkaInfra kafka) throws Exception {
+        TopicNames topics = kafka.topics();
+        WorkerConfig config = config("w-cancel", topics);
+        try (FakeOpenAiServer server = FakeOpenAiServer.start();
+                TopicProbe<JobResult> results = kafka.probe(topics.results(), WireSerdes.JOB_RESULT);
+                TopicProbe<TokenDelta> tokens = kafka.probe(topics.tokens(), WireSerdes.TOKEN_DELTA)) {
+            server.enqueue(new Scenario.Endless(Duration.ofMillis(10)));
+            OpenAiCompatibleAdapter adapter = OpenAiCompatibleAdapter.create(
+                    EndpointConfig.of(URI.create(server.baseUrl()), ApiKey.NONE, Map.of()), Clock.systemUTC());
+            try (Worker worker =
+                    Worker.start(config, adapter, kafka.clientProps(), Clock.systemUTC(), new SimpleMeterRegistry())) {
+                send(kafka, batch(config, "endless", chat("forever", "go")));
+                tokens.awaitCount(3, WAIT);
+
+                send(
+                        kafka,
+                        new DispatchBatch(
+                                DispatchBatch.VERSION,
+                                "cancel",
+                                config.workerId(),
+                                "sim-echo",
+                                Instant.now(),
+                                List.of(),
+                                List.of("forever")));
+
+                JobResult result = results.awaitCount(1, WAIT).getFirst().value();
+                assertThat(result.status()).isEqualTo(JobStatus.CANCELED);
+                assertThat(result.error().code()).isEqualTo("canceled");
+                await().atMost(WAIT).until(() -> server.disconnects() == 1);
+                await().atMost(WAIT).until(() -> worker.inFlight() == 0);
+            }
         }
     }
 
