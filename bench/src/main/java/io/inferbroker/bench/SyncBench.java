@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,12 +32,14 @@ import picocli.CommandLine.Option;
  * fixed arrival rate (open loop; latency counted from the intended send time, so a stall is not
  * hidden) against a whole broker ({@code serve} roles on embedded Kafka and PostgreSQL) whose
  * simulated model answers in microseconds. End to end minus model time is the broker's overhead:
- * ingress, Kafka hops, dispatcher (batch delay configured to 1 ms), worker, result fan-out.
+ * ingress, Kafka hops, dispatcher (batch delay 0: a job is dispatched as it arrives when a worker has room), worker, result fan-out.
  */
 @Command(name = "sync-bench", mixinStandardHelpOptions = true)
 public final class SyncBench implements Callable<Integer> {
     private static final String BODY =
             "{\"model\":\"sim-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":1}";
+
+    private static final int SAMPLE_EVERY = 20;
 
     @Option(names = "--rate", description = "requests per second (default ${DEFAULT-VALUE})")
     int rate = 500;
@@ -61,7 +64,7 @@ public final class SyncBench implements Callable<Integer> {
                 models:
                   - id: sim-echo
                     max_batch_size: 64
-                    max_queue_delay_ms: 1
+                    max_queue_delay_ms: 0
                 workers:
                   - id: sim-1
                     models: [sim-echo]
@@ -94,6 +97,7 @@ public final class SyncBench implements Callable<Integer> {
 
     private void run(HttpClient client, String base, String key, int seconds, String name) throws InterruptedException {
         Recorder recorder = new Recorder(3);
+        StageSampler stages = new StageSampler(SAMPLE_EVERY);
         AtomicLong failed = new AtomicLong();
         long total = (long) rate * seconds;
         CountDownLatch done = new CountDownLatch((int) total);
@@ -115,6 +119,11 @@ public final class SyncBench implements Callable<Integer> {
                                     if (result.isSucceeded()
                                             && result.getResponse().getStatus() == 200) {
                                         recorder.recordValue((System.nanoTime() - intended) / 1000);
+                                        stages.sample(
+                                                result.getResponse()
+                                                        .getHeaders()
+                                                        .get("x-job-id"),
+                                                Instant.now());
                                     } else {
                                         failed.incrementAndGet();
                                     }
@@ -138,5 +147,6 @@ public final class SyncBench implements Callable<Integer> {
                 h.getValueAtPercentile(99.9) / 1000.0,
                 h.getMaxValue() / 1000.0,
                 failed.get());
+        stages.report(base, key);
     }
 }

@@ -10,6 +10,7 @@ import io.inferbroker.ingress.internal.IdempotencyJanitor;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JobFeed;
 import io.inferbroker.ingress.internal.JobJson;
+import io.inferbroker.ingress.internal.JobStreamHandler;
 import io.inferbroker.ingress.internal.JobSubmitter;
 import io.inferbroker.ingress.internal.JobWaits;
 import io.inferbroker.ingress.internal.JobsHandler;
@@ -66,6 +67,14 @@ public final class IngressServer implements AutoCloseable {
         var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
         var jobsHandler = new JobsHandler(
                 config, mapper, submitter, control, ports.idempotency(), waits, ports.jobs(), metrics, clock);
+        var streams = new JobStreamHandler(
+                jobsHandler,
+                waits,
+                feed,
+                ports.kafkaClient(),
+                config.topics().tokens(),
+                config.submitTimeout(),
+                metrics);
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
         var openAi = new OpenAiHandler(config, mapper, submitter, feed, control, metrics, clock);
         var checks = new java.util.ArrayList<>(readiness);
@@ -87,6 +96,7 @@ public final class IngressServer implements AutoCloseable {
         AutoCloseable owned = () -> {
             janitor.close();
             openAi.close();
+            streams.close();
             feed.close();
             admission.close();
         };
@@ -98,6 +108,7 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.get("/v1/jobs", jobsHandler::list);
             cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
             cfg.routes.post("/v1/jobs/{id}/cancel", jobsHandler::cancel);
+            cfg.routes.get("/v1/jobs/{id}/stream", streams::stream);
             cfg.routes.get("/v1/models", models::list);
             // OpenAI-compatible: synchronous for the caller, through Kafka and the job feed inside.
             cfg.routes.post("/v1/chat/completions", openAi::chat);

@@ -23,7 +23,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Event-driven, asynchronous AI inference broker on Kafka.",
-        subcommands = {Main.Serve.class, Main.Ingress.class, Main.Dispatcher.class, Main.Worker.class, Main.Store.class
+        subcommands = {
+            Main.Serve.class,
+            Main.Ingress.class,
+            Main.Dispatcher.class,
+            Main.Worker.class,
+            Main.Store.class,
+            ReplayCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

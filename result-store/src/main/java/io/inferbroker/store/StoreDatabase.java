@@ -7,6 +7,7 @@ import io.inferbroker.store.internal.DbAddress;
 import io.inferbroker.store.internal.JdbiApiKeyStore;
 import io.inferbroker.store.internal.JdbiIdempotencyStore;
 import io.inferbroker.store.internal.JdbiJobStore;
+import io.inferbroker.store.internal.JdbiResultLedger;
 import io.inferbroker.store.internal.JdbiTenantLimitStore;
 import io.inferbroker.store.internal.Migrations;
 import io.inferbroker.store.internal.Secrets;
@@ -34,6 +35,7 @@ public final class StoreDatabase implements AutoCloseable {
     private final ApiKeyStore apiKeys;
     private final TenantLimitStore tenantLimits;
     private final IdempotencyStore idempotency;
+    private final ResultLedger ledger;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StoreDatabase(HikariDataSource dataSource, Jdbi jdbi, String address) {
@@ -44,6 +46,7 @@ public final class StoreDatabase implements AutoCloseable {
         this.apiKeys = new JdbiApiKeyStore(jdbi, new Secrets(new SecureRandom()), address);
         this.tenantLimits = new JdbiTenantLimitStore(jdbi, address);
         this.idempotency = new JdbiIdempotencyStore(jdbi, WireJson.newMapper(), address);
+        this.ledger = new JdbiResultLedger(jdbi, address);
     }
 
     /**
@@ -79,6 +82,11 @@ public final class StoreDatabase implements AutoCloseable {
     /** Tenants and API keys. */
     public ApiKeyStore apiKeys() {
         return apiKeys;
+    }
+
+    /** Every job's stored outcome, across tenants, for reconciliation. */
+    public ResultLedger ledger() {
+        return ledger;
     }
 
     /** Tenants' admission limits. */

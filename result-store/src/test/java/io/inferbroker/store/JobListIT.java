@@ -57,8 +57,13 @@ class JobListIT {
             }
             producer.flush();
         }
+        // The requests spread over several partitions, written in separate batches: wait for all of them.
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> db.jobs().find(TENANT, "job-23").isPresent());
+                .until(() -> db.jobs()
+                                .list(TENANT, new JobQuery(Optional.empty(), Optional.empty(), 100, Optional.empty()))
+                                .jobs()
+                                .size()
+                        == 24);
     }
 
     private static JobRequested at(JobRequested r, int i) {

@@ -90,6 +90,18 @@ public final class IngressMetrics {
     }
 
     /**
+     * A job stream caught up on what the job produced before it subscribed, from {@code source}:
+     * {@code memory} (this instance's recent tokens) or {@code kafka} (read back from the tokens topic).
+     */
+    public void streamBacklog(String source) {
+        try {
+            registry.counter("broker.ingress.stream.backlog", "source", source).increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never fail a request.
+        }
+    }
+
+    /**
      * Counts a request answered by waiting for its job, by endpoint ({@code chat}, {@code completion},
      * {@code embedding}, {@code jobs}) and outcome ({@code finished}, {@code timeout}, {@code disconnected},
      * {@code failed}).

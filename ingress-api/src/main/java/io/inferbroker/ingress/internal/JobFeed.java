@@ -3,6 +3,7 @@ package io.inferbroker.ingress.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import java.time.Duration;
@@ -56,6 +57,12 @@ public final class JobFeed implements AutoCloseable {
     private final IngressMetrics metrics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Set<FeedSubscription>> subscribers = new ConcurrentHashMap<>();
+    /** Recent tokens of the jobs streamed here, so a client that reconnects resumes from memory. */
+    private final Cache<String, TokenLog> tokenLogs = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(2))
+            .build();
+
     private final Cache<String, JobResult> recentResults = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(2))
@@ -134,7 +141,18 @@ public final class JobFeed implements AutoCloseable {
 
     /** A subscription to the job's tokens, status changes and result, queued up to the stream capacity. */
     public FeedSubscription subscribeStream(String jobId) {
+        tokenLogs.get(jobId, k -> new TokenLog(streamCapacity));
         return add(new FeedSubscription(jobId, streamCapacity, handoff, this::remove));
+    }
+
+    /**
+     * The job's tokens after {@code position} as this instance recorded them since the job's first
+     * stream subscription here; null when the record does not reach back to the position.
+     */
+    @Nullable
+    List<TokenDelta> recentTokens(String jobId, StreamPosition position) {
+        TokenLog log = tokenLogs.getIfPresent(jobId);
+        return log == null ? null : log.after(position);
     }
 
     private FeedSubscription add(FeedSubscription sub) {
@@ -195,9 +213,16 @@ public final class JobFeed implements AutoCloseable {
     }
 
     private void token(ConsumerRecord<String, byte[]> r) {
-        if (r.key() != null && subscribers.containsKey(r.key())) {
+        if (r.key() == null) {
+            return;
+        }
+        TokenLog log = tokenLogs.getIfPresent(r.key());
+        if (log != null || subscribers.containsKey(r.key())) {
             var delta = decode(r, () -> WireSerdes.TOKEN_DELTA.deserialize(r.topic(), r.value()));
             if (delta != null) {
+                if (log != null) {
+                    log.append(delta);
+                }
                 fanOut(new FeedRecord.Token(delta));
             }
         }

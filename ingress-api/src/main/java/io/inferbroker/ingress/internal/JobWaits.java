@@ -92,7 +92,8 @@ public final class JobWaits {
         });
     }
 
-    private ObjectNode finished(JobResult result, Map<String, String> metadata, String baseUrl) {
+    /** The finished job: as the store has it when it has it finished, else built from the result. */
+    ObjectNode finished(JobResult result, Map<String, String> metadata, String baseUrl) {
         Optional<ObjectNode> stored;
         try {
             stored = store.find(result.tenantId(), result.jobId())

@@ -223,7 +223,7 @@ public final class JobsHandler {
     }
 
     /** The job as the store has it, or as accepted here when the store does not have it yet. */
-    private ObjectNode current(Principal principal, String id, String base) {
+    ObjectNode current(Principal principal, String id, String base) {
         var stored = store.find(principal.tenantId(), id);
         if (stored.isPresent()) {
             return json.stored(stored.get(), base);
@@ -280,7 +280,7 @@ public final class JobsHandler {
                 }));
     }
 
-    private String baseUrl(Context ctx) {
+    String baseUrl(Context ctx) {
         if (!config.publicBaseUrl().isEmpty()) {
             return config.publicBaseUrl();
         }

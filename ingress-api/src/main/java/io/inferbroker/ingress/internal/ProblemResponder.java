@@ -96,12 +96,19 @@ public final class ProblemResponder {
             writeOpenAi(p, ctx);
             return;
         }
+        ObjectNode body = body(p, ctx.path());
+        p.headers().forEach(ctx::header);
+        ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+    }
+
+    /** The RFC 9457 body of {@code p}, as answered on {@code instance}; also the data of SSE error events. */
+    ObjectNode body(Problem p, String instance) {
         ObjectNode body = mapper.createObjectNode();
         body.put("type", p.type());
         body.put("title", p.title());
         body.put("status", p.status());
         body.put("detail", p.detail());
-        body.put("instance", ctx.path());
+        body.put("instance", instance);
         if (!p.errors().isEmpty()) {
             ArrayNode errors = body.putArray("errors");
             p.errors().forEach(fe -> {
@@ -117,8 +124,7 @@ public final class ProblemResponder {
             });
         }
         p.extensions().forEach((k, v) -> body.set(k, mapper.valueToTree(v)));
-        p.headers().forEach(ctx::header);
-        ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+        return body;
     }
 
     /** The OpenAI-compatible paths answer OpenAI's error shape, so the official SDKs understand it. */

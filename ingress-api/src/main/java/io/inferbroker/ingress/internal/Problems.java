@@ -2,6 +2,7 @@ package io.inferbroker.ingress.internal;
 
 import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobResult;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -105,6 +106,41 @@ public final class Problems {
                 List.of(),
                 Map.of(),
                 Map.of("Retry-After", Integer.toString(retryAfterSeconds))));
+    }
+
+    /** A job stream open for its longest allowed time; the job goes on and the client reconnects. */
+    public static ProblemException streamTimeout(String jobId, Duration max) {
+        return new ProblemException(new Problem(
+                "stream-timeout",
+                "Stream open too long",
+                504,
+                "the stream of job " + jobId + " was open for " + max.toSeconds()
+                        + " s, the longest allowed; the job goes on: reconnect with Last-Event-ID to go on reading"));
+    }
+
+    /** A stream client that read too slowly: its buffer is full and the stream ends. */
+    public static ProblemException streamTooSlow(String jobId, String lastEventId) {
+        return new ProblemException(new Problem(
+                "stream-too-slow",
+                "Client reads too slowly",
+                503,
+                "the stream of job " + jobId + " was cut: its buffer filled up because the client read too slowly; "
+                        + "reconnect with Last-Event-ID " + lastEventId,
+                List.of(),
+                Map.of("last_event_id", lastEventId),
+                Map.of()));
+    }
+
+    /** A {@code Last-Event-ID} this API never gave out. */
+    public static ProblemException invalidLastEventId(String value) {
+        return new ProblemException(new Problem(
+                "invalid-last-event-id",
+                "Invalid Last-Event-ID",
+                400,
+                "Last-Event-ID '" + value + "' is not an event id of a job stream (<seq> or <attempt>.<seq>)",
+                List.of(new Problem.FieldError("Last-Event-ID", "must be <seq> or <attempt>.<seq>")),
+                Map.of(),
+                Map.of()));
     }
 
     /** A model that exists but does not serve this OpenAI-compatible endpoint. */

@@ -45,6 +45,22 @@ final class SseWriter {
         write("data: " + json + "\n\n");
     }
 
+    /** One named event; {@code id} (when not null) becomes the client's {@code Last-Event-ID}. */
+    void event(@Nullable String id, String name, String json) throws IOException {
+        StringBuilder b = new StringBuilder(json.length() + 40);
+        if (id != null) {
+            b.append("id: ").append(id).append('\n');
+        }
+        b.append("event: ").append(name).append('\n');
+        b.append("data: ").append(json).append("\n\n");
+        write(b.toString());
+    }
+
+    /** Tells the client how long to wait before reconnecting after the connection drops. */
+    void retry(long millis) throws IOException {
+        write("retry: " + millis + "\n\n");
+    }
+
     /** A comment line, ignored by clients; keeps idle connections and proxies alive. */
     void comment(String text) throws IOException {
         write(": " + text + "\n\n");

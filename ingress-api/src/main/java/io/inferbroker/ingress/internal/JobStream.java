@@ -1,0 +1,254 @@
+package io.inferbroker.ingress.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.LifecycleEvent;
+import io.inferbroker.schemas.TokenDelta;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.common.KafkaException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One {@code GET /v1/jobs/{id}/stream}: Server-Sent Events of a job's tokens ({@code event: token},
+ * {@code id} = its {@link StreamPosition}), status changes ({@code event: status}), and a last
+ * {@code event: done} with the finished job or {@code event: error} with a problem; nothing else
+ * ever ends the stream, so a cut connection is detectable. Tokens the client already saw (its
+ * {@code Last-Event-ID}) are skipped; earlier tokens come from this instance's memory when it has
+ * them all, otherwise from the tokens topic. Runs on its own (virtual) thread and blocks while it
+ * waits. Not thread-safe.
+ */
+final class JobStream {
+    /** Reconnection delay the stream asks clients for, in milliseconds. */
+    static final long RETRY_MS = 1000;
+
+    private final Context ctx;
+    private final FeedSubscription sub;
+    private final JobFeed feed;
+    private final TokenHistory history;
+    private final ObjectNode current;
+    private final Function<JobResult, ObjectNode> finished;
+    private final ProblemResponder problems;
+    private final ObjectMapper mapper;
+    private final Settings settings;
+    private final IngressMetrics metrics;
+    private final SseWriter sse;
+    private StreamPosition position;
+    /** Text sent on this connection for the current attempt, when it was sent from the attempt's start. */
+    private @Nullable StringBuilder attemptText;
+
+    /** How long a stream stays open and how often it sends a keep-alive comment. */
+    record Settings(Duration maxDuration, Duration keepAlive) {}
+
+    JobStream(
+            Context ctx,
+            FeedSubscription sub,
+            JobFeed feed,
+            TokenHistory history,
+            ObjectNode current,
+            StreamPosition from,
+            Function<JobResult, ObjectNode> finished,
+            ProblemResponder problems,
+            ObjectMapper mapper,
+            Settings settings,
+            IngressMetrics metrics) {
+        this.ctx = ctx;
+        this.sub = sub;
+        this.feed = feed;
+        this.history = history;
+        this.current = current;
+        this.position = from;
+        this.attemptText = from.seq() == 0 ? new StringBuilder() : null;
+        this.finished = finished;
+        this.problems = problems;
+        this.mapper = mapper;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.sse = new SseWriter(ctx.res());
+    }
+
+    /** Streams until the job is done, the stream's time is up, or the client leaves. */
+    void run() {
+        DisconnectWatch watch = DisconnectWatch.start(ctx, sub::close);
+        try {
+            sse.open(sub.jobId());
+            sse.retry(RETRY_MS);
+            Optional<JobStatus> status =
+                    JobStatus.fromWire(current.path("status").asText());
+            if (status.isPresent() && status.get().isTerminal()) {
+                sub.close();
+                replayFinished();
+                return;
+            }
+            // Where the job stands now; later transitions follow as they happen.
+            sse.event(
+                    null,
+                    "status",
+                    mapper.createObjectNode()
+                            .put("status", current.path("status").asText())
+                            .toString());
+            backlog();
+            live();
+        } catch (IOException e) {
+            sub.close(); // the client left; the job goes on
+        } catch (FeedEndedException e) {
+            ended(e);
+        } catch (KafkaException e) {
+            error(Problems.unavailable(
+                    "the tokens of job " + sub.jobId() + " cannot be read now: " + e.getMessage(), 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            watch.stop();
+            sub.close();
+        }
+    }
+
+    /** A finished job: its tokens from the tokens topic (if still kept), then the job. */
+    private void replayFinished() throws IOException, InterruptedException {
+        Instant completed = instant("completed_at");
+        List<TokenDelta> deltas = history.read(sub.jobId(), instant("created_at"), completed);
+        metrics.streamBacklog("kafka");
+        for (TokenDelta d : deltas) {
+            token(d);
+        }
+        done(current);
+    }
+
+    /** What the job produced before this stream subscribed: from memory when complete there, else Kafka. */
+    private void backlog() throws IOException, InterruptedException {
+        List<TokenDelta> recent = feed.recentTokens(sub.jobId(), position);
+        if (recent == null) {
+            recent = history.read(sub.jobId(), instant("created_at"), null);
+            metrics.streamBacklog("kafka");
+        } else {
+            metrics.streamBacklog("memory");
+        }
+        for (TokenDelta d : recent) {
+            token(d);
+        }
+    }
+
+    private void live() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + settings.maxDuration().toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                error(Problems.streamTimeout(sub.jobId(), settings.maxDuration()));
+                return;
+            }
+            Optional<FeedRecord> next = sub.next(
+                    Duration.ofNanos(Math.min(left, settings.keepAlive().toNanos())));
+            if (next.isEmpty()) {
+                sse.comment("keep-alive");
+                continue;
+            }
+            switch (next.get()) {
+                case FeedRecord.Token t -> token(t.delta());
+                case FeedRecord.Status s -> status(s.event());
+                case FeedRecord.Result r -> {
+                    result(r.result());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void token(TokenDelta d) throws IOException {
+        if (!position.isBefore(d)) {
+            return; // seen already: on this connection, or before the client resumed
+        }
+        if (d.attempt() > position.attempt()) {
+            // A re-run starts its text again: what the earlier attempt produced is void.
+            ObjectNode reset = mapper.createObjectNode()
+                    .put("status", "running")
+                    .put("attempt", d.attempt())
+                    .put("tokens_reset", true);
+            sse.event(null, "status", reset.toString());
+            attemptText = d.seq() == 1 ? new StringBuilder() : null;
+        }
+        position = StreamPosition.of(d);
+        ObjectNode data = mapper.createObjectNode().put("index", d.index()).put("text", d.text());
+        sse.event(position.eventId(), "token", data.toString());
+        if (attemptText != null) {
+            attemptText.append(d.text());
+        }
+    }
+
+    private void status(LifecycleEvent e) throws IOException {
+        ObjectNode data = mapper.createObjectNode()
+                .put("status", e.type().status().wireName())
+                .put("event", mapper.valueToTree(e.type()).asText())
+                .put("at", e.at().toString())
+                .put("attempt", e.attempt());
+        if (e.workerId() != null) {
+            data.put("worker", e.workerId());
+        }
+        sse.event(null, "status", data.toString());
+    }
+
+    /**
+     * The job finished. Tokens and results travel on different topics, so the result may overtake the
+     * last tokens: when the text sent so far does not add up to the output, the rest is read from
+     * the tokens topic before {@code done}.
+     */
+    private void result(JobResult result) throws IOException, InterruptedException {
+        if (result.status() == JobStatus.SUCCEEDED && !complete(result)) {
+            for (TokenDelta d : history.read(
+                    sub.jobId(), instant("created_at"), result.timings().completedAt())) {
+                if (d.attempt() == result.attempt()) {
+                    token(d);
+                }
+            }
+        }
+        done(finished.apply(result));
+    }
+
+    private boolean complete(JobResult result) {
+        if (result.output() == null || !result.output().has("text")) {
+            return true; // nothing streamed as text (embeddings, free-form output)
+        }
+        return attemptText != null
+                && position.attempt() == result.attempt()
+                && attemptText.toString().equals(OpenAiResponses.text(result));
+    }
+
+    private void done(ObjectNode job) throws IOException {
+        sse.event(null, "done", job.toString());
+    }
+
+    private void ended(FeedEndedException e) {
+        ProblemException problem = switch (e.reason()) {
+            case CLOSED -> null; // closed because the client went away
+            case OVERFLOW -> Problems.streamTooSlow(sub.jobId(), position.eventId());
+            case FEED_CLOSED ->
+                Problems.unavailable(
+                        "this ingress stopped reading job updates; reconnect with Last-Event-ID " + position.eventId(),
+                        1);
+        };
+        if (problem != null) {
+            error(problem);
+        }
+    }
+
+    private void error(ProblemException problem) {
+        try {
+            sse.event(
+                    null, "error", problems.body(problem.problem(), ctx.path()).toString());
+        } catch (IOException io) {
+            sub.close();
+        }
+    }
+
+    private Instant instant(String field) {
+        String text = current.path(field).asText("");
+        return text.isEmpty() ? Instant.now() : Instant.parse(text);
+    }
+}
