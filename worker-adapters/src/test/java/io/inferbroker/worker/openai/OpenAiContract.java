@@ -216,6 +216,23 @@ abstract class OpenAiContract extends ModelAdapterContract {
     }
 
     @Test
+    void shouldTimeOutAStreamThatGoesSilentAfterItsFirstToken() {
+        server().enqueue(new Scenario.Endless(Duration.ofSeconds(2)));
+        EndpointConfig impatient = config(server().baseUrl())
+                .withTimeouts(FIRST_TOKEN_TIMEOUT, Duration.ofMillis(300), Duration.ofSeconds(30));
+        try (ModelAdapter adapter = OpenAiCompatibleAdapter.create(impatient, Clock.systemUTC())) {
+            JobOutcome outcome = outcomeOf(
+                    adapter.run(MODEL, List.of(job("quiet", 0)), sink()).get(0));
+
+            assertThat(codeOf(outcome)).isEqualTo("upstream_timeout");
+            assertThat(((JobOutcome.Failed) outcome).error().message()).contains("went silent");
+            assertThat(((JobOutcome.Failed) outcome).partialUsage().completionTokens())
+                    .isEqualTo(1);
+            assertThat(tokensOf("quiet")).containsExactly("t0");
+        }
+    }
+
+    @Test
     void shouldRefuseGenericJobs() {
         assertThat(codeOf(runOne(Jobs.job("g", JobKind.GENERIC, "{}")))).isEqualTo("unsupported_kind");
     }
