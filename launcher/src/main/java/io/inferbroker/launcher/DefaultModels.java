@@ -71,6 +71,7 @@ final class DefaultModels {
                 Map.entry("request_timeout_ms", f.numberNode(600_000L)),
                 Map.entry("max_attempts", f.numberNode(3)),
                 Map.entry("streaming", f.booleanNode(true)),
-                Map.entry("shutdown_grace_ms", f.numberNode(30_000L)));
+                Map.entry("shutdown_grace_ms", f.numberNode(30_000L)),
+                Map.entry("model_prices", f.objectNode()));
     }
 }

@@ -18,7 +18,9 @@ import io.inferbroker.worker.sim.SimulatedModelAdapter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /** Builds the dispatcher and the workers of a process from its configuration. */
 final class RoleWiring {
@@ -60,7 +62,10 @@ final class RoleWiring {
                         WorkerConfig.DEFAULT_STATUS_INTERVAL,
                         topics,
                         version,
-                        Duration.ofMillis(spec.shutdownGraceMs()));
+                        Duration.ofMillis(spec.shutdownGraceMs()),
+                        spec.modelPrices().entrySet().stream()
+                                .collect(Collectors.toMap(
+                                        Map.Entry::getKey, e -> e.getValue().in(spec.currency()))));
                 adapter = adapter(spec, process);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("workers entry '" + spec.id() + "': " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A worker this process hosts, from the {@code workers} list of the config file. Its {@code
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param modelMap the model name the server knows, by the broker's model name, where they differ
  * @param streaming {@code openai} only: stream tokens (false: one answer per call)
  * @param shutdownGraceMs how long a stopping worker lets running jobs finish before it hands them back
+ * @param modelPrices prices of models this worker charges differently, by model
  */
 public record WorkerSpec(
         String id,
@@ -42,13 +44,34 @@ public record WorkerSpec(
         long requestTimeoutMs,
         int maxAttempts,
         boolean streaming,
-        long shutdownGraceMs) {
+        long shutdownGraceMs,
+        Map<String, ModelPrice> modelPrices) {
 
     static final Set<String> ADAPTERS = Set.of("sim", "openai", "kserve");
 
     public WorkerSpec {
         models = models == null ? List.of() : List.copyOf(models);
         modelMap = modelMap == null ? Map.of() : Map.copyOf(modelMap);
+        modelPrices = modelPrices == null ? Map.of() : Map.copyOf(modelPrices);
+    }
+
+    /**
+     * What one model costs on this worker when it differs from the worker's prices, in the worker's
+     * currency; a missing part is zero.
+     */
+    public record ModelPrice(
+            @Nullable BigDecimal inputPerMillion,
+            @Nullable BigDecimal outputPerMillion,
+            @Nullable BigDecimal perGpuSecond) {
+
+        io.inferbroker.schemas.Price in(String currency) {
+            return new io.inferbroker.schemas.Price(
+                    orZero(inputPerMillion), orZero(outputPerMillion), orZero(perGpuSecond), currency);
+        }
+
+        private static BigDecimal orZero(@Nullable BigDecimal value) {
+            return value == null ? BigDecimal.ZERO : value;
+        }
     }
 
     /** A simulated worker with the default timeouts. */
@@ -74,7 +97,8 @@ public record WorkerSpec(
                 600_000,
                 3,
                 true,
-                30_000);
+                30_000,
+                Map.of());
     }
 
     /** Per-million token prices of a simulated worker. */
@@ -111,7 +135,8 @@ public record WorkerSpec(
                 requestTimeoutMs,
                 maxAttempts,
                 streaming,
-                shutdownGraceMs);
+                shutdownGraceMs,
+                modelPrices);
     }
 
     static WorkerSpec validated(WorkerSpec w, int index, List<String> modelIds) {
@@ -135,6 +160,18 @@ public record WorkerSpec(
             if (!w.models().contains(m)) {
                 throw new ConfigException(
                         at + ".model_map names '" + m + "', which is not in its models: " + w.models());
+            }
+        }
+        for (var e : w.modelPrices().entrySet()) {
+            if (!w.models().contains(e.getKey())) {
+                throw new ConfigException(
+                        at + ".model_prices names '" + e.getKey() + "', which is not in its models: " + w.models());
+            }
+            var p = e.getValue().in(w.currency());
+            if (p.inputPerMillion().signum() < 0
+                    || p.outputPerMillion().signum() < 0
+                    || p.perGpuSecond().signum() < 0) {
+                throw new ConfigException(at + ".model_prices." + e.getKey() + " prices must be >= 0");
             }
         }
         if (w.capacity() < 1) {

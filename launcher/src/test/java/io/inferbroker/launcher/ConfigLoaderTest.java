@@ -161,6 +161,7 @@ class ConfigLoaderTest {
                     model_map: {llama-8b: meta-llama/Llama-3.1-8B-Instruct}
                     first_token_timeout_ms: 1500
                     shutdown_grace_ms: 5000
+                    model_prices: {llama-8b: {output_per_million: 0.9}}
                 """);
 
         BrokerConfig c = ConfigLoader.load(Map.of(), Map.of("VLLM_KEY", "sk-live-123"), Optional.of(file));
@@ -171,6 +172,8 @@ class ConfigLoaderTest {
         assertThat(w.modelMap()).containsEntry("llama-8b", "meta-llama/Llama-3.1-8B-Instruct");
         assertThat(w.firstTokenTimeoutMs()).isEqualTo(1500);
         assertThat(w.streaming()).isTrue();
+        assertThat(w.modelPrices().get("llama-8b").in("USD").outputPerMillion()).isEqualByComparingTo("0.9");
+        assertThat(w.modelPrices().get("llama-8b").in("USD").inputPerMillion()).isZero();
         assertThat(c.toString()).doesNotContain("sk-live-123");
         assertThat(RoleWiring.endpoint(w).toString()).doesNotContain("sk-live-123");
     }

@@ -2,6 +2,7 @@ package io.inferbroker.schemas;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param backpressureUntil the model server answered 429 or 503 and asked for no new work until then
  *     (its {@code Retry-After}); absent (null) when it did not, and from workers that do not report it
+ * @param modelPrices prices of the models this worker charges differently from {@code price}, by
+ *     model; absent (null) when every model costs {@code price}
  */
 public record WorkerStatus(
         int schemaVersion,
@@ -25,12 +28,14 @@ public record WorkerStatus(
         Price price,
         String version,
         Instant at,
-        @Nullable Instant backpressureUntil) {
+        @Nullable Instant backpressureUntil,
+        @Nullable Map<String, Price> modelPrices) {
 
     public static final int VERSION = 1;
 
     public WorkerStatus {
         models = List.copyOf(models);
+        modelPrices = modelPrices == null || modelPrices.isEmpty() ? null : Map.copyOf(modelPrices);
     }
 
     /** A status without backpressure. */
@@ -62,7 +67,13 @@ public record WorkerStatus(
                 price,
                 version,
                 at,
+                null,
                 null);
+    }
+
+    /** What the worker charges for {@code model}: its own price when it has one, else {@link #price()}. */
+    public Price priceOf(String model) {
+        return modelPrices == null ? price : modelPrices.getOrDefault(model, price);
     }
 
     /** True when the model server asked the worker, at {@code now}, to send no more work for a while. */

@@ -264,6 +264,9 @@ final class WireSamples {
                 new Price(new BigDecimal("0.05"), new BigDecimal("0.08"), BigDecimal.ZERO, "USD"),
                 "0.1.0",
                 COMPLETED,
-                COMPLETED.plusSeconds(2));
+                COMPLETED.plusSeconds(2),
+                Map.of(
+                        "qwen2.5-7b-instruct",
+                        new Price(new BigDecimal("0.10"), new BigDecimal("0.20"), BigDecimal.ZERO, "USD")));
     }
 }

@@ -117,7 +117,7 @@ public final class Worker implements AutoCloseable {
         }
         Publisher publisher = new Publisher(producer, config.topics());
         Capacity capacity = new Capacity(config.capacity());
-        PriceBook prices = new PriceBook(config.price());
+        PriceBook prices = new PriceBook(config.price(), config.modelPrices());
         StatusReporter status = new StatusReporter(
                 config, adapter.kind(), publisher, clock, capacity::inFlight, timer(config.workerId()), prices);
         status.watch(adapter);
@@ -162,6 +162,15 @@ public final class Worker implements AutoCloseable {
             LOG.info("worker {} now charges in {}", config.workerId(), price.currency());
         }
         prices.set(price);
+        status.inFlightChanged();
+    }
+
+    /** Changes the price of one model: jobs of {@code model} that start from now on cost {@code price}. */
+    public void reprice(String model, Price price) {
+        if (!config.models().contains(model)) {
+            throw new IllegalArgumentException("worker " + config.workerId() + " does not serve " + model);
+        }
+        prices.set(model, price);
         status.inFlightChanged();
     }
 

@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One attempt of one job on this worker, from its start to its published result: the STARTED
  * event, one token delta per token ({@code seq} from 1), then the result and the terminal event,
- * all keyed by job id. The price is the worker's price when the run was created: a later change
+ * all keyed by job id. The price is the worker's price for the batch's model when the run was
+ * created: a later change
  * applies to new work only. Thread-safe.
  */
 public final class JobRun {
@@ -47,7 +48,7 @@ public final class JobRun {
         this.job = job;
         this.batchSize = batchSize;
         this.context = context;
-        this.price = context.prices().current();
+        this.price = context.prices().forModel(batch.model());
     }
 
     public DispatchedJob job() {

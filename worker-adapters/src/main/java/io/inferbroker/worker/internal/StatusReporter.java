@@ -53,7 +53,14 @@ public final class StatusReporter implements JobListener, AutoCloseable {
             Clock clock,
             IntSupplier inFlight,
             ScheduledExecutorService timer) {
-        this(config, adapterKind, publisher, clock, inFlight, timer, new PriceBook(config.price()));
+        this(
+                config,
+                adapterKind,
+                publisher,
+                clock,
+                inFlight,
+                timer,
+                new PriceBook(config.price(), config.modelPrices()));
     }
 
     /** A reporter that reports the price of {@code prices}, which may change. */
@@ -152,7 +159,8 @@ public final class StatusReporter implements JobListener, AutoCloseable {
                 prices.current(),
                 config.version(),
                 now,
-                served == null ? null : served.backpressureUntil().orElse(null));
+                served == null ? null : served.backpressureUntil().orElse(null),
+                prices.modelPrices());
     }
 
     private synchronized CompletableFuture<Void> publishNow() {

@@ -26,6 +26,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -298,6 +299,28 @@ class JobLauncherTest {
         Published out = Published.from(producer, TOPICS);
         assertThat(out.results("old").getFirst().cost().amount()).isEqualByComparingTo("3.00");
         assertThat(out.results("new").getFirst().cost().amount()).isEqualByComparingTo("30.00");
+    }
+
+    @Test
+    void shouldChargeAModelItsOwnPriceWhenItHasOne() {
+        PriceBook prices = new PriceBook(
+                PRICE, Map.of("sim-echo", new Price(BigDecimal.ZERO, new BigDecimal("5.00"), BigDecimal.ZERO, "USD")));
+        RunContext context =
+                new RunContext("w1", prices, new Publisher(producer, TOPICS), clock, new WorkerMetrics(registry));
+        HeldAdapter held = new HeldAdapter();
+        CompletableFuture<Void> done = new JobLauncher(Set.of("sim-echo"), capacity, held, context, listener)
+                .launch(batch("w1", "sim-echo", chat("j", "x")), () -> true)
+                .orElseThrow();
+
+        held.jobs.get("j").complete(new JobOutcome.Succeeded(Jobs.json("{}"), new Usage(1_000_000, 1_000_000)));
+        done.orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertThat(Published.from(producer, TOPICS)
+                        .results("j")
+                        .getFirst()
+                        .cost()
+                        .amount())
+                .isEqualByComparingTo("5.00");
     }
 
     private SimulatedModelAdapter sim() {

@@ -18,9 +18,11 @@ import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.MutableClock;
 import io.inferbroker.worker.TokenSink;
 import io.inferbroker.worker.WorkerConfig;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -128,6 +130,37 @@ class StatusReporterTest {
         WorkerStatus last = Published.from(producer, TOPICS).statuses().getLast();
         assertThat(last.backpressureUntil()).isEqualTo(T0.plusSeconds(5));
         assertThat(last.healthy()).isFalse();
+    }
+
+    @Test
+    void shouldReportThePricesOfModelsChargedDifferently() {
+        Price special = new Price(BigDecimal.ONE, BigDecimal.TEN, BigDecimal.ZERO, "USD");
+        WorkerConfig priced = new WorkerConfig(
+                "w2",
+                List.of("sim-echo", "sim-big"),
+                8,
+                Price.free("USD"),
+                Duration.ofHours(1),
+                TOPICS,
+                "1.2.3",
+                Duration.ZERO,
+                Map.of("sim-big", special));
+        StatusReporter other = new StatusReporter(
+                priced,
+                "sim",
+                new Publisher(producer, TOPICS),
+                new MutableClock(T0),
+                inFlight::get,
+                new ScheduledThreadPoolExecutor(1));
+        try {
+            WorkerStatus status = other.snapshot();
+
+            assertThat(status.priceOf("sim-big")).isEqualTo(special);
+            assertThat(status.priceOf("sim-echo")).isEqualTo(Price.free("USD"));
+            assertThat(reporter.snapshot().modelPrices()).isNull();
+        } finally {
+            other.close();
+        }
     }
 
     /** A model server that says what the test sets. */
