@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,9 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** A dispatcher routing with {@link LeastLoadedPolicy}. */
+    /** A dispatcher routing each model by its configured strategy. */
     public Dispatcher(DispatcherConfig config, Properties streamsProps, MeterRegistry registry) {
-        this(config, streamsProps, registry, new LeastLoadedPolicy());
+        this(config, streamsProps, DispatcherTopology.build(config, new DispatcherMetrics(registry)));
     }
 
     /**
@@ -39,12 +40,14 @@ public final class Dispatcher implements AutoCloseable {
      *     {@code state.dir}; the application id, thread count, processing guarantee and
      *     deserialization handler come from the dispatcher and override these
      * @param registry where {@link DispatcherMetrics} are registered
-     * @param policy chooses the worker for each batch
+     * @param policy chooses the worker for each batch of every model, instead of the configured strategies
      */
     public Dispatcher(DispatcherConfig config, Properties streamsProps, MeterRegistry registry, RoutingPolicy policy) {
-        DispatcherMetrics metrics = new DispatcherMetrics(registry);
-        this.streams = new KafkaStreams(
-                DispatcherTopology.build(config, policy, metrics), StreamsProps.of(config, streamsProps));
+        this(config, streamsProps, DispatcherTopology.build(config, policy, new DispatcherMetrics(registry)));
+    }
+
+    private Dispatcher(DispatcherConfig config, Properties streamsProps, Topology topology) {
+        this.streams = new KafkaStreams(topology, StreamsProps.of(config, streamsProps));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a dispatcher stream thread failed; shutting the dispatcher down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -18,8 +18,18 @@ import java.util.regex.Pattern;
  * @param defaultBatching batching of models not listed in {@code models}
  * @param punctuateInterval how often (wall-clock) queues are checked for batches due and deadlines passed
  * @param numStreamThreads stream threads of this instance; one model's queue is served by one thread
- * @param workerLease how fresh a worker's status must be for the worker to receive work
+ * @param workerLease how fresh a worker's status must be for the worker to receive work; a worker
+ *     silent for longer has its outstanding jobs dispatched again
  * @param dedupeRetention how long a finished job id is remembered, so a replayed request is ignored
+ * @param routing routing per model name; models not listed use {@code defaultRouting}
+ * @param defaultRouting routing of models not listed in {@code routing}
+ * @param budgets spending limits by tenant id; tenants not listed have none
+ * @param maxAttempts how often a job is dispatched at most; a job whose last attempt was lost ends failed
+ * @param priorityAging waiting this long makes a job as urgent as one a priority level higher, so
+ *     low-priority work is delayed, never starved
+ * @param breaker the per-worker circuit breaker
+ * @param defaultMaxTokens output tokens assumed for a job whose input names no {@code max_tokens}
+ *     (budget estimates, deadline checks)
  */
 public record DispatcherConfig(
         String applicationId,
@@ -29,12 +39,22 @@ public record DispatcherConfig(
         Duration punctuateInterval,
         int numStreamThreads,
         Duration workerLease,
-        Duration dedupeRetention) {
+        Duration dedupeRetention,
+        Map<String, ModelRouting> routing,
+        ModelRouting defaultRouting,
+        Map<String, TenantBudget> budgets,
+        int maxAttempts,
+        Duration priorityAging,
+        CircuitBreakerSettings breaker,
+        long defaultMaxTokens) {
 
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(5);
     public static final int DEFAULT_NUM_STREAM_THREADS = 1;
     public static final Duration DEFAULT_WORKER_LEASE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(1);
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final Duration DEFAULT_PRIORITY_AGING = Duration.ofSeconds(1);
+    public static final long DEFAULT_MAX_TOKENS = 256;
 
     private static final Pattern LEGAL_ID = Pattern.compile("[a-zA-Z0-9._-]+");
 
@@ -57,10 +77,38 @@ public record DispatcherConfig(
         requireBetween("BROKER_DISPATCHER_WORKER_LEASE", workerLease, Duration.ofMillis(100), Duration.ofHours(1));
         requireBetween(
                 "BROKER_DISPATCHER_DEDUPE_RETENTION", dedupeRetention, Duration.ofMinutes(1), Duration.ofDays(365));
+        if (maxAttempts < 1 || maxAttempts > 100) {
+            throw new IllegalArgumentException(
+                    "BROKER_DISPATCHER_MAX_ATTEMPTS must be between 1 and 100, was " + maxAttempts);
+        }
+        requireBetween("BROKER_DISPATCHER_PRIORITY_AGING", priorityAging, Duration.ofMillis(1), Duration.ofHours(1));
+        if (defaultMaxTokens < 1) {
+            throw new IllegalArgumentException(
+                    "BROKER_DISPATCHER_DEFAULT_MAX_TOKENS must be >= 1, was " + defaultMaxTokens);
+        }
+        if (!defaultRouting.fallback().isEmpty()) {
+            throw new IllegalArgumentException("the default routing cannot have a fallback; give it per model");
+        }
+        routing.forEach((model, r) -> {
+            if (r.fallback().contains(model)) {
+                throw new IllegalArgumentException("models[" + model + "].fallback names the model itself");
+            }
+        });
+        for (String tenant : budgets.keySet()) {
+            if (tenant.isBlank()) {
+                throw new IllegalArgumentException("budgets holds a blank tenant id");
+            }
+        }
         models = Map.copyOf(models);
+        routing = Map.copyOf(routing);
+        budgets = Map.copyOf(budgets);
     }
 
-    /** Defaults: no per-model settings, {@link ModelBatching#defaults()}, 5 ms ticks, one thread, 10 s lease, 1 day dedupe. */
+    /**
+     * Defaults: no per-model settings, {@link ModelBatching#defaults()}, {@link ModelRouting#defaults()},
+     * 5 ms ticks, one thread, 10 s lease, 1 day dedupe, no budgets, 3 attempts, 1 s aging per priority
+     * level, {@link CircuitBreakerSettings#defaults()}, 256 output tokens assumed.
+     */
     public static DispatcherConfig defaults(String applicationId, TopicNames topics) {
         return new DispatcherConfig(
                 applicationId,
@@ -70,12 +118,24 @@ public record DispatcherConfig(
                 DEFAULT_PUNCTUATE_INTERVAL,
                 DEFAULT_NUM_STREAM_THREADS,
                 DEFAULT_WORKER_LEASE,
-                DEFAULT_DEDUPE_RETENTION);
+                DEFAULT_DEDUPE_RETENTION,
+                Map.of(),
+                ModelRouting.defaults(),
+                Map.of(),
+                DEFAULT_MAX_ATTEMPTS,
+                DEFAULT_PRIORITY_AGING,
+                CircuitBreakerSettings.defaults(),
+                DEFAULT_MAX_TOKENS);
     }
 
     /** The batching of {@code model}: its own, or the default. */
     public ModelBatching batchingFor(String model) {
         return models.getOrDefault(model, defaultBatching);
+    }
+
+    /** The routing of {@code model}: its own, or the default. */
+    public ModelRouting routingFor(String model) {
+        return routing.getOrDefault(model, defaultRouting);
     }
 
     public DispatcherConfig withModel(String model, ModelBatching batching) {
@@ -89,58 +149,19 @@ public record DispatcherConfig(
                 punctuateInterval,
                 numStreamThreads,
                 workerLease,
-                dedupeRetention);
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
     }
 
-    public DispatcherConfig withDefaultBatching(ModelBatching batching) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                batching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention);
-    }
-
-    public DispatcherConfig withPunctuateInterval(Duration interval) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                interval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention);
-    }
-
-    public DispatcherConfig withNumStreamThreads(int threads) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                threads,
-                workerLease,
-                dedupeRetention);
-    }
-
-    public DispatcherConfig withWorkerLease(Duration lease) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                lease,
-                dedupeRetention);
-    }
-
-    public DispatcherConfig withDedupeRetention(Duration retention) {
+    public DispatcherConfig withRouting(String model, ModelRouting modelRouting) {
+        Map<String, ModelRouting> copy = new HashMap<>(routing);
+        copy.put(model, modelRouting);
         return new DispatcherConfig(
                 applicationId,
                 topics,
@@ -149,7 +170,229 @@ public record DispatcherConfig(
                 punctuateInterval,
                 numStreamThreads,
                 workerLease,
-                retention);
+                dedupeRetention,
+                copy,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withBudget(String tenantId, TenantBudget budget) {
+        Map<String, TenantBudget> copy = new HashMap<>(budgets);
+        copy.put(tenantId, budget);
+        return withBudgets(copy);
+    }
+
+    public DispatcherConfig withPunctuateInterval(Duration value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                value,
+                numStreamThreads,
+                workerLease,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withNumStreamThreads(int value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                value,
+                workerLease,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withWorkerLease(Duration value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                numStreamThreads,
+                value,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withDedupeRetention(Duration value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                numStreamThreads,
+                workerLease,
+                value,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withDefaultBatching(ModelBatching value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                value,
+                punctuateInterval,
+                numStreamThreads,
+                workerLease,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withDefaultRouting(ModelRouting value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                numStreamThreads,
+                workerLease,
+                dedupeRetention,
+                routing,
+                value,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withMaxAttempts(int value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                numStreamThreads,
+                workerLease,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                value,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withPriorityAging(Duration value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                numStreamThreads,
+                workerLease,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                value,
+                breaker,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withBreaker(CircuitBreakerSettings value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                numStreamThreads,
+                workerLease,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                value,
+                defaultMaxTokens);
+    }
+
+    public DispatcherConfig withDefaultMaxTokens(long value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                numStreamThreads,
+                workerLease,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                budgets,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                value);
+    }
+
+    public DispatcherConfig withBudgets(Map<String, TenantBudget> value) {
+        return new DispatcherConfig(
+                applicationId,
+                topics,
+                models,
+                defaultBatching,
+                punctuateInterval,
+                numStreamThreads,
+                workerLease,
+                dedupeRetention,
+                routing,
+                defaultRouting,
+                value,
+                maxAttempts,
+                priorityAging,
+                breaker,
+                defaultMaxTokens);
     }
 
     private static void requireBetween(String setting, Duration value, Duration min, Duration max) {

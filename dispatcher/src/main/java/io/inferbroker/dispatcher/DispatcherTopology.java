@@ -21,8 +21,11 @@ import org.jspecify.annotations.Nullable;
  * and touches no network, so tests run it in {@code TopologyTestDriver}.
  *
  * <pre>
- * requests (job id) --\
- * results  (job id) ---+-- re-key by model --> [dispatcher-by-model repartition] --> dispatcher processor
+ * (tenants with a budget only:)
+ * requests, results --> re-key by tenant --> [dispatcher-by-tenant repartition] --> budget processor
+ *                                                                                   | admitted, or rejected
+ * requests (job id) --\   (others directly)                                         v
+ * results  (job id) ---+-- re-key by model group --> [dispatcher-by-model repartition] --> dispatcher processor
  * control  (job id) --/    (cancels: every partition)                               |  stores: jobs, queue,
  *                                                                                   |  outstanding, retire
  * workers (compacted) --> global store dispatcher-workers ---- read by ------------/
@@ -35,22 +38,37 @@ import org.jspecify.annotations.Nullable;
 public final class DispatcherTopology {
     private DispatcherTopology() {}
 
-    /** The topology with {@link LeastLoadedPolicy} routing and no metrics. */
+    /** The topology with each model's configured routing strategy and no metrics. */
     public static Topology build(DispatcherConfig config) {
-        return build(config, new LeastLoadedPolicy(), DispatcherMetrics.noop());
+        return build(config, DispatcherMetrics.noop());
+    }
+
+    /** The topology with each model's configured routing strategy. */
+    public static Topology build(DispatcherConfig config, DispatcherMetrics metrics) {
+        return assemble(config, null, metrics);
     }
 
     /**
-     * The topology with the given routing policy and metrics.
+     * The topology with one routing policy for every model, whatever their configured strategies
+     * (tests, benchmarks, custom policies).
      *
      * @param policy shared by every task; see {@link RoutingPolicy} for its contract
      * @param metrics recorded by every task
      */
     public static Topology build(DispatcherConfig config, RoutingPolicy policy, DispatcherMetrics metrics) {
+        return assemble(config, policy, metrics);
+    }
+
+    private static Topology assemble(
+            DispatcherConfig config, @Nullable RoutingPolicy policy, DispatcherMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
-        Inbound.addWorkersStore(builder, config.topics());
-        KStream<String, Outbound> out = Inbound.byModel(builder, config)
+        Inbound inbound = Inbound.of(builder, config);
+        KStream<String, Outbound> budgetOut = inbound.budgets(metrics);
+        KStream<String, Outbound> out = inbound.byModel(budgetOut)
                 .process(new DispatchProcessorSupplier(config, policy, metrics), Named.as("dispatcher"));
+        if (budgetOut != null) {
+            out = out.merge(budgetOut, Named.as("merge-budget-out"));
+        }
         TopicNames topics = config.topics();
         sink(
                 out,

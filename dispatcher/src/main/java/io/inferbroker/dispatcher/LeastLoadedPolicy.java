@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Routes to the candidate with the most headroom; ties go to the lowest measured time to first
- * token, then to the smallest worker id (so equal inputs give equal answers). The batch is limited by
- * the chosen worker's headroom. Stateless and thread-safe.
+ * Strategy {@code least-loaded}: routes to the candidate with the most headroom; ties go to the
+ * lowest measured time to first token, then to the smallest worker id (so equal inputs give equal
+ * answers). The batch is limited by the chosen worker's headroom. Stateless and thread-safe.
  */
 public final class LeastLoadedPolicy implements RoutingPolicy {
     private static final Comparator<WorkerCandidate> BEST_FIRST = Comparator.comparingInt(WorkerCandidate::headroom)
@@ -16,17 +16,12 @@ public final class LeastLoadedPolicy implements RoutingPolicy {
             .thenComparing(WorkerCandidate::workerId);
 
     @Override
-    public RoutingVerdict route(String model, int jobsWanted, List<WorkerCandidate> candidates, Instant now) {
-        if (jobsWanted < 1) {
-            throw new IllegalArgumentException("jobsWanted must be >= 1, was " + jobsWanted);
-        }
+    public RoutingVerdict route(RoutingRequest request, List<WorkerCandidate> candidates, Instant now) {
         return candidates.stream()
                 .filter(c -> c.headroom() > 0)
                 .min(BEST_FIRST)
-                .<RoutingVerdict>map(c -> new RoutingVerdict.Route(c.workerId(), Math.min(jobsWanted, c.headroom())))
-                .orElseGet(() -> new RoutingVerdict.NoWorker(
-                        candidates.isEmpty()
-                                ? "no usable worker serves model " + model
-                                : "no usable worker for model " + model + " has headroom"));
+                .<RoutingVerdict>map(
+                        c -> new RoutingVerdict.Route(c.workerId(), Math.min(request.jobsWanted(), c.headroom())))
+                .orElseGet(() -> RoutingPolicy.noWorker(request.model(), candidates));
     }
 }

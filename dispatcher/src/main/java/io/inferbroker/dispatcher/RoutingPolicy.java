@@ -13,11 +13,23 @@ import java.util.List;
 public interface RoutingPolicy {
 
     /**
-     * @param model the model the jobs are for
-     * @param jobsWanted jobs the dispatcher would put in the batch (at least 1, at most the model's batch size)
+     * @param request the model, how many jobs, their earliest deadline and output size
      * @param candidates usable workers for the model, possibly with no headroom; may be empty
      * @param now the dispatcher's wall-clock time
      * @return a worker from {@code candidates} and how many jobs to send it, or {@link RoutingVerdict.NoWorker}
      */
-    RoutingVerdict route(String model, int jobsWanted, List<WorkerCandidate> candidates, Instant now);
+    RoutingVerdict route(RoutingRequest request, List<WorkerCandidate> candidates, Instant now);
+
+    /** {@link #route(RoutingRequest, List, Instant)} for jobs without deadline or output estimate. */
+    default RoutingVerdict route(String model, int jobsWanted, List<WorkerCandidate> candidates, Instant now) {
+        return route(RoutingRequest.of(model, jobsWanted), candidates, now);
+    }
+
+    /** The verdict when no candidate has headroom. */
+    static RoutingVerdict.NoWorker noWorker(String model, List<WorkerCandidate> candidates) {
+        return new RoutingVerdict.NoWorker(
+                candidates.isEmpty()
+                        ? "no usable worker serves model " + model
+                        : "no usable worker for model " + model + " has headroom");
+    }
 }

@@ -45,4 +45,21 @@ class DispatcherConfigTest {
         assertThat(batching.isDue(3, Duration.ofMillis(20))).isTrue();
         assertThat(batching.isDue(4, Duration.ZERO)).isTrue();
     }
+
+    @Test
+    void shouldSendPreferredSizesToBusyWorkersAndTricklesOnlyWhenFewWait() {
+        ModelBatching batching = new ModelBatching(16, Duration.ofMillis(20), java.util.List.of(8, 16));
+
+        assertThat(batching.sizeToSend(40, Duration.ofSeconds(1), 16)).isEqualTo(16);
+        assertThat(batching.sizeToSend(40, Duration.ofSeconds(1), 10)).isEqualTo(8);
+        assertThat(batching.sizeToSend(40, Duration.ofSeconds(1), 5))
+                .as("enough jobs wait for a preferred batch: wait for room")
+                .isZero();
+        assertThat(batching.sizeToSend(3, Duration.ofMillis(20), 3))
+                .as("a trickle after the delay")
+                .isEqualTo(3);
+        assertThat(batching.sizeToSend(3, Duration.ofMillis(19), 3)).isZero();
+        assertThat(new ModelBatching(16, Duration.ofMillis(20)).sizeToSend(40, Duration.ZERO, 5))
+                .isEqualTo(5);
+    }
 }

@@ -3,6 +3,8 @@ package io.inferbroker.dispatcher;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.inferbroker.schemas.ControlAction;
 import io.inferbroker.schemas.ControlCommand;
+import io.inferbroker.schemas.Cost;
+import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
@@ -11,6 +13,7 @@ import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +78,75 @@ public final class Fixtures {
                 Price.free("USD"),
                 "1.0",
                 at);
+    }
+
+    /** An active, healthy worker with a speed and a price per million output tokens. */
+    public static WorkerStatus priced(
+            String workerId,
+            int capacity,
+            double ttftMs,
+            double tokensPerSecond,
+            String outputPerMillion,
+            Instant at,
+            String... models) {
+        return new WorkerStatus(
+                WorkerStatus.VERSION,
+                workerId,
+                "sim",
+                List.of(models),
+                WorkerState.ACTIVE,
+                capacity,
+                0,
+                true,
+                ttftMs,
+                tokensPerSecond,
+                new Price(BigDecimal.ZERO, new BigDecimal(outputPerMillion), BigDecimal.ZERO, "USD"),
+                "1.0",
+                at);
+    }
+
+    /** A job for a tenant, with {@code max_tokens} in its input. */
+    public static JobRequested job(String jobId, String tenantId, String model, int maxTokens, Instant acceptedAt) {
+        return new JobRequested(
+                JobRequested.VERSION,
+                jobId,
+                tenantId,
+                "key-1",
+                model,
+                JobKind.CHAT,
+                JsonNodeFactory.instance.objectNode().put("prompt", "1234").put("max_tokens", maxTokens),
+                5,
+                null,
+                null,
+                Map.of(),
+                null,
+                null,
+                acceptedAt);
+    }
+
+    /** A terminal result with a status, worker, attempt and optional cost. */
+    public static JobResult result(
+            String jobId,
+            String tenantId,
+            String model,
+            JobStatus status,
+            String workerId,
+            int attempt,
+            @Nullable String cost,
+            Instant at) {
+        return new JobResult(
+                JobResult.VERSION,
+                jobId,
+                tenantId,
+                model,
+                status,
+                null,
+                status == JobStatus.FAILED ? new JobError("upstream_error", "the model server failed") : null,
+                null,
+                cost == null ? null : new Cost(new BigDecimal(cost), "USD"),
+                workerId,
+                attempt,
+                new Timings(at, at, at, at, at));
     }
 
     public static JobResult succeeded(String jobId, String model, String workerId, Instant at) {

@@ -7,6 +7,7 @@ import io.inferbroker.store.IdempotencyStore;
 import io.inferbroker.store.JobStore;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.TenantLimitStore;
+import io.inferbroker.store.WebhookStore;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.Producer;
  * @param adminKey the key of the admin API; empty disables it
  * @param tenantLimits tenants' own rate limits, read (and cached) on admission, set by the admin API
  * @param admission the instance's default rate limits and per-model queue limits
+ * @param webhooks tenants' webhook subscriptions and delivery log
  */
 public record IngressPorts(
         Producer<String, JobRequested> requests,
@@ -30,7 +32,8 @@ public record IngressPorts(
         String adminKey,
         TenantLimitStore tenantLimits,
         AdmissionConfig admission,
-        IdempotencyStore idempotency) {
+        IdempotencyStore idempotency,
+        WebhookStore webhooks) {
 
     /**
      * Ports on one store database, without admission limits (no default limit, no queue limit): for
@@ -51,6 +54,7 @@ public record IngressPorts(
                 adminKey,
                 db.tenantLimits(),
                 AdmissionConfig.unlimited(),
-                db.idempotency());
+                db.idempotency(),
+                db.webhooks());
     }
 }

@@ -6,6 +6,7 @@ import io.inferbroker.ingress.internal.AdmissionFilter;
 import io.inferbroker.ingress.internal.ApiDocsHandler;
 import io.inferbroker.ingress.internal.Authenticator;
 import io.inferbroker.ingress.internal.ControlSender;
+import io.inferbroker.ingress.internal.FleetHandler;
 import io.inferbroker.ingress.internal.IdempotencyJanitor;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JobFeed;
@@ -19,7 +20,12 @@ import io.inferbroker.ingress.internal.OpenAiHandler;
 import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
+import io.inferbroker.ingress.internal.ReplayAdminHandler;
 import io.inferbroker.ingress.internal.TenantLimitsHandler;
+import io.inferbroker.ingress.internal.WebhooksHandler;
+import io.inferbroker.ingress.internal.WorkerBoard;
+import io.inferbroker.replay.ReplayRuns;
+import io.inferbroker.replay.ReplaySource;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.StoreUnavailableException;
 import io.javalin.Javalin;
@@ -33,6 +39,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngressServer implements AutoCloseable {
     private static final Duration FEED_START_TIMEOUT = Duration.ofSeconds(30);
+    /** Finished replays kept for {@code GET /admin/replays/{id}}. */
+    private static final int KEPT_REPLAYS = 20;
+
     private final Javalin app;
     private final AutoCloseable owned;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -92,13 +102,21 @@ public final class IngressServer implements AutoCloseable {
                 metrics,
                 clock);
         var limits = TenantLimitsHandler.of(ports.tenantLimits(), admission, mapper);
+        var workerBoard = WorkerBoard.start(ports.kafkaClient(), config.topics());
+        var fleet = new FleetHandler(admission.board(), workerBoard, mapper, clock);
+        var webhooks = new WebhooksHandler(ports.webhooks(), mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
+        var replays =
+                new ReplayRuns(new ReplaySource(bootstrap(ports), config.topics()), clock, registry, KEPT_REPLAYS);
+        var replayAdmin = new ReplayAdminHandler(replays, mapper, clock);
         AutoCloseable owned = () -> {
+            replays.close();
             janitor.close();
             openAi.close();
             streams.close();
             feed.close();
             admission.close();
+            workerBoard.close();
         };
         return start(config.host(), config.port(), config.maxBodyBytes(), owned, cfg -> {
             ops(cfg, ops);
@@ -126,7 +144,28 @@ public final class IngressServer implements AutoCloseable {
             cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
             cfg.routes.put("/admin/tenants/{id}/limits", limits::put);
             cfg.routes.get("/admin/tenants/{id}/limits", limits::get);
+            // Dispatching, live: queues and workers as the compacted topics last reported them.
+            cfg.routes.get("/admin/queues", fleet::queues);
+            cfg.routes.get("/admin/workers", fleet::workers);
+            // Webhooks: a tenant's subscriptions, signing secrets and delivery log.
+            cfg.routes.post("/v1/webhooks", webhooks::create);
+            cfg.routes.get("/v1/webhooks", webhooks::list);
+            cfg.routes.post("/v1/webhooks/job-secret/rotate", webhooks::rotateJobSecret);
+            cfg.routes.get("/v1/webhooks/{id}", webhooks::get);
+            cfg.routes.delete("/v1/webhooks/{id}", webhooks::delete);
+            cfg.routes.post("/v1/webhooks/{id}/rotate-secret", webhooks::rotate);
+            cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
+            cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
+            cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
+            // Replays of the topics (cost reports, audits) in the background, one at a time.
+            cfg.routes.post("/admin/replays", replayAdmin::start);
+            cfg.routes.get("/admin/replays/{id}", replayAdmin::get);
+            cfg.routes.get("/admin/replays/{id}/report", replayAdmin::report);
         });
+    }
+
+    private static String bootstrap(IngressPorts ports) {
+        return ports.kafkaClient().getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "");
     }
 
     /** Health and metrics only, for a process that runs no API. */

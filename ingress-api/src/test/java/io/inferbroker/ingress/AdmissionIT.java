@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.QueueStatus;
 import io.inferbroker.schemas.WireSerdes;
+import io.inferbroker.schemas.WorkerLoad;
+import io.inferbroker.schemas.WorkerState;
+import io.inferbroker.schemas.WorkerStatus;
 import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.testkit.InfraExtension;
@@ -74,7 +78,8 @@ class AdmissionIT {
                 ADMIN,
                 db.tenantLimits(),
                 LIMITS,
-                db.idempotency());
+                db.idempotency(),
+                db.webhooks());
         server = IngressServer.startApi(config, ports, List.of(), registry, Clock.systemUTC());
         base = "http://127.0.0.1:" + server.port();
     }
@@ -182,6 +187,66 @@ class AdmissionIT {
             publish(statuses, new QueueStatus(QueueStatus.VERSION, ECHO, 2, now, Instant.now()));
             await().atMost(Duration.ofSeconds(20)).until(() -> submit(key, ECHO).statusCode() == 202);
         }
+    }
+
+    @Test
+    void shouldShowTheAdminLiveQueuesAndWorkersWithWhatTheDispatcherCounts() throws Exception {
+        Instant now = Instant.now();
+        try (var statuses =
+                        new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.QUEUE_STATUS);
+                var workers =
+                        new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.WORKER_STATUS)) {
+            publish(
+                    statuses,
+                    new QueueStatus(
+                            QueueStatus.VERSION,
+                            ECHO,
+                            7,
+                            now.minusSeconds(1),
+                            now,
+                            List.of(new WorkerLoad("gpu-1", 3, "closed"), new WorkerLoad("gpu-2", 0, "open"))));
+            WorkerStatus gpu = new WorkerStatus(
+                    WorkerStatus.VERSION,
+                    "gpu-1",
+                    "sim",
+                    List.of(ECHO),
+                    WorkerState.ACTIVE,
+                    16,
+                    2,
+                    true,
+                    120.0,
+                    45.0,
+                    Price.free("USD"),
+                    "1.0",
+                    now);
+            workers.send(new ProducerRecord<>(kafka.topics().workers(), "gpu-1", gpu))
+                    .get();
+
+            JsonNode queues = await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> mapper.readTree(get("/admin/queues", ADMIN).body()),
+                            b -> b.get("queues").size() == 1);
+            JsonNode q = queues.get("queues").get(0);
+            assertThat(q.get("model").asText()).isEqualTo(ECHO);
+            assertThat(q.get("queued").asInt()).isEqualTo(7);
+            assertThat(q.get("stale").asBoolean()).isFalse();
+            assertThat(q.get("workers"))
+                    .extracting(w -> w.get("breaker").asText())
+                    .containsExactly("closed", "open");
+
+            JsonNode listed = await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> mapper.readTree(get("/admin/workers", ADMIN).body()),
+                            b -> b.get("workers").size() == 1);
+            JsonNode w = listed.get("workers").get(0);
+            assertThat(w.get("worker_id").asText()).isEqualTo("gpu-1");
+            assertThat(w.get("capacity").asInt()).isEqualTo(16);
+            assertThat(w.get("in_flight").asInt()).isEqualTo(2);
+            assertThat(w.get("dispatcher").get("outstanding").asInt()).isEqualTo(3);
+            assertThat(w.get("dispatcher").get("breaker").asText()).isEqualTo("closed");
+        }
+        assertThat(get("/admin/workers", "not-the-admin-key").statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/admin/queues", null, null).statusCode()).isEqualTo(401);
     }
 
     private void publish(KafkaProducer<String, QueueStatus> producer, QueueStatus status) throws Exception {

@@ -134,7 +134,8 @@ class JobsAcrossInstancesIT {
                 "",
                 db.tenantLimits(),
                 AdmissionConfig.unlimited(),
-                claims);
+                claims,
+                db.webhooks());
 
         var response = submit(base(server(ports)), "k-stuck", BODY);
 

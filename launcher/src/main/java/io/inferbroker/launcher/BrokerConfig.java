@@ -1,5 +1,7 @@
 package io.inferbroker.launcher;
 
+import io.inferbroker.store.RetentionConfig;
+import io.inferbroker.store.WebhookConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +14,9 @@ import java.util.Optional;
  * @param requestsPerMinute default per-tenant rate limit of the ingress; 0 = unlimited
  * @param tokensPerMinute default per-tenant limit of estimated tokens per minute; 0 = unlimited
  * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job ({@code http.sync_timeout_ms})
+ * @param budgets per-tenant spending limits the dispatcher enforces ({@code budgets})
+ * @param webhooks webhook delivery of the store role ({@code webhooks.*})
+ * @param retention how long the store keeps finished jobs ({@code store.*})
  */
 public record BrokerConfig(
         String host,
@@ -32,9 +37,13 @@ public record BrokerConfig(
         List<WorkerSpec> workers,
         int requestsPerMinute,
         int tokensPerMinute,
-        Duration syncTimeout) {
+        Duration syncTimeout,
+        List<BudgetSpec> budgets,
+        WebhookConfig webhooks,
+        RetentionConfig retention) {
 
     public BrokerConfig {
+        budgets = List.copyOf(budgets);
         models = List.copyOf(models);
         workers = List.copyOf(workers);
     }

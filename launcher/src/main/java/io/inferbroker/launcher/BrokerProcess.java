@@ -13,7 +13,6 @@ import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
-import io.inferbroker.store.ResultSink;
 import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -105,7 +104,7 @@ public final class BrokerProcess implements AutoCloseable {
         Properties kafkaProps = new Properties();
         kafkaProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         if (roles.contains(Role.STORE)) {
-            startStore(db.orElseThrow(), topics, kafkaProps);
+            StoreWiring.start(this, config, db.orElseThrow(), topics, kafkaProps);
         }
         if (roles.contains(Role.DISPATCHER)) {
             RoleWiring.startDispatcher(this, config, topics, kafkaProps);
@@ -172,13 +171,6 @@ public final class BrokerProcess implements AutoCloseable {
         return db;
     }
 
-    private void startStore(StoreDatabase db, TopicNames topics, Properties kafkaProps) {
-        ResultSink sink =
-                own(new ResultSink(db, topics, kafkaProps, topics.prefix() + "result-store", registry, clock));
-        sink.start();
-        readiness.add(new ReadinessCheck("result-store", sink::isReady));
-    }
-
     private IngressServer startIngress(
             BrokerConfig config, TopicNames topics, Properties kafkaProps, StoreDatabase db) {
         Properties p = new Properties();
@@ -228,7 +220,8 @@ public final class BrokerProcess implements AutoCloseable {
                 adminKey,
                 db.tenantLimits(),
                 admission,
-                db.idempotency());
+                db.idempotency(),
+                db.webhooks());
         return IngressServer.startApi(ingress, ports, readiness, registry, clock);
     }
 

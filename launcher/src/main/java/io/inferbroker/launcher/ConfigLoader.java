@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.inferbroker.store.RetentionConfig;
+import io.inferbroker.store.WebhookConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,16 +46,26 @@ public final class ConfigLoader {
             Map.entry("admin_key", ""),
             Map.entry("limits.requests_per_minute", "0"),
             Map.entry("limits.tokens_per_minute", "0"),
-            Map.entry("http.sync_timeout_ms", "120000"));
+            Map.entry("http.sync_timeout_ms", "120000"),
+            Map.entry("webhooks.allow_list", ""),
+            Map.entry("webhooks.schedule", "5s,5m,30m,2h,5h,10h,14h,20h,24h"),
+            Map.entry("webhooks.jitter", "0.1"),
+            Map.entry("webhooks.timeout_ms", "15000"),
+            Map.entry("webhooks.batch_size", "32"),
+            Map.entry("store.retention_days", "30"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+    /** Keys whose value is a list: a YAML sequence, or comma-separated text. */
+    private static final java.util.Set<String> LIST_KEYS = java.util.Set.of("webhooks.allow_list", "webhooks.schedule");
+
     private final Map<String, Sourced> values = new LinkedHashMap<>();
     private List<ModelSpec> models = DefaultModels.MODELS;
     private List<WorkerSpec> workers = DefaultModels.WORKERS;
+    private List<BudgetSpec> budgets = List.of();
     private Map<String, String> environment = Map.of();
 
     private record Sourced(String value, String source) {}
@@ -107,6 +119,7 @@ public final class ConfigLoader {
             switch (e.getKey()) {
                 case "models" -> models = readList(path, "models", e.getValue(), ModelSpec.class);
                 case "workers" -> workers = readList(path, "workers", e.getValue(), WorkerSpec.class);
+                case "budgets" -> budgets = readList(path, "budgets", e.getValue(), BudgetSpec.class);
                 default -> flatten(path, e.getKey(), e.getValue());
             }
         }
@@ -119,7 +132,13 @@ public final class ConfigLoader {
         }
         if (!DEFAULTS.containsKey(key)) {
             throw new ConfigException("unknown key '" + key + "' in " + path + "; known keys: "
-                    + DEFAULTS.keySet().stream().sorted().toList() + ", models, workers");
+                    + DEFAULTS.keySet().stream().sorted().toList() + ", models, workers, budgets");
+        }
+        if (node.isArray() && LIST_KEYS.contains(key)) {
+            List<String> items = new ArrayList<>();
+            node.forEach(n -> items.add(n.asText()));
+            values.put(key, new Sourced(String.join(",", items), "'" + key + "' in " + path));
+            return;
         }
         if (!node.isValueNode()) {
             throw new ConfigException("'" + key + "' in " + path + " must be a single value");
@@ -164,7 +183,12 @@ public final class ConfigLoader {
         for (int i = 0; i < models.size(); i++) {
             ms.add(ModelSpec.validated(models.get(i), i));
         }
+        ModelSpec.validateFallbacks(ms);
         List<String> ids = ms.stream().map(ModelSpec::id).toList();
+        List<BudgetSpec> bs = new ArrayList<>();
+        for (int i = 0; i < budgets.size(); i++) {
+            bs.add(BudgetSpec.validated(budgets.get(i), i));
+        }
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
             ws.add(WorkerSpec.validated(workers.get(i).withKeyFrom(environment, i), i, ids));
@@ -192,7 +216,54 @@ public final class ConfigLoader {
                 ws,
                 integer("limits.requests_per_minute", 0, Integer.MAX_VALUE),
                 integer("limits.tokens_per_minute", 0, Integer.MAX_VALUE),
-                Duration.ofMillis(integer("http.sync_timeout_ms", 1, 3_600_000)));
+                Duration.ofMillis(integer("http.sync_timeout_ms", 1, 3_600_000)),
+                bs,
+                webhooks(),
+                new RetentionConfig(
+                        Duration.ofDays(integer("store.retention_days", 0, 36_500)), 1000, Duration.ofMinutes(10)));
+    }
+
+    private WebhookConfig webhooks() {
+        List<Duration> schedule = new ArrayList<>();
+        for (String item : list("webhooks.schedule")) {
+            schedule.add(duration("webhooks.schedule", item));
+        }
+        Sourced jitter = values.get("webhooks.jitter");
+        try {
+            return new WebhookConfig(
+                    schedule,
+                    parse(jitter, Double::parseDouble, "a number from 0 to 0.5"),
+                    Duration.ofMillis(integer("webhooks.timeout_ms", 1, 300_000)),
+                    list("webhooks.allow_list"),
+                    integer("webhooks.batch_size", 1, 1000),
+                    Duration.ofMillis(500));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private List<String> list(String key) {
+        return java.util.Arrays.stream(text(key).split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
+    }
+
+    /** {@code 500ms}, {@code 5s}, {@code 30m}, {@code 2h}, {@code 1d}. */
+    private Duration duration(String key, String item) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(item);
+        if (!m.matches()) {
+            throw new ConfigException(
+                    values.get(key).source() + " entries must be durations such as 5s, 30m or 2h, was '" + item + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     private String text(String key) {

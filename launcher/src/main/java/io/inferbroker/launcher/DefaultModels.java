@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a broker serves when its config file names no models: a simulated chat model on a
- * simulated worker, so a new user has something to call. Also the per-item defaults of the
+ * What a broker serves when its config file names no models: a simulated chat model, routed by
+ * cost, on two simulated workers of different speed and price, so a new user has something to call
+ * and sees routing at work. Also the per-item defaults of the
  * {@code models} and {@code workers} lists.
  */
 final class DefaultModels {
@@ -21,7 +22,10 @@ final class DefaultModels {
             "Simulator: echoes the prompt with the timing of a 1.1B model on an H100 (no real model)",
             16,
             20,
-            0));
+            0,
+            "cost",
+            List.of(),
+            List.of()));
 
     /**
      * Two simulated GPUs serve the default model at different speed and price, so routing by cost
@@ -50,7 +54,13 @@ final class DefaultModels {
                     "description", f.textNode(""),
                     "max_batch_size", f.numberNode(16),
                     "max_queue_delay_ms", f.numberNode(20),
-                    "max_queued", f.numberNode(0));
+                    "max_queued", f.numberNode(0),
+                    "routing", f.textNode("least-loaded"),
+                    "fallback", f.arrayNode(),
+                    "preferred_batch_sizes", f.arrayNode());
+        }
+        if (type == BudgetSpec.class) {
+            return Map.of("currency", f.textNode("USD"));
         }
         return Map.ofEntries(
                 Map.entry("adapter", f.textNode("sim")),

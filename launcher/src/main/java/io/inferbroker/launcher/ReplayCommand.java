@@ -47,6 +47,13 @@ import picocli.CommandLine.Option;
         name = "replay",
         mixinStandardHelpOptions = true,
         description = "Replay the topics over a time range: audit timelines, cost reports, reconciliation.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:done (reconcile: no discrepancy)",
+            "1:reconcile found discrepancies",
+            "2:bad options or config",
+            "3:Kafka or PostgreSQL could not be read"
+        },
         subcommands = {ReplayCommand.Audit.class, ReplayCommand.Cost.class, ReplayCommand.Reconcile.class})
 final class ReplayCommand implements Runnable {
     static final int DISCREPANCIES = 1;
@@ -140,7 +147,7 @@ final class ReplayCommand implements Runnable {
             Replay replay = new Replay(source, progress());
             try {
                 return replay(replay, range, fmt, config);
-            } catch (ReplayException | StoreException e) {
+            } catch (ReplayException | StoreException | UncheckedIOException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 spec.commandLine().getErr().flush();
                 return FAILED;

@@ -3,6 +3,9 @@ package io.inferbroker.launcher;
 import io.inferbroker.dispatcher.Dispatcher;
 import io.inferbroker.dispatcher.DispatcherConfig;
 import io.inferbroker.dispatcher.ModelBatching;
+import io.inferbroker.dispatcher.ModelRouting;
+import io.inferbroker.dispatcher.RoutingStrategy;
+import io.inferbroker.dispatcher.TenantBudget;
 import io.inferbroker.ingress.ReadinessCheck;
 import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.TopicNames;
@@ -30,8 +33,18 @@ final class RoleWiring {
         DispatcherConfig dc;
         try {
             dc = DispatcherConfig.defaults(topics.prefix() + "inferbroker-dispatcher", topics);
-            for (ModelSpec m : config.models()) {
-                dc = dc.withModel(m.id(), new ModelBatching(m.maxBatchSize(), Duration.ofMillis(m.maxQueueDelayMs())));
+            for (int i = 0; i < config.models().size(); i++) {
+                ModelSpec m = config.models().get(i);
+                dc = dc.withModel(
+                                m.id(),
+                                new ModelBatching(
+                                        m.maxBatchSize(),
+                                        Duration.ofMillis(m.maxQueueDelayMs()),
+                                        m.preferredBatchSizes()))
+                        .withRouting(m.id(), routing(m, i));
+            }
+            for (BudgetSpec b : config.budgets()) {
+                dc = dc.withBudget(b.tenant(), new TenantBudget(b.limit(), b.currency()));
             }
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
@@ -44,6 +57,14 @@ final class RoleWiring {
         Dispatcher dispatcher = process.own(new Dispatcher(dc, props, process.registry()));
         dispatcher.start();
         process.addReadiness(new ReadinessCheck("dispatcher", dispatcher::isReady));
+    }
+
+    private static ModelRouting routing(ModelSpec m, int index) {
+        try {
+            return new ModelRouting(RoutingStrategy.fromName(m.routing()), m.fallback(), null);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("models[" + index + "].routing: " + e.getMessage(), e);
+        }
     }
 
     static void startWorkers(BrokerProcess process, BrokerConfig config, TopicNames topics, Properties kafka) {

@@ -25,6 +25,7 @@ class ConfigLoaderTest {
         assertThat(c.kafkaBootstrapServers()).isEmpty();
         assertThat(c.dbUrl()).isEmpty();
         assertThat(c.models()).extracting(ModelSpec::id).containsExactly("sim-echo");
+        assertThat(c.models().getFirst().routing()).isEqualTo("cost");
         assertThat(c.workers()).extracting(WorkerSpec::id).containsExactly("sim-1", "sim-2");
         assertThat(c.workers()).allSatisfy(w -> {
             assertThat(w.models()).containsExactly("sim-echo");
@@ -136,6 +137,53 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadDispatchingSettingsPerModelAndTenantBudgets() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                models:
+                  - id: fast
+                    routing: cost
+                    fallback: [spare]
+                    max_batch_size: 16
+                    preferred_batch_sizes: [8, 16]
+                  - id: spare
+                workers:
+                  - id: w1
+                    models: [fast]
+                budgets:
+                  - tenant: t-1
+                    limit: 12.50
+                """);
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of(), Optional.of(file));
+
+        assertThat(c.models().getFirst().routing()).isEqualTo("cost");
+        assertThat(c.models().getFirst().fallback()).containsExactly("spare");
+        assertThat(c.models().getFirst().preferredBatchSizes()).containsExactly(8, 16);
+        assertThat(c.models().get(1).routing()).isEqualTo("least-loaded");
+        assertThat(c.budgets()).containsExactly(new BudgetSpec("t-1", new java.math.BigDecimal("12.5"), "USD"));
+    }
+
+    @Test
+    void shouldNameTheKeyOfBadDispatchingSettings() throws IOException {
+        Path routing = Files.writeString(dir.resolve("r.yaml"), "models:\n  - id: m\n    routing: cheapest\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(routing)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("models[0].routing: routing strategy must be one of [cost, least-loaded,");
+        Path fallback = Files.writeString(dir.resolve("f.yaml"), "models:\n  - id: m\n    fallback: [nope]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(fallback)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("models[0].fallback names 'nope'");
+        Path sizes = Files.writeString(
+                dir.resolve("s.yaml"), "models:\n  - id: m\n    max_batch_size: 4\n    preferred_batch_sizes: [8]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(sizes)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("models[0].preferred_batch_sizes must lie between 1 and max_batch_size 4");
+        Path budget = Files.writeString(dir.resolve("b.yaml"), "budgets:\n  - tenant: t\n    limit: -1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(budget)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("budgets[0].limit must be >= 0, was -1");
+    }
+
+    @Test
     void shouldRefuseWorkersServingUnknownModels() throws IOException {
         Path file = Files.writeString(dir.resolve("broker.yaml"), """
                 workers:
@@ -229,5 +277,46 @@ class ConfigLoaderTest {
                         () -> ConfigLoader.load(Map.of(), Map.of("BROKER_HTTP_SYNC_TIMEOUT_MS", "0"), Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("BROKER_HTTP_SYNC_TIMEOUT_MS");
+    }
+
+    @Test
+    void shouldReadTheWebhooksSectionWithListsAsYamlSequences() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                webhooks:
+                  allow_list: [127.0.0.1, 10.0.0.0/8]
+                  schedule: [1s, 2m, 3h]
+                  timeout_ms: 5000
+                store:
+                  retention_days: 7
+                """);
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of(), Optional.of(file));
+        assertThat(c.webhooks().allowList()).containsExactly("127.0.0.1", "10.0.0.0/8");
+        assertThat(c.webhooks().schedule())
+                .containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofHours(3));
+        assertThat(c.webhooks().timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.retention().keep()).isEqualTo(Duration.ofDays(7));
+        BrokerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), Optional.empty());
+        assertThat(defaults.webhooks().maxAttempts()).isEqualTo(10);
+        assertThat(defaults.webhooks().timeout()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void shouldNameTheWebhooksKeyOfABadValue() {
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Map.of(), Map.of("BROKER_WEBHOOKS_SCHEDULE", "5s,soon"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BROKER_WEBHOOKS_SCHEDULE")
+                .hasMessageContaining("'soon'");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of(), Map.of("BROKER_WEBHOOKS_ALLOW_LIST", "localhost"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webhooks.allow_list");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("BROKER_WEBHOOKS_JITTER", "2"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webhooks.jitter");
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(Map.of(), Map.of("BROKER_WEBHOOKS_TIMEOUT_MS", "0"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BROKER_WEBHOOKS_TIMEOUT_MS");
     }
 }

@@ -19,7 +19,8 @@ class ReplayCliTest {
     @Test
     void shouldListTheReplayCommands() {
         assertThat(run("replay", "--help")).isZero();
-        assertThat(out.toString()).contains("audit", "cost", "reconcile");
+        assertThat(out.toString())
+                .contains("audit", "cost", "reconcile", "Exit codes", "reconcile found discrepancies");
     }
 
     @Test

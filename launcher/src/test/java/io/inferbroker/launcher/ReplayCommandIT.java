@@ -174,6 +174,16 @@ class ReplayCommandIT {
     }
 
     @Test
+    void shouldExit3WhenTheReportCannotBeWritten() {
+        Path nowhere = dir.resolve("missing-dir").resolve("cost.csv");
+
+        int code = run("replay", "cost", "--config", config.toString(), "--format", "csv", "-o", nowhere.toString());
+
+        assertThat(code).isEqualTo(3);
+        assertThat(err.toString()).contains("cannot write").contains("missing-dir");
+    }
+
+    @Test
     void shouldPrintAnAuditTimeline() {
         int code = run("replay", "audit", "--config", config.toString(), "--from", "1d", "--job", "j1");
 

@@ -2,6 +2,7 @@ package io.inferbroker.replay;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -59,17 +60,35 @@ public record PriceTable(String currency, Optional<Price> fallback, Map<String, 
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read price file " + file + ": " + e.getMessage(), e);
         }
+        return of(shape, "price file " + file);
+    }
+
+    /**
+     * Reads a price table given as a JSON tree of the file's layout, such as an HTTP body's field.
+     *
+     * @param source names the tree in messages, such as {@code /prices}
+     * @throws IllegalArgumentException naming {@code source} and the problem when it is invalid
+     */
+    public static PriceTable of(JsonNode tree, String source) {
+        try {
+            return of(YAML.treeToValue(tree, FileShape.class), source);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + " is not a price table: " + e.getMessage(), e);
+        }
+    }
+
+    private static PriceTable of(@Nullable FileShape shape, String source) {
         if (shape == null || shape.currency == null || shape.currency.isBlank()) {
-            throw new IllegalArgumentException("price file " + file + " must name a currency");
+            throw new IllegalArgumentException(source + " must name a currency");
         }
         Map<String, Price> models = new LinkedHashMap<>();
         if (shape.models != null) {
-            shape.models.forEach((k, v) -> models.put(k, v.toPrice(file, "models." + k, shape.currency)));
+            shape.models.forEach((k, v) -> models.put(k, v.toPrice(source, "models." + k, shape.currency)));
         }
         Optional<Price> fallback =
-                Optional.ofNullable(shape.fallback).map(e -> e.toPrice(file, "default", shape.currency));
+                Optional.ofNullable(shape.fallback).map(e -> e.toPrice(source, "default", shape.currency));
         if (models.isEmpty() && fallback.isEmpty()) {
-            throw new IllegalArgumentException("price file " + file + " has neither models nor a default price");
+            throw new IllegalArgumentException(source + " has neither models nor a default price");
         }
         return new PriceTable(shape.currency, fallback, models);
     }
@@ -90,9 +109,9 @@ public record PriceTable(String currency, Optional<Price> fallback, Map<String, 
         public BigDecimal outputPerMillion = BigDecimal.ZERO;
         public BigDecimal perGpuSecond = BigDecimal.ZERO;
 
-        Price toPrice(Path file, String key, String currency) {
+        Price toPrice(String source, String key, String currency) {
             if (inputPerMillion.signum() < 0 || outputPerMillion.signum() < 0 || perGpuSecond.signum() < 0) {
-                throw new IllegalArgumentException("price file " + file + ": " + key + " has a negative rate");
+                throw new IllegalArgumentException(source + ": " + key + " has a negative rate");
             }
             return new Price(inputPerMillion, outputPerMillion, perGpuSecond, currency);
         }

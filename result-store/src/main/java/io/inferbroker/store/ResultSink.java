@@ -3,6 +3,7 @@ package io.inferbroker.store;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.internal.Backoff;
+import io.inferbroker.store.internal.DeliveryPlanner;
 import io.inferbroker.store.internal.JdbiRecordWriter;
 import io.inferbroker.store.internal.JobWriter;
 import io.inferbroker.store.internal.RecordDecoder;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * with a growing pause (100 ms up to 5 s) and {@link #isReady()} is false; nothing is skipped except
  * poison records (unreadable, or missing required fields), which are logged with their topic,
  * partition and offset.
+ *
+ * <p>The same transaction creates the webhook messages the stored transitions call for (see {@link
+ * WebhookDispatcher}), so a transition is never stored without them nor they without it.
  *
  * <p>The owner calls {@link #start()} once and {@link #close()} before closing the {@link
  * StoreDatabase}. Thread-safe.
@@ -64,6 +68,8 @@ public final class ResultSink implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Larger polls mean fewer, larger transactions: the commit's flush is the costliest step.
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-sink");
         // The same properties usually configure the broker's producers too.
         p.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
@@ -73,7 +79,11 @@ public final class ResultSink implements AutoCloseable {
         this.loop = new SinkLoop(
                 consumer,
                 new RecordDecoder(topics),
-                new JdbiRecordWriter(db.jdbi(), new JobWriter(WireJson.newMapper(), clock)),
+                new JdbiRecordWriter(
+                        db.jdbi(),
+                        new JobWriter(WireJson.newMapper(), clock),
+                        new DeliveryPlanner(WireJson.newMapper()),
+                        clock),
                 metrics,
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
         metrics.readiness(this::isReady);

@@ -9,6 +9,7 @@ import io.inferbroker.store.internal.JdbiIdempotencyStore;
 import io.inferbroker.store.internal.JdbiJobStore;
 import io.inferbroker.store.internal.JdbiResultLedger;
 import io.inferbroker.store.internal.JdbiTenantLimitStore;
+import io.inferbroker.store.internal.JdbiWebhookStore;
 import io.inferbroker.store.internal.Migrations;
 import io.inferbroker.store.internal.Secrets;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -36,6 +38,7 @@ public final class StoreDatabase implements AutoCloseable {
     private final TenantLimitStore tenantLimits;
     private final IdempotencyStore idempotency;
     private final ResultLedger ledger;
+    private final WebhookStore webhooks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StoreDatabase(HikariDataSource dataSource, Jdbi jdbi, String address) {
@@ -47,6 +50,7 @@ public final class StoreDatabase implements AutoCloseable {
         this.tenantLimits = new JdbiTenantLimitStore(jdbi, address);
         this.idempotency = new JdbiIdempotencyStore(jdbi, WireJson.newMapper(), address);
         this.ledger = new JdbiResultLedger(jdbi, address);
+        this.webhooks = new JdbiWebhookStore(jdbi, Clock.systemUTC(), address);
     }
 
     /**
@@ -69,12 +73,17 @@ public final class StoreDatabase implements AutoCloseable {
         return new StoreDatabase(dataSource, jdbi, address);
     }
 
-    /** Jobs by tenant and id. */
     /** Idempotency-Key claims of job submissions. */
     public IdempotencyStore idempotency() {
         return idempotency;
     }
 
+    /** Webhook subscriptions, signing secrets and the delivery log. */
+    public WebhookStore webhooks() {
+        return webhooks;
+    }
+
+    /** Jobs by tenant and id. */
     public JobStore jobs() {
         return jobs;
     }
@@ -117,7 +126,7 @@ public final class StoreDatabase implements AutoCloseable {
         return address;
     }
 
-    /** For the {@link ResultSink}: Jdbi stays inside this module. */
+    /** For the sink, the webhook dispatcher and retention: Jdbi stays inside this module. */
     Jdbi jdbi() {
         return jdbi;
     }

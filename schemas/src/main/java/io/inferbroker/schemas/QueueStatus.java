@@ -27,7 +27,7 @@ public record QueueStatus(
     public static final int VERSION = 1;
 
     public QueueStatus {
-        workers = workers == null ? null : List.copyOf(workers);
+        workers = workers == null || workers.isEmpty() ? null : List.copyOf(workers);
     }
 
     /** A status without worker detail. */

@@ -4,17 +4,14 @@ import io.inferbroker.dispatcher.DispatcherConfig;
 import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.dispatcher.ModelBatching;
 import io.inferbroker.dispatcher.RoutingPolicy;
-import io.inferbroker.dispatcher.RoutingVerdict;
-import io.inferbroker.dispatcher.WorkerCandidate;
 import io.inferbroker.schemas.DispatchBatch;
 import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.QueueStatus;
-import io.inferbroker.schemas.WorkerStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.UUID;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the queues of the models of one repartition partition: admits jobs (ignoring job ids seen
- * before), ends queued jobs that are canceled or past their deadline, and on a wall-clock tick closes
- * the batches that are due, routes them to workers with headroom, and publishes the queue statuses
- * that are due ({@link QueueReporter}). Times come from the task's
- * wall clock, so tests drive them with {@code advanceWallClockTime}. One instance per task.
+ * before), ends queued jobs that are canceled or past their deadline, forwards cancels of dispatched
+ * jobs to their workers, and on a wall-clock tick closes the batches that are due, routes them
+ * ({@link Router}), dispatches again the jobs of lost workers, and publishes the queue statuses that
+ * are due ({@link QueueReporter}). Times come from the task's wall clock, so tests drive them with
+ * {@code advanceWallClockTime}. One instance per task.
  */
 final class DispatchProcessor implements Processor<String, Envelope, String, Outbound> {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchProcessor.class);
@@ -37,20 +35,26 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
     private static final int MAX_PURGED_PER_TICK = 10_000;
+    /** How often workers with jobs in flight are checked for a lost lease. */
+    private static final Duration LEASE_CHECK_EVERY = Duration.ofMillis(100);
 
     private final DispatcherConfig config;
-    private final RoutingPolicy policy;
+    private final @Nullable RoutingPolicy override;
     private final DispatcherMetrics metrics;
     private final QueueReporter queues = new QueueReporter();
+    private final Breakers breakers;
     private ProcessorContext<String, Outbound> context;
     private JobBook book;
     private WorkerDirectory workers;
+    private Router router;
     private Instant nextPurge = Instant.MIN;
+    private Instant nextLeaseCheck = Instant.MIN;
 
-    DispatchProcessor(DispatcherConfig config, RoutingPolicy policy, DispatcherMetrics metrics) {
+    DispatchProcessor(DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics) {
         this.config = config;
-        this.policy = policy;
+        this.override = override;
         this.metrics = metrics;
+        this.breakers = new Breakers(config.breaker());
     }
 
     @Override
@@ -59,12 +63,14 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         this.book = new JobBook(
                 ctx.getStateStore(StoreNames.JOBS),
                 ctx.getStateStore(StoreNames.QUEUE),
-                ctx.getStateStore(StoreNames.OUTSTANDING),
+                ctx.getStateStore(StoreNames.IN_FLIGHT),
                 ctx.getStateStore(StoreNames.RETIRE),
-                config.dedupeRetention());
+                config.dedupeRetention(),
+                config.priorityAging());
         this.workers = new WorkerDirectory(ctx.getStateStore(StoreNames.WORKERS), config.workerLease());
+        this.router = new Router(config, override, workers, breakers, book);
         book.rebuild();
-        book.modelsWithQueue().forEach(model -> metrics.queueDepth(model, book.queued(model)));
+        book.modelsWithQueue().forEach(this::reportDepth);
         ctx.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -87,7 +93,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             return; // init failed; nothing was reported
         }
         // The queues move with the task; another instance reports them from now on.
-        book.modelsWithQueue().forEach(model -> metrics.queueDepth(model, 0));
+        book.modelsWithQueue().forEach(model -> metrics.queueDepth(model, java.util.Map.of()));
     }
 
     private void admit(JobRequested job, Instant now) {
@@ -113,9 +119,8 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         book.enqueue(job, now);
         metrics.jobAdmitted(job.model());
         forward(job.jobId(), new Outbound.Event(JobOutcomes.queued(job, now)), now);
-        int queued = book.queued(job.model());
-        metrics.queueDepth(job.model(), queued);
-        if (queued >= config.batchingFor(job.model()).maxBatchSize()) {
+        reportDepth(job.model());
+        if (config.batchingFor(job.model()).isDue(book.queued(job.model()), Duration.ZERO)) {
             expirePastDeadline(now);
             dispatchDue(job.model(), now);
         }
@@ -123,6 +128,10 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     private void finish(Envelope.Finish finish, Instant now) {
         JobEntry entry = book.entry(finish.jobId());
+        if (finish.workerId() != null
+                && (finish.status() == JobStatus.SUCCEEDED || finish.status() == JobStatus.FAILED)) {
+            breakers.result(finish.workerId(), finish.status() == JobStatus.SUCCEEDED, now);
+        }
         if (entry == null) {
             book.rememberFinished(finish.jobId(), finish.model(), finish.tenantId(), now);
             return;
@@ -131,7 +140,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             return;
         }
         if (book.finish(finish.jobId(), entry, now) != null) {
-            metrics.queueDepth(entry.model(), book.queued(entry.model()));
+            reportDepth(entry.model());
         }
     }
 
@@ -148,35 +157,37 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
                     cancel.tenantId());
             return;
         }
-        boolean queued = switch (entry.state()) {
-            case QUEUED -> true;
-            case DISPATCHED -> {
-                LOG.debug(
-                        "job {} is on worker {}; canceling it there is the worker's part",
-                        cancel.jobId(),
-                        entry.workerId());
-                yield false;
-            }
-            case FINISHED, CANCEL_REQUESTED -> false;
-        };
-        if (!queued) {
-            return;
+        if (entry.state() == JobEntry.State.QUEUED) {
+            cancelQueued(cancel, entry, now);
+        } else if (entry.state() == JobEntry.State.DISPATCHED && entry.workerId() != null) {
+            // The worker stops the job and reports it canceled; its result releases the slot.
+            String workerId = entry.workerId();
+            DispatchBatch order = JobOutcomes.cancelOnWorker(workerId, entry.model(), cancel.jobId(), now);
+            forward(workerId, new Outbound.Batch(order), now);
+            metrics.cancelForwarded(entry.model());
         }
+    }
+
+    private void cancelQueued(Envelope.Cancel cancel, JobEntry entry, Instant now) {
         QueuedJob removed = book.finish(cancel.jobId(), entry, now);
         if (removed != null) {
             emit(JobOutcomes.canceled(removed.job(), cancel.reason(), now), now);
             metrics.jobCanceled(entry.model());
-            metrics.queueDepth(entry.model(), book.queued(entry.model()));
+            reportDepth(entry.model());
         }
     }
 
     private void tick(long wallClockMillis) {
         Instant now = Instant.ofEpochMilli(wallClockMillis);
         expirePastDeadline(now);
+        if (!now.isBefore(nextLeaseCheck)) {
+            failOver(now);
+            nextLeaseCheck = now.plus(LEASE_CHECK_EVERY);
+        }
         for (String model : book.modelsWithQueue()) {
             dispatchDue(model, now);
         }
-        for (QueueStatus status : queues.due(book, now)) {
+        for (QueueStatus status : queues.due(book, breakers, now)) {
             forward(status.model(), new Outbound.Queue(status), now);
         }
         if (!now.isBefore(nextPurge)) {
@@ -196,14 +207,44 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             }
             emit(JobOutcomes.expired(queued.job(), now), now);
             metrics.jobExpired(entry.model());
-            metrics.queueDepth(entry.model(), book.queued(entry.model()));
+            reportDepth(entry.model());
+        }
+    }
+
+    /** Dispatches again, or ends failed, the jobs in flight on workers that were lost. */
+    private void failOver(Instant now) {
+        for (String workerId : book.busyWorkers()) {
+            if (!workers.isLost(workerId, now)) {
+                continue;
+            }
+            List<InFlight> lost = book.inFlightOn(workerId);
+            LOG.warn("worker {} was lost with {} jobs in flight; dispatching them again", workerId, lost.size());
+            for (InFlight f : lost) {
+                JobRequested job = f.queued().job();
+                JobEntry entry = book.entry(job.jobId());
+                if (entry == null || entry.state() != JobEntry.State.DISPATCHED) {
+                    continue;
+                }
+                if (f.attempt() >= config.maxAttempts()) {
+                    book.finish(job.jobId(), entry, now);
+                    emit(JobOutcomes.attemptsExhausted(job, workerId, f.attempt(), now), now);
+                    metrics.jobFailed(job.model());
+                } else {
+                    book.requeue(f, workerId);
+                    forward(
+                            job.jobId(),
+                            new Outbound.Event(JobOutcomes.requeued(job, workerId, f.attempt(), now)),
+                            now);
+                    metrics.jobRequeued(job.model());
+                    reportDepth(job.model());
+                }
+            }
         }
     }
 
     /** Closes batches of {@code model} while one is due and a worker can take it. */
     private void dispatchDue(String model, Instant now) {
         ModelBatching batching = config.batchingFor(model);
-        @Nullable List<WorkerStatus> usable = null;
         for (int i = 0; i < MAX_BATCHES_PER_TICK; i++) {
             int queued = book.queued(model);
             OptionalLong oldest = book.oldestQueuedAt(model);
@@ -212,53 +253,39 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             if (!batching.isDue(queued, waited)) {
                 return;
             }
-            if (usable == null) {
-                usable = workers.usableFor(model, now);
-            }
-            List<WorkerCandidate> candidates = usable.stream()
-                    .map(s -> new WorkerCandidate(s, book.outstanding(s.workerId())))
-                    .toList();
-            int wanted = Math.min(queued, batching.maxBatchSize());
-            Grant grant = grant(policy.route(model, wanted, candidates, now), candidates, wanted);
-            if (grant == null) {
+            List<QueuedJob> head = book.head(model, Math.min(queued, batching.maxBatchSize()));
+            if (head.isEmpty()) {
                 return;
             }
-            dispatch(model, grant.workerId(), book.head(model, grant.jobs()), now);
-        }
-    }
-
-    /** Jobs actually sent to one worker. */
-    private record Grant(String workerId, int jobs) {}
-
-    /** What the dispatcher actually sends: the route's size, never beyond what waits or the worker's headroom. */
-    private static @Nullable Grant grant(RoutingVerdict verdict, List<WorkerCandidate> candidates, int wanted) {
-        return switch (verdict) {
-            case RoutingVerdict.NoWorker none -> null;
-            case RoutingVerdict.Route route -> {
-                for (WorkerCandidate c : candidates) {
-                    if (c.workerId().equals(route.workerId())) {
-                        int jobs = Math.min(Math.min(route.jobs(), wanted), c.headroom());
-                        yield jobs > 0 ? new Grant(route.workerId(), jobs) : null;
-                    }
-                }
-                LOG.warn("routing chose worker {}, which is not a usable candidate; no batch sent", route.workerId());
-                yield null;
+            Router.Routed routed = router.route(model, head, now);
+            int size = routed == null ? 0 : batching.sizeToSend(queued, waited, routed.jobs());
+            if (size == 0) {
+                return;
             }
-        };
+            dispatch(model, routed, head.subList(0, size), waited, now);
+        }
     }
 
-    private void dispatch(String model, String workerId, List<QueuedJob> jobs, Instant now) {
-        if (jobs.isEmpty()) {
-            return;
-        }
-        DispatchBatch batch = JobOutcomes.batch(UUID.randomUUID().toString(), workerId, model, jobs, now);
-        book.markDispatched(jobs, workerId, now);
-        forward(workerId, new Outbound.Batch(batch), now);
+    private void dispatch(String model, Router.Routed routed, List<QueuedJob> jobs, Duration waited, Instant now) {
+        DispatchBatch batch = JobOutcomes.batch(routed.workerId(), routed.model(), jobs, now);
+        book.markDispatched(jobs, routed.workerId(), now);
+        breakers.dispatched(routed.workerId(), now);
+        forward(routed.workerId(), new Outbound.Batch(batch), now);
         for (QueuedJob q : jobs) {
-            forward(q.job().jobId(), new Outbound.Event(JobOutcomes.dispatched(q.job(), workerId, now)), now);
+            JobRequested job = q.job();
+            forward(
+                    job.jobId(),
+                    new Outbound.Event(JobOutcomes.dispatched(job, routed.workerId(), q.attempts() + 1, now)),
+                    now);
+            metrics.queueingDelay(model, job.priority(), Duration.between(q.queuedAt(), now));
         }
-        metrics.batchDispatched(model, jobs.size());
-        metrics.queueDepth(model, book.queued(model));
+        metrics.batchDispatched(model, jobs.size(), waited);
+        metrics.routed(model, routed.strategy(), routed.workerId());
+        reportDepth(model);
+    }
+
+    private void reportDepth(String model) {
+        metrics.queueDepth(model, book.queuedByPriority(model));
     }
 
     private void emit(List<Outbound> outputs, Instant now) {
@@ -268,6 +295,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
                 case Outbound.Event e -> e.event().jobId();
                 case Outbound.Result r -> r.result().jobId();
                 case Outbound.Queue q -> q.status().model();
+                case Outbound.Admitted a -> a.job().jobId();
             };
             forward(key, out, now);
         }

@@ -10,22 +10,25 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.jspecify.annotations.Nullable;
 
 /** Creates one {@link DispatchProcessor} per task and declares its persistent, changelogged stores. */
 public final class DispatchProcessorSupplier implements ProcessorSupplier<String, Envelope, String, Outbound> {
     private final DispatcherConfig config;
-    private final RoutingPolicy policy;
+    private final @Nullable RoutingPolicy override;
     private final DispatcherMetrics metrics;
 
-    public DispatchProcessorSupplier(DispatcherConfig config, RoutingPolicy policy, DispatcherMetrics metrics) {
+    /** @param override the policy for every model instead of each model's configured strategy; null for those */
+    public DispatchProcessorSupplier(
+            DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics) {
         this.config = config;
-        this.policy = policy;
+        this.override = override;
         this.metrics = metrics;
     }
 
     @Override
     public Processor<String, Envelope, String, Outbound> get() {
-        return new DispatchProcessor(config, policy, metrics);
+        return new DispatchProcessor(config, override, metrics);
     }
 
     @Override
@@ -38,7 +41,9 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
                         Serdes.String(),
                         JsonSerde.of(QueuedJob.class)),
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(StoreNames.OUTSTANDING), Serdes.String(), Serdes.Long()),
+                        Stores.persistentKeyValueStore(StoreNames.IN_FLIGHT),
+                        Serdes.String(),
+                        JsonSerde.of(InFlight.class)),
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.RETIRE), Serdes.String(), Serdes.String()));
     }

@@ -1,6 +1,7 @@
 package io.inferbroker.dispatcher.internal;
 
 import io.inferbroker.dispatcher.DispatcherConfig;
+import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
@@ -17,16 +18,44 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The dispatcher's inputs: the global workers store, and requests, results and control commands
- * merged into one stream of {@link Envelope}s re-keyed by model through one repartition topic.
+ * The dispatcher's inputs: the global workers store; requests, results and control commands merged
+ * into one stream of {@link Envelope}s re-keyed by model group through one repartition topic; and,
+ * when any tenant has a budget, the budget stage those tenants' requests and results pass first,
+ * re-keyed by tenant.
  */
 public final class Inbound {
-    private Inbound() {}
+    private final StreamsBuilder builder;
+    private final DispatcherConfig config;
+    private final RoutingGroups groups;
+    private final KStream<String, JobRequested> requests;
+    private final KStream<String, JobResult> results;
+
+    private Inbound(StreamsBuilder builder, DispatcherConfig config) {
+        this.builder = builder;
+        this.config = config;
+        this.groups = RoutingGroups.of(config);
+        TopicNames topics = config.topics();
+        this.requests = builder.stream(
+                topics.requests(),
+                Consumed.<String, JobRequested>with(Serdes.String(), WireSerdes.JOB_REQUESTED)
+                        .withName("requests-source"));
+        this.results = builder.stream(
+                topics.results(),
+                Consumed.<String, JobResult>with(Serdes.String(), WireSerdes.JOB_RESULT)
+                        .withName("results-source"));
+    }
+
+    /** Reads the inputs of {@code config} into {@code builder}, with the global workers store. */
+    public static Inbound of(StreamsBuilder builder, DispatcherConfig config) {
+        addWorkersStore(builder, config.topics());
+        return new Inbound(builder, config);
+    }
 
     /** Adds the global store of worker statuses, filled from the compacted workers topic. */
-    public static void addWorkersStore(StreamsBuilder builder, TopicNames topics) {
+    static void addWorkersStore(StreamsBuilder builder, TopicNames topics) {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(
                                 Stores.persistentKeyValueStore(StoreNames.WORKERS),
@@ -39,30 +68,56 @@ public final class Inbound {
                 WorkerStoreUpdater::new);
     }
 
-    /** Requests, results and cancels, keyed by model (cancels go to every partition). */
-    public static KStream<String, Envelope> byModel(StreamsBuilder builder, DispatcherConfig config) {
-        TopicNames topics = config.topics();
-        KStream<String, Envelope> admits = builder.stream(
-                        topics.requests(),
-                        Consumed.<String, JobRequested>with(Serdes.String(), WireSerdes.JOB_REQUESTED)
-                                .withName("requests-source"))
-                .flatMap(
-                        (jobId, job) -> job == null
-                                ? List.of()
-                                : List.of(KeyValue.pair(job.model(), (Envelope) new Envelope.Admit(job))),
-                        Named.as("requests-by-model"));
-        KStream<String, Envelope> finishes = builder.stream(
-                        topics.results(),
-                        Consumed.<String, JobResult>with(Serdes.String(), WireSerdes.JOB_RESULT)
-                                .withName("results-source"))
-                .flatMap(
-                        (jobId, r) -> r == null
-                                ? List.of()
-                                : List.of(KeyValue.pair(r.model(), (Envelope) new Envelope.Finish(
-                                        r.jobId(), r.model(), r.tenantId(), r.status(), r.workerId()))),
-                        Named.as("results-by-model"));
+    /**
+     * The budget stage: requests and results of tenants with a budget, re-keyed by tenant, judged by
+     * {@link BudgetProcessor}. Null when no tenant has a budget (then nothing takes the extra hop).
+     */
+    public @Nullable KStream<String, Outbound> budgets(DispatcherMetrics metrics) {
+        if (config.budgets().isEmpty()) {
+            return null;
+        }
+        KStream<String, Envelope> admits = requests.flatMap(
+                (jobId, job) -> job != null && hasBudget(job.tenantId())
+                        ? List.of(KeyValue.pair(job.tenantId(), (Envelope) new Envelope.Admit(job)))
+                        : List.of(),
+                Named.as("requests-by-tenant"));
+        KStream<String, Envelope> settles = results.flatMap(
+                (jobId, r) -> r != null && hasBudget(r.tenantId())
+                        ? List.of(KeyValue.pair(r.tenantId(), finishOf(r)))
+                        : List.of(),
+                Named.as("results-by-tenant"));
+        return admits.merge(settles, Named.as("merge-budget-results"))
+                .repartition(Repartitioned.<String, Envelope>as(StoreNames.BY_TENANT)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(JsonSerde.of(Envelope.class)))
+                .process(new BudgetProcessorSupplier(config, metrics), Named.as("budget"));
+    }
+
+    /**
+     * Admits (those of tenants without a budget, and {@code admitted} from the budget stage),
+     * results and cancels, keyed by model group (cancels go to every partition).
+     */
+    public KStream<String, Envelope> byModel(@Nullable KStream<String, Outbound> budgetOut) {
+        KStream<String, Envelope> admits = requests.flatMap(
+                (jobId, job) -> job == null || hasBudget(job.tenantId())
+                        ? List.of()
+                        : List.of(KeyValue.pair(groups.groupOf(job.model()), (Envelope) new Envelope.Admit(job))),
+                Named.as("requests-by-model"));
+        if (budgetOut != null) {
+            admits = admits.merge(
+                    budgetOut.flatMap(
+                            (key, out) -> out instanceof Outbound.Admitted a
+                                    ? List.of(KeyValue.pair(
+                                            groups.groupOf(a.job().model()), (Envelope) new Envelope.Admit(a.job())))
+                                    : List.of(),
+                            Named.as("admitted-by-model")),
+                    Named.as("merge-admitted"));
+        }
+        KStream<String, Envelope> finishes = results.flatMap(
+                (jobId, r) -> r == null ? List.of() : List.of(KeyValue.pair(groups.groupOf(r.model()), finishOf(r))),
+                Named.as("results-by-model"));
         KStream<String, Envelope> cancels = builder.stream(
-                        topics.control(),
+                        config.topics().control(),
                         Consumed.<String, ControlCommand>with(Serdes.String(), WireSerdes.CONTROL_COMMAND)
                                 .withName("control-source"))
                 .flatMap((jobId, c) -> cancelOf(c), Named.as("control-to-cancel"));
@@ -72,6 +127,14 @@ public final class Inbound {
                         .withKeySerde(Serdes.String())
                         .withValueSerde(JsonSerde.of(Envelope.class))
                         .withStreamPartitioner(new CancelBroadcastPartitioner()));
+    }
+
+    private boolean hasBudget(String tenantId) {
+        return config.budgets().containsKey(tenantId);
+    }
+
+    private static Envelope finishOf(JobResult r) {
+        return new Envelope.Finish(r.jobId(), r.model(), r.tenantId(), r.status(), r.workerId(), r.cost());
     }
 
     private static List<KeyValue<String, Envelope>> cancelOf(ControlCommand command) {

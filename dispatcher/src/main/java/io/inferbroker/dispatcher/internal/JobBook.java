@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One task's bookkeeping over its persistent stores: the job ids it has seen, the queues of its
- * models, the jobs outstanding on each worker, and when remembered job ids may be forgotten. Every
+ * models, the jobs in flight on each worker, and when remembered job ids may be forgotten. Every
  * change goes to the (changelogged) stores first; the in-memory index and counts are derived and
  * rebuilt by {@link #rebuild()}. Confined to one stream thread.
  */
@@ -27,23 +27,27 @@ final class JobBook {
 
     private final KeyValueStore<String, JobEntry> jobs;
     private final KeyValueStore<String, QueuedJob> queue;
-    private final KeyValueStore<String, Long> outstanding;
+    private final KeyValueStore<String, InFlight> inFlight;
     private final KeyValueStore<String, String> retire;
     private final Duration retention;
+    private final long agingMillis;
     private final QueueIndex index = new QueueIndex();
-    private final Map<String, Integer> outstandingByWorker = new HashMap<>();
+    /** Worker id to model to jobs in flight. */
+    private final Map<String, Map<String, Integer>> outstanding = new HashMap<>();
 
     JobBook(
             KeyValueStore<String, JobEntry> jobs,
             KeyValueStore<String, QueuedJob> queue,
-            KeyValueStore<String, Long> outstanding,
+            KeyValueStore<String, InFlight> inFlight,
             KeyValueStore<String, String> retire,
-            Duration retention) {
+            Duration retention,
+            Duration aging) {
         this.jobs = jobs;
         this.queue = queue;
-        this.outstanding = outstanding;
+        this.inFlight = inFlight;
         this.retire = retire;
         this.retention = retention;
+        this.agingMillis = aging.toMillis();
     }
 
     /** Rebuilds the in-memory index and counts from the stores (after restoration). */
@@ -54,8 +58,8 @@ final class JobBook {
         }
         queued.sort(Comparator.comparing(QueuedJob::queuedAt));
         queued.forEach(this::index);
-        try (KeyValueIterator<String, Long> it = outstanding.all()) {
-            it.forEachRemaining(kv -> outstandingByWorker.merge(StoreKeys.workerOf(kv.key), 1, Integer::sum));
+        try (KeyValueIterator<String, InFlight> it = inFlight.all()) {
+            it.forEachRemaining(kv -> count(StoreKeys.workerOf(kv.key), model(kv.value), 1));
         }
     }
 
@@ -64,15 +68,12 @@ final class JobBook {
         return jobs.get(jobId);
     }
 
+    /** Queues a new job. */
     void enqueue(JobRequested job, Instant now) {
-        String key = StoreKeys.queueKey(job);
-        QueuedJob queued = new QueuedJob(job, now);
-        queue.put(key, queued);
-        jobs.put(job.jobId(), JobEntry.queued(job.model(), job.tenantId(), key));
-        index(queued);
+        put(new QueuedJob(job, now, 0));
     }
 
-    /** Up to {@code max} jobs of {@code model} in queue order (priority, then acceptance). */
+    /** Up to {@code max} jobs of {@code model} in queue order (aged priority, then acceptance). */
     List<QueuedJob> head(String model, int max) {
         List<QueuedJob> head = new ArrayList<>(max);
         try (KeyValueIterator<String, QueuedJob> it =
@@ -84,19 +85,23 @@ final class JobBook {
         return head;
     }
 
-    /** Moves queued jobs to a worker: off the queue, counted as outstanding on the worker. */
+    /** Moves queued jobs to a worker: off the queue, in flight on the worker with the next attempt number. */
     void markDispatched(List<QueuedJob> batch, String workerId, Instant now) {
         for (QueuedJob q : batch) {
             String jobId = q.job().jobId();
-            queue.delete(StoreKeys.queueKey(q.job()));
-            index.remove(jobId);
             JobEntry entry = jobs.get(jobId);
+            if (entry != null && entry.queueKey() != null) {
+                queue.delete(entry.queueKey());
+            }
+            index.remove(jobId);
+            int attempt = q.attempts() + 1;
             JobEntry base = entry != null
                     ? entry
-                    : JobEntry.queued(q.job().model(), q.job().tenantId(), "");
-            jobs.put(jobId, base.dispatchedTo(workerId));
-            if (outstanding.putIfAbsent(StoreKeys.outstandingKey(workerId, jobId), now.toEpochMilli()) == null) {
-                outstandingByWorker.merge(workerId, 1, Integer::sum);
+                    : JobEntry.queued(q.job().model(), q.job().tenantId(), "", 0);
+            jobs.put(jobId, base.dispatchedTo(workerId, attempt));
+            if (inFlight.putIfAbsent(StoreKeys.outstandingKey(workerId, jobId), new InFlight(q, now, attempt))
+                    == null) {
+                count(workerId, q.job().model(), 1);
             }
         }
     }
@@ -116,13 +121,29 @@ final class JobBook {
             index.remove(jobId);
         }
         String workerId = entry.workerId();
-        if (workerId != null && outstanding.delete(StoreKeys.outstandingKey(workerId, jobId)) != null) {
-            outstandingByWorker.computeIfPresent(workerId, (w, n) -> n > 1 ? n - 1 : null);
+        if (workerId != null) {
+            release(workerId, jobId);
         }
         Instant retireAt = now.plus(retention);
         jobs.put(jobId, entry.finishedAt(retireAt));
         retire.put(StoreKeys.retireKey(retireAt, jobId), jobId);
         return removed;
+    }
+
+    /** The jobs in flight on {@code workerId}. */
+    List<InFlight> inFlightOn(String workerId) {
+        List<InFlight> found = new ArrayList<>();
+        try (KeyValueIterator<String, InFlight> it =
+                inFlight.prefixScan(StoreKeys.outstandingPrefix(workerId), PREFIX_SERIALIZER)) {
+            it.forEachRemaining(kv -> found.add(kv.value));
+        }
+        return found;
+    }
+
+    /** Takes a job off a lost worker and queues it again, keeping its first queue time and attempts. */
+    void requeue(InFlight lost, String workerId) {
+        release(workerId, lost.queued().job().jobId());
+        put(new QueuedJob(lost.queued().job(), lost.queued().queuedAt(), lost.attempt()));
     }
 
     /** Remembers a job id never queued here as finished (so a later request for it is ignored). */
@@ -143,6 +164,10 @@ final class JobBook {
         return index.size(model);
     }
 
+    Map<Integer, Integer> queuedByPriority(String model) {
+        return index.sizeByPriority(model);
+    }
+
     OptionalLong oldestQueuedAt(String model) {
         return index.oldestQueuedAt(model);
     }
@@ -160,8 +185,29 @@ final class JobBook {
         index.remove(jobId);
     }
 
+    /** Jobs in flight on {@code workerId}, of every model of this task. */
     int outstanding(String workerId) {
-        return outstandingByWorker.getOrDefault(workerId, 0);
+        Map<String, Integer> byModel = outstanding.get(workerId);
+        return byModel == null
+                ? 0
+                : byModel.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Jobs of {@code model} in flight, by worker. */
+    Map<String, Integer> outstandingOf(String model) {
+        Map<String, Integer> byWorker = new HashMap<>();
+        outstanding.forEach((worker, byModel) -> {
+            Integer n = byModel.get(model);
+            if (n != null) {
+                byWorker.put(worker, n);
+            }
+        });
+        return byWorker;
+    }
+
+    /** Workers with jobs of this task in flight. */
+    Set<String> busyWorkers() {
+        return Set.copyOf(outstanding.keySet());
     }
 
     /**
@@ -192,11 +238,39 @@ final class JobBook {
         return expired.size();
     }
 
+    private void put(QueuedJob queued) {
+        JobRequested job = queued.job();
+        String key = StoreKeys.queueKey(job, queued.queuedAt(), agingMillis);
+        queue.put(key, queued);
+        jobs.put(job.jobId(), JobEntry.queued(job.model(), job.tenantId(), key, queued.attempts()));
+        index(queued);
+    }
+
+    private void release(String workerId, String jobId) {
+        InFlight released = inFlight.delete(StoreKeys.outstandingKey(workerId, jobId));
+        if (released != null) {
+            count(workerId, model(released), -1);
+        }
+    }
+
+    private void count(String workerId, String model, int delta) {
+        Map<String, Integer> byModel = outstanding.computeIfAbsent(workerId, w -> new HashMap<>());
+        byModel.merge(model, delta, (a, b) -> a + b > 0 ? a + b : null);
+        if (byModel.isEmpty()) {
+            outstanding.remove(workerId);
+        }
+    }
+
+    private static String model(InFlight f) {
+        return f.queued().job().model();
+    }
+
     private void index(QueuedJob q) {
         Instant deadline = q.job().deadline();
         index.add(
                 q.job().model(),
                 q.job().jobId(),
+                q.job().priority(),
                 q.queuedAt().toEpochMilli(),
                 deadline == null ? null : deadline.toEpochMilli());
     }

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the owner of a model's queue remembers about one job id: enough to ignore duplicates, find
- * the job in the queue, and release the worker it was sent to.
+ * the job in the queue, release the worker it was sent to, and count its attempts.
  *
  * @param model the job's model; empty for a cancel that arrived before its job
  * @param tenantId the owning tenant (a cancel must come from it)
@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param queueKey key in the queue store while {@link State#QUEUED}
  * @param workerId worker the job went to once {@link State#DISPATCHED}
  * @param retireAt when the entry may be forgotten; set once nothing but deduplication needs it
+ * @param attempt how often the job was dispatched so far (0 before the first dispatch)
  */
 public record JobEntry(
         String model,
@@ -20,7 +21,8 @@ public record JobEntry(
         State state,
         @Nullable String queueKey,
         @Nullable String workerId,
-        @Nullable Instant retireAt) {
+        @Nullable Instant retireAt,
+        int attempt) {
 
     /** The dispatcher's view of a job. */
     public enum State {
@@ -31,23 +33,23 @@ public record JobEntry(
         CANCEL_REQUESTED
     }
 
-    static JobEntry queued(String model, String tenantId, String queueKey) {
-        return new JobEntry(model, tenantId, State.QUEUED, queueKey, null, null);
+    static JobEntry queued(String model, String tenantId, String queueKey, int attempt) {
+        return new JobEntry(model, tenantId, State.QUEUED, queueKey, null, null, attempt);
     }
 
     static JobEntry cancelRequested(String tenantId, Instant retireAt) {
-        return new JobEntry("", tenantId, State.CANCEL_REQUESTED, null, null, retireAt);
+        return new JobEntry("", tenantId, State.CANCEL_REQUESTED, null, null, retireAt, 0);
     }
 
     static JobEntry finished(String model, String tenantId, Instant retireAt) {
-        return new JobEntry(model, tenantId, State.FINISHED, null, null, retireAt);
+        return new JobEntry(model, tenantId, State.FINISHED, null, null, retireAt, 0);
     }
 
-    JobEntry dispatchedTo(String worker) {
-        return new JobEntry(model, tenantId, State.DISPATCHED, null, worker, null);
+    JobEntry dispatchedTo(String worker, int newAttempt) {
+        return new JobEntry(model, tenantId, State.DISPATCHED, null, worker, null, newAttempt);
     }
 
     JobEntry finishedAt(Instant retire) {
-        return new JobEntry(model, tenantId, State.FINISHED, null, workerId, retire);
+        return new JobEntry(model, tenantId, State.FINISHED, null, workerId, retire, attempt);
     }
 }

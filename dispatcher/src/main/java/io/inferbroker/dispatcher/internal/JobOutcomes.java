@@ -11,17 +11,21 @@ import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The records the dispatcher publishes about jobs. Attempt numbers: 0 while a job has not been sent
- * to a worker (queued, or ended while queued), 1 for the first dispatch.
+ * to a worker (queued, or ended while queued), 1 for the first dispatch, one more for each dispatch
+ * after a failover.
  */
 final class JobOutcomes {
     static final String DEADLINE_EXCEEDED = "deadline_exceeded";
     static final String CANCELED = "canceled";
+    static final String BUDGET_EXCEEDED = "budget_exceeded";
+    static final String WORKER_LOST = "worker_lost";
+    static final String ATTEMPTS_EXHAUSTED = "attempts_exhausted";
     static final int NOT_ATTEMPTED = 0;
-    static final int FIRST_ATTEMPT = 1;
 
     private JobOutcomes() {}
 
@@ -29,40 +33,66 @@ final class JobOutcomes {
         return event(job, LifecycleType.QUEUED, now, null, NOT_ATTEMPTED, null);
     }
 
-    static LifecycleEvent dispatched(JobRequested job, String workerId, Instant now) {
-        return event(job, LifecycleType.DISPATCHED, now, workerId, FIRST_ATTEMPT, null);
+    static LifecycleEvent dispatched(JobRequested job, String workerId, int attempt, Instant now) {
+        return event(job, LifecycleType.DISPATCHED, now, workerId, attempt, null);
     }
 
-    static DispatchBatch batch(String batchId, String workerId, String model, List<QueuedJob> jobs, Instant now) {
+    /** A job taken off a lost worker and queued again; {@code attempt} is the attempt that was lost. */
+    static LifecycleEvent requeued(JobRequested job, String workerId, int attempt, Instant now) {
+        JobError error = new JobError(WORKER_LOST, "worker " + workerId + " was lost; the job is queued again");
+        return event(job, LifecycleType.REQUEUED, now, workerId, attempt, error);
+    }
+
+    static DispatchBatch batch(String workerId, String model, List<QueuedJob> jobs, Instant now) {
         List<DispatchedJob> dispatched = jobs.stream()
-                .map(QueuedJob::job)
-                .map(j -> new DispatchedJob(
-                        j.jobId(),
-                        j.tenantId(),
-                        j.kind(),
-                        j.input(),
-                        FIRST_ATTEMPT,
-                        j.priority(),
-                        j.deadline(),
-                        j.acceptedAt()))
+                .map(q -> new DispatchedJob(
+                        q.job().jobId(),
+                        q.job().tenantId(),
+                        q.job().kind(),
+                        q.job().input(),
+                        q.attempts() + 1,
+                        q.job().priority(),
+                        q.job().deadline(),
+                        q.job().acceptedAt()))
                 .toList();
-        return new DispatchBatch(DispatchBatch.VERSION, batchId, workerId, model, now, dispatched);
+        return new DispatchBatch(
+                DispatchBatch.VERSION, UUID.randomUUID().toString(), workerId, model, now, dispatched, null);
+    }
+
+    /** A batch without jobs that tells {@code workerId} to stop a job it runs. */
+    static DispatchBatch cancelOnWorker(String workerId, String model, String jobId, Instant now) {
+        return new DispatchBatch(
+                DispatchBatch.VERSION, UUID.randomUUID().toString(), workerId, model, now, List.of(), List.of(jobId));
     }
 
     /** The event and result of a job whose deadline passed before it was dispatched. */
     static List<Outbound> expired(JobRequested job, Instant now) {
         JobError error = new JobError(
                 DEADLINE_EXCEEDED, "the deadline " + job.deadline() + " passed before the job was dispatched");
-        return ended(job, LifecycleType.EXPIRED, error, now);
+        return ended(job, LifecycleType.EXPIRED, error, null, NOT_ATTEMPTED, now);
     }
 
     /** The event and result of a job canceled before it was dispatched. */
     static List<Outbound> canceled(JobRequested job, @Nullable String reason, Instant now) {
         JobError error = new JobError(CANCELED, reason == null || reason.isBlank() ? "canceled while queued" : reason);
-        return ended(job, LifecycleType.CANCELED, error, now);
+        return ended(job, LifecycleType.CANCELED, error, null, NOT_ATTEMPTED, now);
     }
 
-    private static List<Outbound> ended(JobRequested job, LifecycleType type, JobError error, Instant now) {
+    /** The event and result of a job its tenant's budget cannot pay for. */
+    static List<Outbound> rejected(JobRequested job, String message, Instant now) {
+        return ended(job, LifecycleType.REJECTED, new JobError(BUDGET_EXCEEDED, message), null, NOT_ATTEMPTED, now);
+    }
+
+    /** The event and result of a job whose last allowed attempt was lost with its worker. */
+    static List<Outbound> attemptsExhausted(JobRequested job, String workerId, int attempt, Instant now) {
+        JobError error = new JobError(
+                ATTEMPTS_EXHAUSTED,
+                "worker " + workerId + " was lost during attempt " + attempt + ", the last one allowed");
+        return ended(job, LifecycleType.FAILED, error, workerId, attempt, now);
+    }
+
+    private static List<Outbound> ended(
+            JobRequested job, LifecycleType type, JobError error, @Nullable String workerId, int attempt, Instant now) {
         JobStatus status = type.status();
         JobResult result = new JobResult(
                 JobResult.VERSION,
@@ -74,11 +104,11 @@ final class JobOutcomes {
                 error,
                 null,
                 null,
-                null,
-                NOT_ATTEMPTED,
+                workerId,
+                attempt,
                 new Timings(job.acceptedAt(), null, null, null, now));
         return List.of(
-                new Outbound.Event(event(job, type, now, null, NOT_ATTEMPTED, error)), new Outbound.Result(result));
+                new Outbound.Event(event(job, type, now, workerId, attempt, error)), new Outbound.Result(result));
     }
 
     private static LifecycleEvent event(

@@ -11,6 +11,7 @@ import java.time.Instant;
 final class StoreKeys {
     private static final char SEP = '\u0000';
     private static final int MILLIS_DIGITS = 15;
+    private static final int SCORE_DIGITS = 19;
 
     private StoreKeys() {}
 
@@ -20,13 +21,17 @@ final class StoreKeys {
     }
 
     /**
-     * Queue order within a model: priority (lower number first), then acceptance time, then job id.
-     * The priority is offset so that negative numbers sort before positive ones.
+     * Queue order within a model: an aged priority, then acceptance time, then job id. The aged
+     * priority is {@code priority * aging + queuedAt} (priority offset so that negative numbers sort
+     * first): waiting {@code aging} longer is worth one priority level, so a low-priority job is
+     * overtaken by newer urgent ones only for a bounded time. Both terms are fixed when the job is
+     * queued, so the order is a plain key order in the store.
      */
-    static String queueKey(JobRequested job) {
+    static String queueKey(JobRequested job, Instant queuedAt, long agingMillis) {
         long priority = (long) job.priority() - Integer.MIN_VALUE;
+        long score = priority * agingMillis + millis(queuedAt);
         return queuePrefix(job.model())
-                + pad(priority, 10)
+                + pad(score, SCORE_DIGITS)
                 + SEP
                 + pad(millis(job.acceptedAt()), MILLIS_DIGITS)
                 + SEP
@@ -36,6 +41,18 @@ final class StoreKeys {
     /** A job outstanding on a worker. */
     static String outstandingKey(String workerId, String jobId) {
         return named(workerId) + jobId;
+    }
+
+    /** The prefix shared by every outstanding key of {@code workerId}. */
+    static String outstandingPrefix(String workerId) {
+        return named(workerId);
+    }
+
+    /** The job id of an {@link #outstandingKey}. */
+    static String jobOf(String outstandingKey) {
+        int colon = outstandingKey.indexOf(':');
+        int length = Integer.parseInt(outstandingKey.substring(0, colon));
+        return outstandingKey.substring(colon + 1 + length + 1);
     }
 
     /** The worker id of an {@link #outstandingKey}. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The workers every dispatcher instance sees, read from the global store of the compacted workers
@@ -35,6 +36,24 @@ final class WorkerDirectory {
             }
         }
         return usable;
+    }
+
+    /** The latest status of {@code workerId}; null when it never reported or was removed. */
+    @Nullable
+    WorkerStatus status(String workerId) {
+        return store.get(workerId);
+    }
+
+    /**
+     * Whether a worker that has jobs in flight is lost at {@code now}: removed from the topic,
+     * reported {@code gone} (drained: what it did not finish it handed back), or silent for longer
+     * than the lease. A draining worker is not lost: it still finishes its work.
+     */
+    boolean isLost(String workerId, Instant now) {
+        WorkerStatus status = store.get(workerId);
+        return status == null
+                || status.state() == WorkerState.GONE
+                || status.at().isBefore(now.minus(lease));
     }
 
     /**

@@ -42,7 +42,8 @@ class DispatchProcessorRestartTest {
             new DispatchProcessorSupplier(config, new LeastLoadedPolicy(), DispatcherMetrics.noop());
     private final KeyValueStore<String, JobEntry> jobs = store(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
     private final KeyValueStore<String, QueuedJob> queue = store(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
-    private final KeyValueStore<String, Long> outstanding = store(StoreNames.OUTSTANDING, Serdes.Long());
+    private final KeyValueStore<String, InFlight> outstanding =
+            store(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class));
     private final KeyValueStore<String, String> retire = store(StoreNames.RETIRE, Serdes.String());
     private final KeyValueStore<String, io.inferbroker.schemas.WorkerStatus> workers =
             store(StoreNames.WORKERS, WireSerdes.WORKER_STATUS);
@@ -68,7 +69,7 @@ class DispatchProcessorRestartTest {
 
         JobResult done = succeeded("j1", MODEL, "w1", T0);
         after.process(new Record<>(
-                MODEL, new Envelope.Finish("j1", MODEL, done.tenantId(), done.status(), done.workerId()), 0L));
+                MODEL, new Envelope.Finish("j1", MODEL, done.tenantId(), done.status(), done.workerId(), null), 0L));
         tick(second, T0.plusMillis(45));
 
         assertThat(batchedJobs(second)).containsExactly(List.of("j3"));

@@ -21,13 +21,16 @@ public final class Admission implements AdmissionPolicy, AutoCloseable {
     private final TenantLimitCache limits;
     private final IngressMetrics metrics;
     private final AutoCloseable reader;
+    private final QueueBoard board;
 
     Admission(
             AdmissionPolicy queues,
             AdmissionPolicy rates,
             TenantLimitCache limits,
             IngressMetrics metrics,
-            AutoCloseable reader) {
+            AutoCloseable reader,
+            QueueBoard board) {
+        this.board = board;
         this.queues = queues;
         this.rates = rates;
         this.limits = limits;
@@ -65,7 +68,7 @@ public final class Admission implements AdmissionPolicy, AutoCloseable {
                 () -> board.fresh(model, clock.instant(), config.queueStatusStaleAfter())
                         .map(s -> (double) s.queued())
                         .orElse(Double.NaN)));
-        return new Admission(queues, rates, limits, metrics, reader);
+        return new Admission(queues, rates, limits, metrics, reader, board);
     }
 
     @Override
@@ -76,6 +79,11 @@ public final class Admission implements AdmissionPolicy, AutoCloseable {
         }
         metrics.admission(verdict);
         return verdict;
+    }
+
+    /** The queue statuses this policy reads, for the admin API. */
+    public QueueBoard board() {
+        return board;
     }
 
     /** The tenant limits this policy applies; the admin API invalidates them on change. */

@@ -25,6 +25,13 @@ public final class QueueBoard {
         }
     }
 
+    /** Every model's latest status, by model name. */
+    public java.util.List<QueueStatus> all() {
+        return latest.values().stream()
+                .sorted(java.util.Comparator.comparing(QueueStatus::model))
+                .toList();
+    }
+
     /** The latest status of {@code model}, however old. */
     public Optional<QueueStatus> latest(String model) {
         return Optional.ofNullable(latest.get(model));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.ingress.ModelInfo;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.WebhookTarget;
+import io.inferbroker.store.WebhookStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -201,7 +202,14 @@ public final class SubmitParser {
         List<String> events = new ArrayList<>();
         JsonNode ev = n.get("events");
         if (ev != null && ev.isArray()) {
-            ev.forEach(e -> events.add(e.asText()));
+            for (int i = 0; i < ev.size(); i++) {
+                String name = ev.get(i).asText();
+                if (!ev.get(i).isTextual() || !WebhookStore.EVENT_FILTERS.contains(name)) {
+                    errors.add(new Problem.FieldError(
+                            "/webhook/events/" + i, "must be one of " + WebhookStore.EVENT_FILTERS));
+                }
+                events.add(name);
+            }
         } else if (ev != null) {
             errors.add(new Problem.FieldError("/webhook/events", "must be an array of event names"));
         }

@@ -1,7 +1,5 @@
 package io.inferbroker.replay.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -16,25 +14,26 @@ public final class BatchSizes {
     private long[] keys = new long[MIN_CAPACITY];
     private int[] sizes = new int[MIN_CAPACITY];
     private int count;
-    private final List<String> ids = new ArrayList<>();
-    private final List<Integer> attempts = new ArrayList<>();
+    private long[] batchKeys = new long[16];
+    private int batchCount;
 
     /** Records one dispatch batch. */
     public void add(ConsumerRecord<byte[], byte[]> record) {
-        ids.clear();
-        attempts.clear();
-        int size = Views.batch(record, (id, attempt) -> {
-            ids.add(id);
-            attempts.add(attempt);
+        batchCount = 0;
+        int size = Views.batch(record, (idHash, attempt) -> {
+            if (batchCount == batchKeys.length) {
+                batchKeys = java.util.Arrays.copyOf(batchKeys, batchCount * 2);
+            }
+            batchKeys[batchCount++] = key(idHash, attempt);
         });
-        for (int i = 0; i < ids.size(); i++) {
-            put(key(ids.get(i), attempts.get(i)), size);
+        for (int i = 0; i < batchCount; i++) {
+            put(batchKeys[i], size);
         }
     }
 
     /** The batch size of this attempt; 1 when its dispatch was not read (before the range, or never). */
     public int of(String jobId, int attempt) {
-        long k = key(jobId, attempt);
+        long k = key(idHash(jobId), attempt);
         int mask = keys.length - 1;
         for (int i = (int) mix(k) & mask; keys[i] != 0; i = (i + 1) & mask) {
             if (keys[i] == k) {
@@ -78,13 +77,26 @@ public final class BatchSizes {
         }
     }
 
-    /** FNV-1a over the id's characters and the attempt; never 0 (the empty slot). */
-    static long key(String jobId, int attempt) {
+    /** FNV-1a over an id's characters. */
+    static long idHash(char[] buf, int off, int len) {
         long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < jobId.length(); i++) {
-            h = (h ^ jobId.charAt(i)) * 0x100000001b3L;
+        for (int i = off; i < off + len; i++) {
+            h = (h ^ buf[i]) * 0x100000001b3L;
         }
-        h = (h ^ attempt) * 0x100000001b3L;
+        return h;
+    }
+
+    static long idHash(String id) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h = (h ^ id.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** An attempt's key: the id hash folded with the attempt; never 0 (the empty slot). */
+    static long key(long idHash, int attempt) {
+        long h = (idHash ^ attempt) * 0x100000001b3L;
         return h == 0 ? 1 : h;
     }
 

@@ -10,7 +10,6 @@ import io.inferbroker.schemas.Usage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.function.ObjIntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,9 +20,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class StreamingViews {
     private final JsonFactory factory;
+    private final StringCache strings = new StringCache(4096);
 
     StreamingViews(JsonFactory factory) {
         this.factory = factory;
+    }
+
+    private String cached(JsonParser p) throws IOException {
+        return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
     }
 
     Views.ResultView result(byte[] json) throws IOException {
@@ -38,10 +42,10 @@ final class StreamingViews {
                 }
                 switch (name) {
                     case "job_id" -> f.jobId = p.getText();
-                    case "tenant_id" -> f.tenantId = p.getText();
-                    case "model" -> f.model = p.getText();
-                    case "status" -> f.status = status(p.getText());
-                    case "worker_id" -> f.workerId = p.getText();
+                    case "tenant_id" -> f.tenantId = cached(p);
+                    case "model" -> f.model = cached(p);
+                    case "status" -> f.status = status(cached(p));
+                    case "worker_id" -> f.workerId = cached(p);
                     case "attempt" -> f.attempt = p.getIntValue();
                     case "usage" -> f.usage = usage(p);
                     case "cost" -> f.cost = cost(p);
@@ -53,8 +57,14 @@ final class StreamingViews {
         }
     }
 
-    /** Calls {@code each} with every job id and attempt of a batch; returns the batch size. */
-    int batch(byte[] json, ObjIntConsumer<String> each) throws IOException {
+    /** Takes each job of a dispatch batch: the hash of its id ({@link BatchSizes#idHash}) and attempt. */
+    @FunctionalInterface
+    interface BatchJob {
+        void accept(long idHash, int attempt);
+    }
+
+    /** Calls {@code each} with every job of a batch; returns the batch size. */
+    int batch(byte[] json, BatchJob each) throws IOException {
         try (JsonParser p = factory.createParser(json)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             int size = 0;
@@ -66,21 +76,25 @@ final class StreamingViews {
                     continue;
                 }
                 while (p.nextToken() == JsonToken.START_OBJECT) {
-                    String jobId = null;
+                    long idHash = 0;
+                    boolean hasId = false;
                     int attempt = 0;
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String field = p.currentName();
                         p.nextToken();
                         switch (field) {
-                            case "job_id" -> jobId = p.getText();
+                            case "job_id" -> {
+                                idHash = BatchSizes.idHash(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                                hasId = true;
+                            }
                             case "attempt" -> attempt = p.getIntValue();
                             default -> p.skipChildren();
                         }
                     }
-                    if (jobId == null) {
+                    if (!hasId) {
                         throw new IOException("a dispatched job without job_id");
                     }
-                    each.accept(jobId, attempt);
+                    each.accept(idHash, attempt);
                     size++;
                 }
             }
@@ -104,7 +118,7 @@ final class StreamingViews {
         return new Usage(prompt, completion);
     }
 
-    private static Cost cost(JsonParser p) throws IOException {
+    private Cost cost(JsonParser p) throws IOException {
         expect(p.currentToken(), JsonToken.START_OBJECT);
         BigDecimal amount = BigDecimal.ZERO;
         String currency = "";
@@ -113,7 +127,7 @@ final class StreamingViews {
             p.nextToken();
             switch (name) {
                 case "amount" -> amount = p.getDecimalValue();
-                case "currency" -> currency = p.getText();
+                case "currency" -> currency = cached(p);
                 default -> p.skipChildren();
             }
         }
@@ -137,7 +151,7 @@ final class StreamingViews {
             if (i < 0 || t == JsonToken.VALUE_NULL) {
                 p.skipChildren();
             } else {
-                at[i] = WireTime.parse(p.getText());
+                at[i] = WireTime.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             }
         }
         if (at[0] == null || at[4] == null) {

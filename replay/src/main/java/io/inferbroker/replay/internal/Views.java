@@ -11,7 +11,6 @@ import io.inferbroker.schemas.Usage;
 import io.inferbroker.schemas.WireJson;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.function.ObjIntConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -63,11 +62,11 @@ public final class Views {
     }
 
     /**
-     * Calls {@code each} with the job id and attempt of every job in a dispatch batch.
+     * Calls {@code each} with the id hash and attempt of every job in a dispatch batch.
      *
      * @return the batch size
      */
-    public static int batch(ConsumerRecord<byte[], byte[]> r, ObjIntConsumer<String> each) {
+    static int batch(ConsumerRecord<byte[], byte[]> r, StreamingViews.BatchJob each) {
         try {
             return STREAMING.batch(r.value(), each);
         } catch (IOException | IllegalArgumentException e) {

@@ -12,6 +12,59 @@ import java.time.format.DateTimeParseException;
 final class WireTime {
     private WireTime() {}
 
+    /** Parses {@code len} characters of {@code buf} from {@code off}. */
+    static Instant parse(char[] buf, int off, int len) {
+        if (len < 20 || len > 30 || buf[off + len - 1] != 'Z' || buf[off + 4] != '-' || buf[off + 10] != 'T') {
+            return slow(new String(buf, off, len));
+        }
+        if (len > 20 && buf[off + 19] != '.') {
+            return slow(new String(buf, off, len));
+        }
+        long seconds = 0;
+        int nanos = 0;
+        int year = digits(buf, off, 4);
+        int month = digits(buf, off + 5, 2);
+        int day = digits(buf, off + 8, 2);
+        int hour = digits(buf, off + 11, 2);
+        int minute = digits(buf, off + 14, 2);
+        int second = digits(buf, off + 17, 2);
+        if ((year | month | day | hour | minute | second) < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 31
+                || hour > 23
+                || minute > 59
+                || second > 59) {
+            return slow(new String(buf, off, len));
+        }
+        if (len > 20) {
+            int fracLen = len - 21;
+            nanos = fracLen < 1 ? -1 : digits(buf, off + 20, fracLen);
+            if (nanos < 0) {
+                return slow(new String(buf, off, len));
+            }
+            for (int i = fracLen; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        seconds = epochDay(year, month, day) * 86_400 + hour * 3600L + minute * 60L + second;
+        return Instant.ofEpochSecond(seconds, nanos);
+    }
+
+    /** The value of {@code len} decimal digits, or -1 when one is not a digit. */
+    private static int digits(char[] buf, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            char c = buf[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
     static Instant parse(String s) {
         int n = s.length();
         if (n < 20

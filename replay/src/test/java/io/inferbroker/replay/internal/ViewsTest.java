@@ -109,9 +109,15 @@ class ViewsTest {
                 "1969-12-31T23:59:59Z",
                 "2000-03-01T00:00:00.000001Z")) {
             assertThat(WireTime.parse(s)).as(s).isEqualTo(Instant.parse(s));
+            char[] padded = ("xx" + s + "yy").toCharArray();
+            assertThat(WireTime.parse(padded, 2, s.length())).as(s).isEqualTo(Instant.parse(s));
         }
         assertThat(WireTime.parse("2026-11-25T12:00:00+02:00")).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
         assertThatThrownBy(() -> WireTime.parse("soon")).isInstanceOf(IllegalArgumentException.class);
+        char[] offset = "2026-11-25T12:00:00.5+02:00".toCharArray();
+        assertThat(WireTime.parse(offset, 0, offset.length)).isEqualTo(Instant.parse("2026-11-25T10:00:00.5Z"));
+        char[] bad = "2026-11-25T1x:00:00.000Z".toCharArray();
+        assertThatThrownBy(() -> WireTime.parse(bad, 0, bad.length)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -78,6 +78,10 @@ final class JobSql {
                     :prompt_tokens, :completion_tokens, :cost_amount, :cost_currency, :worker_id, :attempt, :attempt,
                     :now)
             on conflict (id) do update set
+            """ + JobSql.RESULT_CONFLICT;
+
+    /** The update of a stored row by a result: the first terminal result wins. */
+    static final String RESULT_CONFLICT = """
                 status = case when jobs.result_attempt is null then excluded.status else jobs.status end,
                 status_rank = greatest(jobs.status_rank, excluded.status_rank),
                 created_at = case when jobs.request_received
@@ -103,16 +107,62 @@ final class JobSql {
                 updated_at = excluded.updated_at
             """;
 
-    /** Every result is kept for audit; a redelivered record (same Kafka position) is kept once. */
-    static final String INSERT_RESULT_AUDIT = """
+    /**
+     * {@link #UPSERT_RESULT} for many jobs in one statement, each column bound as a text array: for
+     * jobs that appear once in a batch (one statement may update a row only once).
+     */
+    static final String UPSERT_RESULTS_BULK = """
+            insert into jobs (id, tenant_id, model, status, status_rank, created_at, dispatched_at, started_at,
+                              first_token_at, completed_at, output, error_code, error_message, prompt_tokens,
+                              completion_tokens, cost_amount, cost_currency, worker_id, attempts, result_attempt,
+                              updated_at)
+            select u.id, u.tenant_id, u.model, u.status, cast(u.status_rank as smallint),
+                   cast(u.accepted_at as timestamptz), cast(u.dispatched_at as timestamptz),
+                   cast(u.started_at as timestamptz), cast(u.first_token_at as timestamptz),
+                   cast(u.completed_at as timestamptz), cast(u.output as jsonb), u.error_code, u.error_message,
+                   cast(u.prompt_tokens as integer), cast(u.completion_tokens as integer),
+                   cast(u.cost_amount as numeric), u.cost_currency, u.worker_id, cast(u.attempt as integer),
+                   cast(u.attempt as integer), :now
+              from unnest(cast(:id as text[]), cast(:tenant_id as text[]), cast(:model as text[]),
+                          cast(:status as text[]), cast(:status_rank as text[]), cast(:accepted_at as text[]),
+                          cast(:dispatched_at as text[]), cast(:started_at as text[]),
+                          cast(:first_token_at as text[]), cast(:completed_at as text[]), cast(:output as text[]),
+                          cast(:error_code as text[]), cast(:error_message as text[]),
+                          cast(:prompt_tokens as text[]), cast(:completion_tokens as text[]),
+                          cast(:cost_amount as text[]), cast(:cost_currency as text[]), cast(:worker_id as text[]),
+                          cast(:attempt as text[]))
+                   as u(id, tenant_id, model, status, status_rank, accepted_at, dispatched_at, started_at,
+                        first_token_at, completed_at, output, error_code, error_message, prompt_tokens,
+                        completion_tokens, cost_amount, cost_currency, worker_id, attempt)
+            on conflict (id) do update set
+            """ + JobSql.RESULT_CONFLICT;
+
+    /**
+     * Every result is kept for audit, a whole batch in one statement (columns as text arrays); a
+     * redelivered record (same Kafka position) is kept once.
+     */
+    static final String INSERT_RESULTS_AUDIT_BULK = """
             insert into job_results (topic, kafka_partition, kafka_offset, job_id, tenant_id, attempt, worker_id,
                                      status, output, error_code, error_message, prompt_tokens, completion_tokens,
                                      cost_amount, cost_currency, accepted_at, dispatched_at, started_at,
                                      first_token_at, completed_at, received_at)
-            values (:topic, :kafka_partition, :kafka_offset, :id, :tenant_id, :attempt, :worker_id,
-                    :status, cast(:output as jsonb), :error_code, :error_message, :prompt_tokens, :completion_tokens,
-                    :cost_amount, :cost_currency, :accepted_at, :dispatched_at, :started_at,
-                    :first_token_at, :completed_at, :now)
+            select u.topic, cast(u.kafka_partition as integer), cast(u.kafka_offset as bigint), u.id, u.tenant_id,
+                   cast(u.attempt as integer), u.worker_id, u.status, cast(u.output as jsonb), u.error_code,
+                   u.error_message, cast(u.prompt_tokens as integer), cast(u.completion_tokens as integer),
+                   cast(u.cost_amount as numeric), u.cost_currency, cast(u.accepted_at as timestamptz),
+                   cast(u.dispatched_at as timestamptz), cast(u.started_at as timestamptz),
+                   cast(u.first_token_at as timestamptz), cast(u.completed_at as timestamptz), :now
+              from unnest(cast(:topic as text[]), cast(:kafka_partition as text[]), cast(:kafka_offset as text[]),
+                          cast(:id as text[]), cast(:tenant_id as text[]), cast(:attempt as text[]),
+                          cast(:worker_id as text[]), cast(:status as text[]), cast(:output as text[]),
+                          cast(:error_code as text[]), cast(:error_message as text[]),
+                          cast(:prompt_tokens as text[]), cast(:completion_tokens as text[]),
+                          cast(:cost_amount as text[]), cast(:cost_currency as text[]), cast(:accepted_at as text[]),
+                          cast(:dispatched_at as text[]), cast(:started_at as text[]),
+                          cast(:first_token_at as text[]), cast(:completed_at as text[]))
+                   as u(topic, kafka_partition, kafka_offset, id, tenant_id, attempt, worker_id, status, output,
+                        error_code, error_message, prompt_tokens, completion_tokens, cost_amount, cost_currency,
+                        accepted_at, dispatched_at, started_at, first_token_at, completed_at)
             on conflict do nothing
             """;
 }

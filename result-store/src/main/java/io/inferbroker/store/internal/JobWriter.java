@@ -17,8 +17,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -68,22 +70,38 @@ public final class JobWriter {
             batch.execute();
         }
         if (!results.isEmpty()) {
-            PreparedBatch upsert = handle.prepareBatch(JobSql.UPSERT_RESULT);
-            PreparedBatch audit = handle.prepareBatch(JobSql.INSERT_RESULT_AUDIT);
-            // Both statements take the result's columns; each uses a subset.
-            upsert.configure(SqlStatements.class, c -> c.setUnusedBindingAllowed(true));
-            audit.configure(SqlStatements.class, c -> c.setUnusedBindingAllowed(true));
-            for (Decoded.Result r : results) {
-                bindResult(upsert, r.value(), now).add();
-                bindResult(audit, r.value(), now)
-                        .bind("topic", r.source().topicName())
-                        .bind("kafka_partition", r.source().partition())
-                        .bind("kafka_offset", r.source().offset())
-                        .add();
-            }
-            upsert.execute();
-            audit.execute();
+            writeResults(handle, results, now);
         }
+    }
+
+    /**
+     * Results of jobs that appear once in the batch go in one multi-row statement each for the upsert
+     * and the audit; a job with several results in the batch has them applied one by one, in arrival
+     * order, so the first still wins.
+     */
+    private void writeResults(Handle handle, List<Decoded.Result> results, Instant now) {
+        Map<String, Integer> perJob = new HashMap<>();
+        results.forEach(r -> perJob.merge(r.jobId(), 1, Integer::sum));
+        List<Decoded.Result> single = new ArrayList<>(results.size());
+        List<Decoded.Result> repeated = new ArrayList<>();
+        for (Decoded.Result r : results) {
+            (perJob.get(r.jobId()) == 1 ? single : repeated).add(r);
+        }
+        if (!single.isEmpty()) {
+            ResultColumns c = new ResultColumns(single.size());
+            single.forEach(r -> c.add(r, json(r.value().output())));
+            c.bind(handle.createUpdate(JobSql.UPSERT_RESULTS_BULK), now).execute();
+        }
+        if (!repeated.isEmpty()) {
+            PreparedBatch upsert = handle.prepareBatch(JobSql.UPSERT_RESULT);
+            upsert.configure(SqlStatements.class, cfg -> cfg.setUnusedBindingAllowed(true));
+            repeated.forEach(r -> bindResult(upsert, r.value(), now).add());
+            upsert.execute();
+        }
+        ResultColumns audit = new ResultColumns(results.size());
+        results.forEach(r -> audit.add(r, json(r.value().output())));
+        audit.bindAudit(handle.createUpdate(JobSql.INSERT_RESULTS_AUDIT_BULK), now)
+                .execute();
     }
 
     private PreparedBatch bindRequest(PreparedBatch b, JobRequested r, Instant now) {

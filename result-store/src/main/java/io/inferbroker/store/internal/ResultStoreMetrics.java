@@ -22,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code broker.store.write.latency}: duration of each successful write transaction
  *   <li>{@code broker.store.write.failures{kind}}: failed write transactions (unavailable, data, other)
  *   <li>{@code broker.store.sink.ready}: 1 while the sink is writing successfully
+ *   <li>{@code broker.webhooks.attempts{outcome}}: webhook attempts (delivered, failed, exhausted,
+ *       refused, disabled)
+ *   <li>{@code broker.webhooks.attempt.latency}: duration of each webhook attempt
+ *   <li>{@code broker.store.retention.deleted}: rows deleted by retention
  * </ul>
  */
 public final class ResultStoreMetrics {
@@ -85,6 +89,26 @@ public final class ResultStoreMetrics {
     public void batch(int records, Duration took) {
         batchSize.record(records);
         latency.record(took);
+    }
+
+    /** One webhook attempt; {@code outcome} is a {@code DeliveryOutcome} wire name. */
+    public void webhookAttempt(String outcome, Duration took) {
+        Counter.builder("broker.webhooks.attempts")
+                .description("webhook delivery attempts")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+        Timer.builder("broker.webhooks.attempt.latency")
+                .description("duration of a webhook delivery attempt")
+                .register(registry)
+                .record(took);
+    }
+
+    public void retentionDeleted(int rows) {
+        Counter.builder("broker.store.retention.deleted")
+                .description("rows deleted by retention")
+                .register(registry)
+                .increment(rows);
     }
 
     public void failure(FailureKind kind) {

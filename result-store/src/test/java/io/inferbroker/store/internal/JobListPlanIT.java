@@ -53,14 +53,26 @@ class JobListPlanIT {
     @Test
     void shouldSeekToTheCursorOnTheTenantIndexEvenWithAGenericPlan() {
         var cursor = Optional.of(new JobQuery.Cursor(Instant.parse("2026-03-01T12:00:00Z"), "job-7200"));
-        for (JobQuery query : List.of(
-                new JobQuery(Optional.empty(), Optional.empty(), 20, cursor),
-                new JobQuery(Optional.of(JobStatus.QUEUED), Optional.of("m1"), 20, cursor))) {
+        String plan = genericPlan(JdbiJobStore.listSql(new JobQuery(Optional.empty(), Optional.empty(), 20, cursor)));
+
+        assertThat(plan).contains("Index Scan using jobs_tenant_created").doesNotContain("Sort");
+        assertThat(indexCondition(plan)).contains("tenant_id").contains("ROW(created_at, id) <");
+    }
+
+    @Test
+    void shouldSeekOnTheModelIndexWhenFilteredByModel() {
+        var cursor = Optional.of(new JobQuery.Cursor(Instant.parse("2026-03-01T12:00:00Z"), "job-7200"));
+        Map<JobQuery, String> expected = Map.of(
+                new JobQuery(Optional.empty(), Optional.of("m1"), 20, cursor), "model",
+                new JobQuery(Optional.of(JobStatus.QUEUED), Optional.of("m1"), 20, cursor), "model");
+        expected.forEach((query, column) -> {
             String plan = genericPlan(JdbiJobStore.listSql(query));
 
-            assertThat(plan).contains("Index Scan using jobs_tenant_created").doesNotContain("Sort");
-            assertThat(indexCondition(plan)).contains("tenant_id").contains("ROW(created_at, id) <");
-        }
+            assertThat(plan)
+                    .contains("Index Scan using jobs_tenant_" + column + "_created")
+                    .doesNotContain("Sort");
+            assertThat(indexCondition(plan)).contains("tenant_id").contains("(" + column + " = ");
+        });
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.inferbroker.dispatcher.internal;
+
+import io.inferbroker.dispatcher.DispatcherConfig;
+import io.inferbroker.dispatcher.ModelRouting;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The repartition key of each model: a model and every model of its fallback chains form one group,
+ * keyed by the group's smallest model name, so one task owns all of them. A job dispatched to a
+ * fallback model's worker reports its result under that model; the result must reach the task that
+ * counts the job as outstanding. Models without fallback are their own group. Immutable.
+ */
+public final class RoutingGroups {
+    private final Map<String, String> groupOf;
+
+    private RoutingGroups(Map<String, String> groupOf) {
+        this.groupOf = Map.copyOf(groupOf);
+    }
+
+    /** The groups of the fallback chains in {@code config}. */
+    public static RoutingGroups of(DispatcherConfig config) {
+        Map<String, String> parent = new HashMap<>();
+        config.routing().forEach((model, routing) -> union(parent, model, routing));
+        Map<String, String> group = new HashMap<>();
+        parent.keySet().forEach(m -> group.put(m, find(parent, m)));
+        return new RoutingGroups(group);
+    }
+
+    /** The repartition key of {@code model}. */
+    public String groupOf(String model) {
+        return groupOf.getOrDefault(model, model);
+    }
+
+    private static void union(Map<String, String> parent, String model, ModelRouting routing) {
+        parent.putIfAbsent(model, model);
+        for (String fallback : routing.fallback()) {
+            parent.putIfAbsent(fallback, fallback);
+            String a = find(parent, model);
+            String b = find(parent, fallback);
+            if (!a.equals(b)) {
+                // The smaller name becomes the root, so the key does not depend on declaration order.
+                if (a.compareTo(b) < 0) {
+                    parent.put(b, a);
+                } else {
+                    parent.put(a, b);
+                }
+            }
+        }
+    }
+
+    private static String find(Map<String, String> parent, String model) {
+        String root = model;
+        while (!parent.get(root).equals(root)) {
+            root = parent.get(root);
+        }
+        return root;
+    }
+}

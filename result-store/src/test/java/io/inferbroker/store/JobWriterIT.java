@@ -1,0 +1,66 @@
+package io.inferbroker.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.Topic;
+import io.inferbroker.schemas.WireJson;
+import io.inferbroker.store.internal.Decoded;
+import io.inferbroker.store.internal.DeliveryPlanner;
+import io.inferbroker.store.internal.JdbiRecordWriter;
+import io.inferbroker.store.internal.JobWriter;
+import io.inferbroker.store.internal.Source;
+import io.inferbroker.testkit.InfraExtension;
+import io.inferbroker.testkit.PostgresInfra;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** One batch holding several results of one job and single results of others, as a busy poll does. */
+@ExtendWith(InfraExtension.class)
+class JobWriterIT {
+    private static final String TENANT = "ten_batch";
+
+    @Test
+    void shouldKeepTheFirstResultOfAJobRepeatedWithinOneBatchAndAuditEveryResult(PostgresInfra pg) {
+        try (StoreDatabase db = StoreDatabase.open(
+                new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 2, pg.schema()), new SimpleMeterRegistry())) {
+            var mapper = WireJson.newMapper();
+            var writer = new JdbiRecordWriter(
+                    db.jdbi(),
+                    new JobWriter(mapper, Clock.systemUTC()),
+                    new DeliveryPlanner(mapper),
+                    Clock.systemUTC());
+            writer.write(List.of(
+                    result(1, WireFixtures.succeeded("twice", TENANT, "w-a", 1, "first")),
+                    result(2, WireFixtures.succeeded("once", TENANT, "w-b", 1, "only")),
+                    result(3, WireFixtures.failed("twice", TENANT, "w-c", 2)),
+                    result(4, WireFixtures.failed("other", TENANT, "w-d", 1))));
+            writer.write(List.of(result(3, WireFixtures.failed("twice", TENANT, "w-c", 2))));
+
+            StoredJob twice = db.jobs().find(TENANT, "twice").orElseThrow();
+            assertThat(twice.status()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(twice.output().get("text").asText()).isEqualTo("first");
+            assertThat(twice.workerId()).isEqualTo("w-a");
+            assertThat(twice.attempts()).isEqualTo(2);
+            StoredJob once = db.jobs().find(TENANT, "once").orElseThrow();
+            assertThat(once.output().get("text").asText()).isEqualTo("only");
+            assertThat(once.usage().completionTokens()).isEqualTo(34);
+            assertThat(once.cost().amount()).isEqualByComparingTo("0.000123");
+            assertThat(once.startedAt()).isEqualTo(WireFixtures.ACCEPTED.plusSeconds(2));
+            assertThat(db.jobs().find(TENANT, "other").orElseThrow().error().code())
+                    .isEqualTo("worker_error");
+            int audited = db.jdbi()
+                    .withHandle(h -> h.createQuery("select count(*) from job_results")
+                            .mapTo(Integer.class)
+                            .one());
+            assertThat(audited).isEqualTo(4);
+        }
+    }
+
+    private static Decoded result(long offset, io.inferbroker.schemas.JobResult r) {
+        return new Decoded.Result(new Source(Topic.RESULTS, "results", 0, offset), r);
+    }
+}
