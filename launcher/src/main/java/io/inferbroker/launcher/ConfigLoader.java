@@ -66,6 +66,7 @@ public final class ConfigLoader {
     private List<ModelSpec> models = DefaultModels.MODELS;
     private List<WorkerSpec> workers = DefaultModels.WORKERS;
     private List<BudgetSpec> budgets = List.of();
+    private Map<String, String> environment = Map.of();
 
     private record Sourced(String value, String source) {}
 
@@ -76,6 +77,7 @@ public final class ConfigLoader {
      */
     public static BrokerConfig load(Map<String, String> flags, Map<String, String> env, Optional<Path> file) {
         ConfigLoader loader = new ConfigLoader();
+        loader.environment = env;
         DEFAULTS.forEach((k, v) -> loader.values.put(k, new Sourced(v, "default of " + k)));
         file.ifPresent(loader::readFile);
         DEFAULTS.keySet().forEach(k -> {
@@ -189,7 +191,7 @@ public final class ConfigLoader {
         }
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
-            ws.add(WorkerSpec.validated(workers.get(i), i, ids));
+            ws.add(WorkerSpec.validated(workers.get(i).withKeyFrom(environment, i), i, ids));
         }
         String dataDir = text("data_dir");
         if (dataDir.isBlank()) {

@@ -9,12 +9,21 @@ import io.inferbroker.dispatcher.TenantBudget;
 import io.inferbroker.ingress.ReadinessCheck;
 import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.Worker;
 import io.inferbroker.worker.WorkerConfig;
+import io.inferbroker.worker.http.ApiKey;
+import io.inferbroker.worker.http.EndpointConfig;
+import io.inferbroker.worker.kserve.KServeV2Adapter;
+import io.inferbroker.worker.openai.OpenAiCompatibleAdapter;
 import io.inferbroker.worker.sim.LatencyModel;
 import io.inferbroker.worker.sim.SimulatedModelAdapter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /** Builds the dispatcher and the workers of a process from its configuration. */
 final class RoleWiring {
@@ -64,16 +73,57 @@ final class RoleWiring {
             Price price =
                     new Price(spec.inputPerMillion(), spec.outputPerMillion(), spec.perGpuSecond(), spec.currency());
             WorkerConfig wc;
-            LatencyModel latency;
+            ModelAdapter adapter;
             try {
-                wc = WorkerConfig.of(spec.id(), spec.models(), spec.capacity(), price, topics, version);
-                latency = LatencyModel.load(spec.profile(), spec.timeScale());
+                wc = new WorkerConfig(
+                        spec.id(),
+                        spec.models(),
+                        spec.capacity(),
+                        price,
+                        WorkerConfig.DEFAULT_STATUS_INTERVAL,
+                        topics,
+                        version,
+                        Duration.ofMillis(spec.shutdownGraceMs()),
+                        spec.modelPrices().entrySet().stream()
+                                .collect(Collectors.toMap(
+                                        Map.Entry::getKey, e -> e.getValue().in(spec.currency()))));
+                adapter = adapter(spec, process);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("workers entry '" + spec.id() + "': " + e.getMessage(), e);
             }
-            SimulatedModelAdapter adapter = SimulatedModelAdapter.create(latency, process.clock());
             process.own(Worker.start(wc, adapter, kafka, process.clock(), process.registry()));
         }
+    }
+
+    /** The adapter a worker entry asks for; throws IllegalArgumentException naming the bad setting. */
+    static ModelAdapter adapter(WorkerSpec spec, BrokerProcess process) {
+        return switch (spec.adapter()) {
+            case "openai" -> OpenAiCompatibleAdapter.create(endpoint(spec), process.clock(), process.registry());
+            case "kserve" -> KServeV2Adapter.create(endpoint(spec), process.clock(), process.registry());
+            default ->
+                SimulatedModelAdapter.create(LatencyModel.load(spec.profile(), spec.timeScale()), process.clock());
+        };
+    }
+
+    static EndpointConfig endpoint(WorkerSpec spec) {
+        URI baseUrl;
+        try {
+            baseUrl = new URI(spec.baseUrl().strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("base_url is not a URL: " + e.getMessage(), e);
+        }
+        return new EndpointConfig(
+                baseUrl,
+                new ApiKey(spec.apiKey()),
+                spec.modelMap(),
+                Duration.ofMillis(spec.connectTimeoutMs()),
+                Duration.ofMillis(spec.firstTokenTimeoutMs()),
+                Duration.ofMillis(spec.idleTimeoutMs()),
+                Duration.ofMillis(spec.requestTimeoutMs()),
+                spec.maxAttempts(),
+                EndpointConfig.DEFAULT_INITIAL_BACKOFF,
+                EndpointConfig.DEFAULT_MAX_BACKOFF,
+                spec.streaming());
     }
 
     private static String version() {

@@ -25,9 +25,14 @@ class ConfigLoaderTest {
         assertThat(c.kafkaBootstrapServers()).isEmpty();
         assertThat(c.dbUrl()).isEmpty();
         assertThat(c.models()).extracting(ModelSpec::id).containsExactly("sim-echo");
-        assertThat(c.workers())
-                .singleElement()
-                .satisfies(w -> assertThat(w.models()).containsExactly("sim-echo"));
+        assertThat(c.models().getFirst().routing()).isEqualTo("cost");
+        assertThat(c.workers()).extracting(WorkerSpec::id).containsExactly("sim-1", "sim-2");
+        assertThat(c.workers()).allSatisfy(w -> {
+            assertThat(w.models()).containsExactly("sim-echo");
+            assertThat(w.adapter()).isEqualTo("sim");
+        });
+        assertThat(c.workers().get(0).outputPerMillion())
+                .isLessThan(c.workers().get(1).outputPerMillion());
     }
 
     @Test
@@ -188,6 +193,70 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(file)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("workers[0].models names 'nope'");
+    }
+
+    @Test
+    void shouldReadAnOpenAiWorkerWithItsKeyFromTheEnvironmentAndNeverPrintIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                models:
+                  - id: llama-8b
+                workers:
+                  - id: vllm-1
+                    adapter: openai
+                    models: [llama-8b]
+                    base_url: http://gpu-1:8000/v1
+                    api_key_env: VLLM_KEY
+                    model_map: {llama-8b: meta-llama/Llama-3.1-8B-Instruct}
+                    first_token_timeout_ms: 1500
+                    shutdown_grace_ms: 5000
+                    model_prices: {llama-8b: {output_per_million: 0.9}}
+                """);
+
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of("VLLM_KEY", "sk-live-123"), Optional.of(file));
+
+        WorkerSpec w = c.workers().getFirst();
+        assertThat(w.adapter()).isEqualTo("openai");
+        assertThat(w.apiKey()).isEqualTo("sk-live-123");
+        assertThat(w.modelMap()).containsEntry("llama-8b", "meta-llama/Llama-3.1-8B-Instruct");
+        assertThat(w.firstTokenTimeoutMs()).isEqualTo(1500);
+        assertThat(w.streaming()).isTrue();
+        assertThat(w.modelPrices().get("llama-8b").in("USD").outputPerMillion()).isEqualByComparingTo("0.9");
+        assertThat(w.modelPrices().get("llama-8b").in("USD").inputPerMillion()).isZero();
+        assertThat(c.toString()).doesNotContain("sk-live-123");
+        assertThat(RoleWiring.endpoint(w).toString()).doesNotContain("sk-live-123");
+    }
+
+    @Test
+    void shouldNameTheSettingAnHttpWorkerLacks() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                workers:
+                  - id: triton
+                    adapter: kserve
+                    models: [sim-echo]
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("workers[0].base_url is required for adapter 'kserve'");
+        Path unset = Files.writeString(dir.resolve("unset.yaml"), """
+                workers:
+                  - id: vllm
+                    adapter: openai
+                    models: [sim-echo]
+                    base_url: http://gpu:8000/v1
+                    api_key_env: NOT_SET_ANYWHERE
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(unset)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("workers[0].api_key_env names NOT_SET_ANYWHERE");
+        Path adapter = Files.writeString(dir.resolve("adapter.yaml"), """
+                workers:
+                  - id: w
+                    adapter: grpc
+                    models: [sim-echo]
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(adapter)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("workers[0].adapter must be one of");
     }
 
     @Test

@@ -50,7 +50,13 @@ final class TestBroker implements AutoCloseable {
 
     static TestBroker start(KafkaInfra kafka, PostgresInfra pg, Path dir, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
-        Path config = Files.writeString(dir.resolve("broker.yaml"), CONFIG);
+        return start(kafka, pg, dir, extraEnv, CONFIG);
+    }
+
+    /** A broker with its own {@code models} and {@code workers} (YAML). */
+    static TestBroker start(KafkaInfra kafka, PostgresInfra pg, Path dir, Map<String, String> extraEnv, String yaml)
+            throws IOException, InterruptedException {
+        Path config = Files.writeString(dir.resolve("broker.yaml"), yaml);
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "BROKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "BROKER_KAFKA_TOPIC_PREFIX", kafka.topics().prefix(),

@@ -115,21 +115,7 @@ final class WireSamples {
                         WORKER,
                         1,
                         new JobError("worker_lost", "no status from worker-gpu-a-0 for 10s"));
-            case WORKERS ->
-                new WorkerStatus(
-                        WorkerStatus.VERSION,
-                        WORKER,
-                        "openai",
-                        List.of(MODEL, "qwen2.5-7b-instruct"),
-                        WorkerState.ACTIVE,
-                        64,
-                        17,
-                        true,
-                        182.5,
-                        2410.75,
-                        new Price(new BigDecimal("0.05"), new BigDecimal("0.08"), BigDecimal.ZERO, "USD"),
-                        "0.1.0",
-                        COMPLETED);
+            case WORKERS -> fullWorkerStatus();
             case WEBHOOKS ->
                 new WebhookDelivery(
                         WebhookDelivery.VERSION,
@@ -261,5 +247,26 @@ final class WireSamples {
 
     private static DispatchedJob dispatched(String jobId, @Nullable Instant deadline) {
         return new DispatchedJob(jobId, TENANT, JobKind.CHAT, chatInput(), 1, 5, deadline, ACCEPTED);
+    }
+
+    private static WorkerStatus fullWorkerStatus() {
+        return new WorkerStatus(
+                WorkerStatus.VERSION,
+                WORKER,
+                "openai",
+                List.of(MODEL, "qwen2.5-7b-instruct"),
+                WorkerState.ACTIVE,
+                64,
+                17,
+                true,
+                182.5,
+                2410.75,
+                new Price(new BigDecimal("0.05"), new BigDecimal("0.08"), BigDecimal.ZERO, "USD"),
+                "0.1.0",
+                COMPLETED,
+                COMPLETED.plusSeconds(2),
+                Map.of(
+                        "qwen2.5-7b-instruct",
+                        new Price(new BigDecimal("0.10"), new BigDecimal("0.20"), BigDecimal.ZERO, "USD")));
     }
 }

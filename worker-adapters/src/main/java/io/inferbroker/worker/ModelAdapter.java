@@ -1,7 +1,9 @@
 package io.inferbroker.worker;
 
 import io.inferbroker.schemas.DispatchedJob;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +26,26 @@ public interface ModelAdapter extends AutoCloseable {
     default boolean isSimulator() {
         return false;
     }
+
+    /** Whether the model server answered the last call (false after a connection failure). */
+    default boolean healthy() {
+        return true;
+    }
+
+    /**
+     * Until when the model server asked for no more work (a 429 or 503 with its {@code
+     * Retry-After}); empty when it did not or that time has passed.
+     */
+    default Optional<Instant> backpressureUntil() {
+        return Optional.empty();
+    }
+
+    /**
+     * Registers the callback the adapter runs whenever {@link #healthy()} or {@link
+     * #backpressureUntil()} changes, so the worker can publish its status at once. One callback per
+     * adapter; it returns quickly and may run on any thread.
+     */
+    default void onStatusChange(Runnable changed) {}
 
     /**
      * Starts {@code jobs}, which the worker runs together as one batch for {@code model}, and

@@ -1,10 +1,12 @@
 package io.inferbroker.worker;
 
+import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
 import io.inferbroker.worker.internal.Capacity;
 import io.inferbroker.worker.internal.DispatchLoop;
 import io.inferbroker.worker.internal.JobLauncher;
+import io.inferbroker.worker.internal.PriceBook;
 import io.inferbroker.worker.internal.Publisher;
 import io.inferbroker.worker.internal.RunContext;
 import io.inferbroker.worker.internal.StatusReporter;
@@ -54,6 +56,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     private final ModelAdapter adapter;
     private final Capacity capacity;
+    private final PriceBook prices;
     private final Publisher publisher;
     private final StatusReporter status;
     private final JobLauncher launcher;
@@ -64,6 +67,7 @@ public final class Worker implements AutoCloseable {
             WorkerConfig config,
             ModelAdapter adapter,
             Capacity capacity,
+            PriceBook prices,
             Publisher publisher,
             StatusReporter status,
             JobLauncher launcher,
@@ -71,6 +75,7 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         this.adapter = adapter;
         this.capacity = capacity;
+        this.prices = prices;
         this.publisher = publisher;
         this.status = status;
         this.launcher = launcher;
@@ -112,13 +117,14 @@ public final class Worker implements AutoCloseable {
         }
         Publisher publisher = new Publisher(producer, config.topics());
         Capacity capacity = new Capacity(config.capacity());
+        PriceBook prices = new PriceBook(config.price(), config.modelPrices());
         StatusReporter status = new StatusReporter(
-                config, adapter.kind(), publisher, clock, capacity::inFlight, timer(config.workerId()));
-        RunContext context =
-                new RunContext(config.workerId(), config.price(), publisher, clock, new WorkerMetrics(registry));
+                config, adapter.kind(), publisher, clock, capacity::inFlight, timer(config.workerId()), prices);
+        status.watch(adapter);
+        RunContext context = new RunContext(config.workerId(), prices, publisher, clock, new WorkerMetrics(registry));
         JobLauncher launcher = new JobLauncher(new HashSet<>(config.models()), capacity, adapter, context, status);
         DispatchLoop loop = new DispatchLoop(consumer, partition, config.workerId(), launcher, status);
-        Worker worker = new Worker(config, adapter, capacity, publisher, status, launcher, loop);
+        Worker worker = new Worker(config, adapter, capacity, prices, publisher, status, launcher, loop);
         status.start();
         Thread.ofPlatform()
                 .name("worker-" + config.workerId() + "-dispatch")
@@ -148,10 +154,33 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * Changes the worker's price: jobs that start from now on cost {@code price}; running jobs keep
+     * the price they started with. The new price is published in the worker's status at once.
+     */
+    public void reprice(Price price) {
+        if (!price.currency().equals(prices.current().currency())) {
+            LOG.info("worker {} now charges in {}", config.workerId(), price.currency());
+        }
+        prices.set(price);
+        status.inFlightChanged();
+    }
+
+    /** Changes the price of one model: jobs of {@code model} that start from now on cost {@code price}. */
+    public void reprice(String model, Price price) {
+        if (!config.models().contains(model)) {
+            throw new IllegalArgumentException("worker " + config.workerId() + " does not serve " + model);
+        }
+        prices.set(model, price);
+        status.inFlightChanged();
+    }
+
+    /**
      * Drains and stops: publishes DRAINING, starts no new batch, lets running jobs publish their
-     * results for up to the shutdown grace, commits, closes the adapter (unfinished jobs are left
-     * uncommitted and run again elsewhere or after a restart), publishes GONE and closes the Kafka
-     * clients. Blocks for at most the grace plus a few seconds. Idempotent.
+     * results for up to the shutdown grace, commits, then hands back what did not finish: those jobs
+     * are stopped on the model server and publish no result, their batches stay uncommitted (they
+     * run again when a worker with this id starts), and GONE tells the dispatcher to dispatch them
+     * again elsewhere. Closes the Kafka clients. Blocks for at most the grace plus a few seconds.
+     * Idempotent; what a SIGTERM runs through the process's shutdown hook.
      */
     @Override
     public void close() {
@@ -188,7 +217,8 @@ public final class Worker implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         // The client default (5 ms) would sit between a job's last token and the caller waiting for it.
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // 0, not 1: records still batch up while earlier requests are in flight (WorkerBench).
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return props;
     }
 

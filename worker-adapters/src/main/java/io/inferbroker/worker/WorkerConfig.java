@@ -4,6 +4,7 @@ import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.TopicNames;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of one worker. Validated on construction; a message names the setting at fault.
@@ -16,6 +17,7 @@ import java.util.List;
  * @param topics topic names of the deployment
  * @param version the worker's software version, reported in its status
  * @param shutdownGrace how long {@link Worker#close()} lets running jobs finish
+ * @param modelPrices prices of models this worker charges differently from {@code price}, by model
  */
 public record WorkerConfig(
         String workerId,
@@ -25,7 +27,8 @@ public record WorkerConfig(
         Duration statusInterval,
         TopicNames topics,
         String version,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Map<String, Price> modelPrices) {
 
     public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
@@ -54,6 +57,26 @@ public record WorkerConfig(
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown_grace must be >= 0, was " + shutdownGrace + at);
         }
+        modelPrices = Map.copyOf(modelPrices);
+        for (String model : modelPrices.keySet()) {
+            if (!models.contains(model)) {
+                throw new IllegalArgumentException(
+                        "model_prices names " + model + ", which is not one of its models " + models + at);
+            }
+        }
+    }
+
+    /** Settings where every model costs {@code price}. */
+    public WorkerConfig(
+            String workerId,
+            List<String> models,
+            int capacity,
+            Price price,
+            Duration statusInterval,
+            TopicNames topics,
+            String version,
+            Duration shutdownGrace) {
+        this(workerId, models, capacity, price, statusInterval, topics, version, shutdownGrace, Map.of());
     }
 
     /** Settings with the default status interval and shutdown grace. */

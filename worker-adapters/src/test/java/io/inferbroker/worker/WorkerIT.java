@@ -23,11 +23,17 @@ import io.inferbroker.schemas.WorkerStatus;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.TopicProbe;
+import io.inferbroker.testkit.upstream.FakeOpenAiServer;
+import io.inferbroker.testkit.upstream.Scenario;
+import io.inferbroker.worker.http.ApiKey;
+import io.inferbroker.worker.http.EndpointConfig;
 import io.inferbroker.worker.internal.DispatchPartition;
+import io.inferbroker.worker.openai.OpenAiCompatibleAdapter;
 import io.inferbroker.worker.sim.LatencyModel;
 import io.inferbroker.worker.sim.SimulatedModelAdapter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,6 +131,85 @@ class WorkerIT {
     }
 
     @Test
+    void shouldHandBackWhatItCouldNotFinishWhenDrainedAndLoseNoJob(KafkaInfra kafka) throws Exception {
+        TopicNames topics = kafka.topics();
+        WorkerConfig config = new WorkerConfig(
+                "w-drain",
+                List.of("sim-echo"),
+                2,
+                PRICE,
+                Duration.ofMillis(200),
+                topics,
+                "test",
+                Duration.ofMillis(300));
+        DispatchedJob slow =
+                job("slow", JobKind.COMPLETION, "{\"prompt\": \"" + "word ".repeat(400) + "\", \"max_tokens\": 400}");
+        try (TopicProbe<JobResult> results = kafka.probe(topics.results(), WireSerdes.JOB_RESULT);
+                TopicProbe<LifecycleEvent> events = kafka.probe(topics.events(), WireSerdes.LIFECYCLE_EVENT);
+                TopicProbe<WorkerStatus> statuses = kafka.probe(topics.workers(), WireSerdes.WORKER_STATUS)) {
+            send(kafka, batch(config, "quick", chat("quick", "done soon")), batch(config, "long", slow));
+            Worker draining = startWorker(kafka, config, 5.0);
+            results.awaitCount(1, WAIT);
+            events.awaitUntil(
+                    seen -> seen.stream()
+                            .anyMatch(e -> e.key().equals("slow") && e.value().type() == LifecycleType.STARTED),
+                    WAIT);
+
+            draining.close();
+
+            statuses.awaitUntil(
+                    seen -> !seen.isEmpty() && seen.getLast().value().state() == WorkerState.GONE, WAIT);
+            List<WorkerState> states =
+                    statuses.values().stream().map(WorkerStatus::state).toList();
+            assertThat(states).containsSubsequence(WorkerState.DRAINING, WorkerState.GONE);
+            assertThat(states.getLast()).isEqualTo(WorkerState.GONE);
+            assertThat(results.values()).extracting(JobResult::jobId).containsExactly("quick");
+
+            try (Worker successor = startWorker(kafka, config, 0.001)) {
+                results.awaitCount(2, WAIT);
+                assertThat(successor.status().state()).isEqualTo(WorkerState.ACTIVE);
+            }
+            assertThat(results.values()).extracting(JobResult::jobId).containsExactly("quick", "slow");
+            assertThat(results.values().getLast().status()).isEqualTo(JobStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void shouldStopARunningJobOnItsModelServerWhenACancelArrives(KafkaInfra kafka) throws Exception {
+        TopicNames topics = kafka.topics();
+        WorkerConfig config = config("w-cancel", topics);
+        try (FakeOpenAiServer server = FakeOpenAiServer.start();
+                TopicProbe<JobResult> results = kafka.probe(topics.results(), WireSerdes.JOB_RESULT);
+                TopicProbe<TokenDelta> tokens = kafka.probe(topics.tokens(), WireSerdes.TOKEN_DELTA)) {
+            server.enqueue(new Scenario.Endless(Duration.ofMillis(10)));
+            OpenAiCompatibleAdapter adapter = OpenAiCompatibleAdapter.create(
+                    EndpointConfig.of(URI.create(server.baseUrl()), ApiKey.NONE, Map.of()), Clock.systemUTC());
+            try (Worker worker =
+                    Worker.start(config, adapter, kafka.clientProps(), Clock.systemUTC(), new SimpleMeterRegistry())) {
+                send(kafka, batch(config, "endless", chat("forever", "go")));
+                tokens.awaitCount(3, WAIT);
+
+                send(
+                        kafka,
+                        new DispatchBatch(
+                                DispatchBatch.VERSION,
+                                "cancel",
+                                config.workerId(),
+                                "sim-echo",
+                                Instant.now(),
+                                List.of(),
+                                List.of("forever")));
+
+                JobResult result = results.awaitCount(1, WAIT).getFirst().value();
+                assertThat(result.status()).isEqualTo(JobStatus.CANCELED);
+                assertThat(result.error().code()).isEqualTo("canceled");
+                await().atMost(WAIT).until(() -> server.disconnects() == 1);
+                await().atMost(WAIT).until(() -> worker.inFlight() == 0);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseToStartWithoutItsDispatchTopic(KafkaInfra kafka) {
         WorkerConfig config = config("w-lost", new TopicNames(kafka.topics().prefix() + "missing."));
 
@@ -191,8 +276,12 @@ class WorkerIT {
     }
 
     private static Worker startWorker(KafkaInfra kafka, WorkerConfig config) {
+        return startWorker(kafka, config, 0.01);
+    }
+
+    private static Worker startWorker(KafkaInfra kafka, WorkerConfig config, double timeScale) {
         SimulatedModelAdapter sim =
-                SimulatedModelAdapter.create(LatencyModel.load("llama-160m", 0.01), Clock.systemUTC());
+                SimulatedModelAdapter.create(LatencyModel.load("llama-160m", timeScale), Clock.systemUTC());
         return Worker.start(config, sim, kafka.clientProps(), Clock.systemUTC(), new SimpleMeterRegistry());
     }
 

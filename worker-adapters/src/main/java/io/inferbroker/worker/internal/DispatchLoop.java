@@ -145,6 +145,7 @@ public final class DispatchLoop implements Runnable {
             entry.done();
             return true;
         }
+        launcher.cancel(batch.cancelJobIds());
         Optional<CompletableFuture<Void>> published = launcher.launch(batch, this::keepWaiting);
         if (published.isEmpty()) {
             return false;

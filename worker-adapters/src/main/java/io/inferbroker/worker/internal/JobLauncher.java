@@ -10,7 +10,9 @@ import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.TokenSink;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,16 +29,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs dispatched batches on the adapter within the worker's capacity: a batch larger than the free
  * slots runs as several smaller ones as slots free up. Jobs whose deadline has passed expire
- * without running; batches for a model the worker does not serve fail. Used by one thread.
+ * without running; batches for a model the worker does not serve fail; canceled jobs are stopped
+ * and end canceled. {@link #launch} and {@link #cancel} belong to one thread.
  */
 public final class JobLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
+    /** Cancels remembered for jobs that have not reached this worker yet (or are waiting for a slot). */
+    static final int REMEMBERED_CANCELS = 10_000;
 
     private final Set<String> models;
     private final Capacity capacity;
     private final ModelAdapter adapter;
     private final RunContext context;
     private final JobListener listener;
+    private final Map<String, CompletableFuture<JobOutcome>> running = new ConcurrentHashMap<>();
+    private final Set<String> canceled = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_CANCELS;
+        }
+    }));
     private volatile boolean abandoned;
 
     public JobLauncher(
@@ -78,6 +91,26 @@ public final class JobLauncher {
         return Optional.of(allOf(results));
     }
 
+    /**
+     * Cancels jobs: a running job is stopped on the adapter (its upstream call aborted) and ends
+     * {@code canceled}; a job not started yet ends {@code canceled} without running when it comes.
+     * Unknown ids are remembered for a while, as their batch may still be on its way.
+     */
+    public void cancel(List<String> jobIds) {
+        for (String jobId : jobIds) {
+            canceled.add(jobId);
+            CompletableFuture<JobOutcome> outcome = running.get(jobId);
+            if (outcome != null) {
+                outcome.cancel(true);
+            }
+        }
+    }
+
+    /** Jobs running on the adapter now, by id. */
+    public Set<String> runningJobIds() {
+        return Set.copyOf(running.keySet());
+    }
+
     /** After this, outcomes that arrive are no longer published (the worker is going away). */
     public void abandon() {
         abandoned = true;
@@ -88,7 +121,10 @@ public final class JobLauncher {
         List<CompletableFuture<JobResult>> results = new ArrayList<>();
         List<DispatchedJob> live = new ArrayList<>();
         for (DispatchedJob job : chunk) {
-            if (job.deadline() != null && !now.isBefore(job.deadline())) {
+            if (canceled.contains(job.jobId())) {
+                JobError error = new JobError("canceled", "the job was canceled before it started");
+                results.add(released(new JobRun(batch, job, 1, context).refuse(JobStatus.CANCELED, error)));
+            } else if (job.deadline() != null && !now.isBefore(job.deadline())) {
                 JobError error = new JobError("deadline_exceeded", "the job's deadline passed before it started");
                 results.add(released(new JobRun(batch, job, 1, context).refuse(JobStatus.EXPIRED, error)));
             } else {
@@ -115,8 +151,14 @@ public final class JobLauncher {
         List<CompletableFuture<JobOutcome>> outcomes = startOnAdapter(batch.model(), live, sink);
         for (int i = 0; i < runs.size(); i++) {
             JobRun run = runs.get(i);
-            results.add(released(
-                    outcomes.get(i).handle(JobLauncher::orFailure).thenCompose(outcome -> publish(run, outcome))));
+            String jobId = run.job().jobId();
+            CompletableFuture<JobOutcome> outcome = outcomes.get(i);
+            running.put(jobId, outcome);
+            outcome.whenComplete((done, error) -> running.remove(jobId, outcome));
+            if (canceled.contains(jobId)) {
+                outcome.cancel(true);
+            }
+            results.add(released(outcome.handle(JobLauncher::orFailure).thenCompose(ended -> publish(run, ended))));
         }
         return results;
     }
@@ -126,6 +168,10 @@ public final class JobLauncher {
             run.abandon();
             return CompletableFuture.failedFuture(new CancellationException(
                     "worker stopped before job " + run.job().jobId() + " finished"));
+        }
+        if (outcome instanceof JobOutcome.Failed failed
+                && canceled.contains(run.job().jobId())) {
+            return run.cancel(failed.partialUsage());
         }
         return run.finish(outcome);
     }

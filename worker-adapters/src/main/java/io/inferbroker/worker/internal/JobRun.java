@@ -8,6 +8,7 @@ import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleEvent;
 import io.inferbroker.schemas.LifecycleType;
+import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.Usage;
@@ -23,13 +24,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * One attempt of one job on this worker, from its start to its published result: the STARTED
  * event, one token delta per token ({@code seq} from 1), then the result and the terminal event,
- * all keyed by job id. Thread-safe.
+ * all keyed by job id. The price is the worker's price for the batch's model when the run was
+ * created: a later change
+ * applies to new work only. Thread-safe.
  */
 public final class JobRun {
     private final DispatchBatch batch;
     private final DispatchedJob job;
     private final int batchSize;
     private final RunContext context;
+    private final Price price;
     private final List<CompletableFuture<Void>> sends = new ArrayList<>();
     private @Nullable Instant startedAt;
     private @Nullable Instant firstTokenAt;
@@ -44,6 +48,7 @@ public final class JobRun {
         this.job = job;
         this.batchSize = batchSize;
         this.context = context;
+        this.price = context.prices().forModel(batch.model());
     }
 
     public DispatchedJob job() {
@@ -89,6 +94,11 @@ public final class JobRun {
         };
     }
 
+    /** Ends a job that was canceled while it ran, charging what it used. */
+    public CompletableFuture<JobResult> cancel(@Nullable Usage used) {
+        return end(JobStatus.CANCELED, null, new JobError("canceled", "the job was canceled while it ran"), used);
+    }
+
     /** Ends a job that never started (expired, or a model this worker does not serve). */
     public CompletableFuture<JobResult> refuse(JobStatus status, JobError error) {
         return end(status, null, error, null);
@@ -124,7 +134,7 @@ public final class JobRun {
                 output,
                 error,
                 usage,
-                JobCost.of(context.price(), usage, JobCost.gpuShare(runTime, batchSize)),
+                JobCost.of(price, usage, JobCost.gpuShare(runTime, batchSize)),
                 context.workerId(),
                 job.attempt(),
                 new Timings(job.acceptedAt(), batch.dispatchedAt(), startedAt, firstTokenAt, completedAt));

@@ -4,21 +4,24 @@ import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
+import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.WorkerConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the worker's {@link WorkerStatus}: every status interval, and soon after every change
- * of the in-flight count, coalesced so that changes publish at most once per {@value #MIN_GAP_MS}
+ * of the in-flight count or of the model server's health or backpressure, coalesced so that changes publish at most once per {@value #MIN_GAP_MS}
  * ms. Speed is measured from the worker's own jobs as moving averages: time to first token from a
  * job's start, and tokens per second of one sequence after its first token (what a streaming client
  * sees). Thread-safe; owns and stops the timer it is given.
@@ -34,6 +37,8 @@ public final class StatusReporter implements JobListener, AutoCloseable {
     private final Clock clock;
     private final IntSupplier inFlight;
     private final ScheduledExecutorService timer;
+    private final PriceBook prices;
+    private volatile @Nullable ModelAdapter adapter;
     private final Ewma ttftMs = new Ewma(ALPHA);
     private final Ewma tokensPerSecond = new Ewma(ALPHA);
     private final AtomicBoolean changePending = new AtomicBoolean();
@@ -48,6 +53,26 @@ public final class StatusReporter implements JobListener, AutoCloseable {
             Clock clock,
             IntSupplier inFlight,
             ScheduledExecutorService timer) {
+        this(
+                config,
+                adapterKind,
+                publisher,
+                clock,
+                inFlight,
+                timer,
+                new PriceBook(config.price(), config.modelPrices()));
+    }
+
+    /** A reporter that reports the price of {@code prices}, which may change. */
+    public StatusReporter(
+            WorkerConfig config,
+            String adapterKind,
+            Publisher publisher,
+            Clock clock,
+            IntSupplier inFlight,
+            ScheduledExecutorService timer,
+            PriceBook prices) {
+        this.prices = prices;
         this.config = config;
         this.adapterKind = adapterKind;
         this.publisher = publisher;
@@ -95,6 +120,15 @@ public final class StatusReporter implements JobListener, AutoCloseable {
         }
     }
 
+    /**
+     * Reports the model server's health and backpressure from {@code served} too, publishing soon
+     * after each change it reports.
+     */
+    public void watch(ModelAdapter served) {
+        adapter = served;
+        served.onStatusChange(this::inFlightChanged);
+    }
+
     /** Reports the worker unhealthy from now on. */
     public void unhealthy() {
         healthy = false;
@@ -109,6 +143,8 @@ public final class StatusReporter implements JobListener, AutoCloseable {
 
     /** The status as it would be published now. */
     public WorkerStatus snapshot() {
+        ModelAdapter served = adapter;
+        Instant now = clock.instant();
         return new WorkerStatus(
                 WorkerStatus.VERSION,
                 config.workerId(),
@@ -117,12 +153,14 @@ public final class StatusReporter implements JobListener, AutoCloseable {
                 state,
                 config.capacity(),
                 inFlight.getAsInt(),
-                healthy,
+                healthy && (served == null || served.healthy()),
                 ttftMs.value(),
                 tokensPerSecond.value(),
-                config.price(),
+                prices.current(),
                 config.version(),
-                clock.instant());
+                now,
+                served == null ? null : served.backpressureUntil().orElse(null),
+                prices.modelPrices());
     }
 
     private synchronized CompletableFuture<Void> publishNow() {

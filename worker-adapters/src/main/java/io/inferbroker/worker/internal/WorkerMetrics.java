@@ -20,6 +20,8 @@ public final class WorkerMetrics {
     static final String TOKENS = "broker.worker.tokens";
     static final String IN_FLIGHT = "broker.worker.inflight";
     static final String TTFT = "broker.worker.ttft";
+    static final String UPSTREAM_RETRIES = "broker.worker.upstream.retries";
+    static final String UPSTREAM_BACKPRESSURE = "broker.worker.upstream.backpressure";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> tokenCounters = new ConcurrentHashMap<>();
@@ -78,6 +80,36 @@ public final class WorkerMetrics {
                     .publishPercentileHistogram()
                     .register(registry)
                     .record(sinceStart);
+        } catch (RuntimeException ignored) {
+            // A metric must never fail a job.
+        }
+    }
+
+    /**
+     * Counts a retried model-server call by adapter kind and reason: the HTTP status ({@code 429},
+     * {@code 5xx}) or {@code unreachable}.
+     */
+    public void upstreamRetry(String adapter, String reason) {
+        try {
+            Counter.builder(UPSTREAM_RETRIES)
+                    .description("Model-server calls tried again before their first token")
+                    .tag("adapter", adapter)
+                    .tag("reason", reason)
+                    .register(registry)
+                    .increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never fail a job.
+        }
+    }
+
+    /** Counts a 429 or 503 answer of a model server, which the worker reports as backpressure. */
+    public void upstreamBackpressure(String adapter) {
+        try {
+            Counter.builder(UPSTREAM_BACKPRESSURE)
+                    .description("429 and 503 answers of model servers")
+                    .tag("adapter", adapter)
+                    .register(registry)
+                    .increment();
         } catch (RuntimeException ignored) {
             // A metric must never fail a job.
         }

@@ -26,6 +26,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -235,6 +236,91 @@ class JobLauncherTest {
         assertThat(out.tokens("j1")).isEmpty();
         assertThat(out.results("j1")).isEmpty();
         assertThat(capacity.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldStopARunningJobWhenCanceledAndEndItCanceled() {
+        HeldAdapter held = new HeldAdapter();
+        JobLauncher launcher = launcher(held);
+        CompletableFuture<Void> done = launcher.launch(
+                        batch("w1", "sim-echo", chat("j1", "x"), chat("j2", "y")), () -> true)
+                .orElseThrow();
+        held.sinks.get("j1").token("j1", 0, "partial");
+
+        launcher.cancel(List.of("j1"));
+
+        assertThat(held.jobs.get("j1")).isCancelled();
+        assertThat(launcher.runningJobIds()).containsExactly("j2");
+        held.jobs.get("j2").complete(JobOutcome.failed("boom", "unrelated"));
+        done.orTimeout(10, TimeUnit.SECONDS).join();
+        Published out = Published.from(producer, TOPICS);
+        assertThat(out.results("j1").getFirst().status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(out.events("j1"))
+                .extracting(LifecycleEvent::type)
+                .containsExactly(LifecycleType.STARTED, LifecycleType.CANCELED);
+        assertThat(out.results("j2").getFirst().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(capacity.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldEndAJobCanceledBeforeItArrivedWithoutRunningIt() {
+        HeldAdapter held = new HeldAdapter();
+        JobLauncher launcher = launcher(held);
+
+        launcher.cancel(List.of("j1"));
+        run(launcher, batch("w1", "sim-echo", chat("j1", "x")));
+
+        assertThat(held.jobs).isEmpty();
+        Published out = Published.from(producer, TOPICS);
+        assertThat(out.results("j1").getFirst().status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(out.results("j1").getFirst().error().code()).isEqualTo("canceled");
+    }
+
+    @Test
+    void shouldChargeAPriceChangeToNewWorkOnly() {
+        HeldAdapter held = new HeldAdapter();
+        PriceBook prices = new PriceBook(PRICE);
+        RunContext context =
+                new RunContext("w1", prices, new Publisher(producer, TOPICS), clock, new WorkerMetrics(registry));
+        JobLauncher launcher = new JobLauncher(Set.of("sim-echo"), capacity, held, context, listener);
+        CompletableFuture<Void> old = launcher.launch(batch("w1", "sim-echo", chat("old", "x")), () -> true)
+                .orElseThrow();
+
+        prices.set(new Price(new BigDecimal("10.00"), new BigDecimal("20.00"), BigDecimal.ZERO, "USD"));
+        CompletableFuture<Void> next = launcher.launch(batch("w1", "sim-echo", chat("new", "x")), () -> true)
+                .orElseThrow();
+        JobOutcome oneMillionEach =
+                new JobOutcome.Succeeded(Jobs.json("{\"text\": \"x\"}"), new Usage(1_000_000, 1_000_000));
+        held.jobs.get("old").complete(oneMillionEach);
+        held.jobs.get("new").complete(oneMillionEach);
+        old.orTimeout(10, TimeUnit.SECONDS).join();
+        next.orTimeout(10, TimeUnit.SECONDS).join();
+
+        Published out = Published.from(producer, TOPICS);
+        assertThat(out.results("old").getFirst().cost().amount()).isEqualByComparingTo("3.00");
+        assertThat(out.results("new").getFirst().cost().amount()).isEqualByComparingTo("30.00");
+    }
+
+    @Test
+    void shouldChargeAModelItsOwnPriceWhenItHasOne() {
+        PriceBook prices = new PriceBook(
+                PRICE, Map.of("sim-echo", new Price(BigDecimal.ZERO, new BigDecimal("5.00"), BigDecimal.ZERO, "USD")));
+        RunContext context =
+                new RunContext("w1", prices, new Publisher(producer, TOPICS), clock, new WorkerMetrics(registry));
+        HeldAdapter held = new HeldAdapter();
+        CompletableFuture<Void> done = new JobLauncher(Set.of("sim-echo"), capacity, held, context, listener)
+                .launch(batch("w1", "sim-echo", chat("j", "x")), () -> true)
+                .orElseThrow();
+
+        held.jobs.get("j").complete(new JobOutcome.Succeeded(Jobs.json("{}"), new Usage(1_000_000, 1_000_000)));
+        done.orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertThat(Published.from(producer, TOPICS)
+                        .results("j")
+                        .getFirst()
+                        .cost()
+                        .amount())
+                .isEqualByComparingTo("5.00");
     }
 
     private SimulatedModelAdapter sim() {

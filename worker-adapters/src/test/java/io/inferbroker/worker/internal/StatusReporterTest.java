@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.Price;
@@ -12,11 +13,18 @@ import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.Usage;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
+import io.inferbroker.worker.JobOutcome;
+import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.MutableClock;
+import io.inferbroker.worker.TokenSink;
 import io.inferbroker.worker.WorkerConfig;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -105,6 +113,94 @@ class StatusReporterTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() ->
                         !Published.from(producer, TOPICS).statuses().getLast().healthy());
+    }
+
+    @Test
+    void shouldPublishTheModelServersBackpressureAndHealthAsSoonAsTheyChange() {
+        Upstream upstream = new Upstream();
+        reporter.watch(upstream);
+        assertThat(reporter.snapshot().backpressureUntil()).isNull();
+
+        upstream.until = Optional.of(T0.plusSeconds(5));
+        upstream.healthy = false;
+        upstream.changed.run();
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !Published.from(producer, TOPICS).statuses().isEmpty());
+        WorkerStatus last = Published.from(producer, TOPICS).statuses().getLast();
+        assertThat(last.backpressureUntil()).isEqualTo(T0.plusSeconds(5));
+        assertThat(last.healthy()).isFalse();
+    }
+
+    @Test
+    void shouldReportThePricesOfModelsChargedDifferently() {
+        Price special = new Price(BigDecimal.ONE, BigDecimal.TEN, BigDecimal.ZERO, "USD");
+        WorkerConfig priced = new WorkerConfig(
+                "w2",
+                List.of("sim-echo", "sim-big"),
+                8,
+                Price.free("USD"),
+                Duration.ofHours(1),
+                TOPICS,
+                "1.2.3",
+                Duration.ZERO,
+                Map.of("sim-big", special));
+        StatusReporter other = new StatusReporter(
+                priced,
+                "sim",
+                new Publisher(producer, TOPICS),
+                new MutableClock(T0),
+                inFlight::get,
+                new ScheduledThreadPoolExecutor(1));
+        try {
+            WorkerStatus status = other.snapshot();
+
+            assertThat(status.priceOf("sim-big")).isEqualTo(special);
+            assertThat(status.priceOf("sim-echo")).isEqualTo(Price.free("USD"));
+            assertThat(reporter.snapshot().modelPrices()).isNull();
+        } finally {
+            other.close();
+        }
+    }
+
+    /** A model server that says what the test sets. */
+    private static final class Upstream implements ModelAdapter {
+        volatile Optional<Instant> until = Optional.empty();
+        volatile boolean healthy = true;
+        volatile Runnable changed = () -> {};
+
+        @Override
+        public String kind() {
+            return "test";
+        }
+
+        @Override
+        public String description() {
+            return "reports what the test sets";
+        }
+
+        @Override
+        public boolean healthy() {
+            return healthy;
+        }
+
+        @Override
+        public Optional<Instant> backpressureUntil() {
+            return until;
+        }
+
+        @Override
+        public void onStatusChange(Runnable listener) {
+            changed = listener;
+        }
+
+        @Override
+        public List<CompletableFuture<JobOutcome>> run(String model, List<DispatchedJob> jobs, TokenSink sink) {
+            return List.of();
+        }
+
+        @Override
+        public void close() {}
     }
 
     private static JobResult result(Duration firstToken, Duration completed, int tokens) {

@@ -1,0 +1,205 @@
+package io.inferbroker.worker.kserve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.DispatchedJob;
+import io.inferbroker.schemas.JobError;
+import io.inferbroker.schemas.JobKind;
+import io.inferbroker.worker.JobOutcome;
+import io.inferbroker.worker.ModelAdapter;
+import io.inferbroker.worker.TokenSink;
+import io.inferbroker.worker.http.EndpointConfig;
+import io.inferbroker.worker.internal.UpstreamCall;
+import io.inferbroker.worker.internal.UpstreamClients;
+import io.inferbroker.worker.internal.UpstreamProbe;
+import io.inferbroker.worker.internal.UpstreamState;
+import io.inferbroker.worker.internal.WorkerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs generic (non-LLM) jobs on an Open Inference Protocol v2 server (KServe, Triton): {@code POST
+ * {base_url}/v2/models/{model}/infer}. A job's input is {@code {"inputs": [{"name", "datatype",
+ * "shape", "data"}], "parameters"?, "outputs"?}} with each tensor's shape given <em>without</em> the
+ * batch dimension and {@code data} flat or nested. The jobs of a batch go to the server as
+ * <b>one</b> request, their tensors stacked along a new first dimension (jobs whose tensors differ in
+ * names, datatypes or shapes form separate requests); each job's output is {@code {"model_name",
+ * "outputs": [...]}} with its own row of every output tensor. Usage is zero tokens: price such models
+ * per GPU-second.
+ *
+ * <p>Errors follow the protocol: the server's {@code {"error": "..."}} becomes the job's message;
+ * 4xx is {@code upstream_rejected}, 5xx {@code upstream_error}; 429/503 are retried and reported as
+ * backpressure; malformed input fails the job alone ({@code invalid_input}). Cancelling a job's
+ * future drops its row; the request is aborted once every job of it is canceled. Thread-safe.
+ */
+public final class KServeV2Adapter implements ModelAdapter {
+    /** How often an unreachable server is asked whether it is back. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+    /** The {@link #kind()} of this adapter. */
+    public static final String KIND = "kserve";
+
+    private final EndpointConfig config;
+    private final UpstreamClients clients;
+    private final HttpClient client;
+    private final UpstreamState state;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Set<UpstreamCall> calls = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private KServeV2Adapter(EndpointConfig config, Clock clock, MeterRegistry registry) {
+        this.config = config;
+        this.clients = new UpstreamClients("kserve");
+        this.client = clients.client(config);
+        this.state = new UpstreamState(clock, KIND, new WorkerMetrics(registry));
+        UpstreamProbe.start(
+                client,
+                URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/v2/health/ready"),
+                state,
+                clients.timer(),
+                PROBE_INTERVAL);
+    }
+
+    /**
+     * An adapter with its own HTTP client and timer, both released by {@link #close()}; retries and
+     * backpressure are counted in {@code registry}.
+     */
+    public static KServeV2Adapter create(EndpointConfig config, Clock clock, MeterRegistry registry) {
+        return new KServeV2Adapter(config, clock, registry);
+    }
+
+    /** An adapter whose meters go nowhere. */
+    public static KServeV2Adapter create(EndpointConfig config, Clock clock) {
+        return create(config, clock, new SimpleMeterRegistry());
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public String description() {
+        return "KServe v2 (Open Inference Protocol) server at " + config.baseUrl();
+    }
+
+    @Override
+    public boolean healthy() {
+        return state.healthy();
+    }
+
+    @Override
+    public Optional<Instant> backpressureUntil() {
+        return state.backpressureUntil();
+    }
+
+    @Override
+    public void onStatusChange(Runnable changed) {
+        state.onChange(changed);
+    }
+
+    private record Group(List<String> ids, List<List<Tensor>> inputs, List<CompletableFuture<JobOutcome>> futures) {}
+
+    @Override
+    public List<CompletableFuture<JobOutcome>> run(String model, List<DispatchedJob> jobs, TokenSink sink) {
+        List<CompletableFuture<JobOutcome>> futures = new ArrayList<>(jobs.size());
+        Map<String, Group> groups = new LinkedHashMap<>();
+        Map<String, JsonNode> extras = new LinkedHashMap<>();
+        for (DispatchedJob job : jobs) {
+            CompletableFuture<JobOutcome> future = new CompletableFuture<>();
+            futures.add(future);
+            if (closed.get()) {
+                future.complete(JobOutcome.failed("adapter_closed", "the adapter is closed"));
+                continue;
+            }
+            if (job.kind() != JobKind.GENERIC) {
+                future.complete(JobOutcome.failed(
+                        "unsupported_kind", "a KServe v2 server runs generic tensor jobs, not " + job.kind()));
+                continue;
+            }
+            List<Tensor> tensors;
+            try {
+                tensors = inputsOf(job.input());
+            } catch (IllegalArgumentException e) {
+                future.complete(JobOutcome.failed("invalid_input", e.getMessage()));
+                continue;
+            }
+            ObjectNode extra = ((ObjectNode) job.input()).deepCopy();
+            extra.remove("inputs");
+            String key = tensors.stream().map(Tensor::signature).toList() + extra.toString();
+            Group group = groups.computeIfAbsent(
+                    key, k -> new Group(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+            extras.putIfAbsent(key, extra);
+            group.ids().add(job.jobId());
+            group.inputs().add(tensors);
+            group.futures().add(future);
+        }
+        groups.forEach((key, group) -> start(model, group, extras.get(key)));
+        return futures;
+    }
+
+    private void start(String model, Group group, JsonNode extra) {
+        UpstreamCall call = new UpstreamCall(
+                client,
+                config,
+                state,
+                clients.timer(),
+                "batch of " + group.ids().size() + " from job " + group.ids().get(0));
+        calls.add(call);
+        CompletableFuture<?> all = CompletableFuture.allOf(group.futures().toArray(CompletableFuture[]::new));
+        all.whenComplete((ok, error) -> {
+            calls.remove(call);
+            if (group.futures().stream().allMatch(CompletableFuture::isCancelled)) {
+                call.abort(new JobError("canceled", "every job of the request was canceled"));
+            }
+        });
+        try {
+            threads.execute(new KServeBatch(
+                    config.upstreamModel(model), config, call, group.ids(), group.inputs(), extra, group.futures()));
+        } catch (RejectedExecutionException e) {
+            call.close();
+            group.futures().forEach(f -> f.complete(JobOutcome.failed("adapter_closed", "the adapter is closed")));
+        }
+    }
+
+    private static List<Tensor> inputsOf(JsonNode input) {
+        JsonNode inputs = input.path("inputs");
+        if (!input.isObject() || !inputs.isArray() || inputs.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a KServe job's input needs 'inputs': [{name, datatype, shape, data}, ...]");
+        }
+        List<Tensor> tensors = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            tensors.add(Tensor.read(inputs.get(i), "inputs[" + i + "]"));
+        }
+        return tensors;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        JobError reason = new JobError("adapter_closed", "the worker stopped while the job ran");
+        List.copyOf(calls).forEach(call -> call.abort(reason));
+        threads.shutdownNow();
+        clients.close();
+    }
+}

@@ -1,0 +1,159 @@
+package io.inferbroker.worker.openai;
+
+import io.inferbroker.schemas.DispatchedJob;
+import io.inferbroker.schemas.JobError;
+import io.inferbroker.worker.JobOutcome;
+import io.inferbroker.worker.ModelAdapter;
+import io.inferbroker.worker.TokenSink;
+import io.inferbroker.worker.http.EndpointConfig;
+import io.inferbroker.worker.internal.UpstreamCall;
+import io.inferbroker.worker.internal.UpstreamClients;
+import io.inferbroker.worker.internal.UpstreamProbe;
+import io.inferbroker.worker.internal.UpstreamState;
+import io.inferbroker.worker.internal.WorkerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs chat, completion and embedding jobs on an OpenAI-compatible server ({@code
+ * /chat/completions}, {@code /completions}, {@code /embeddings} under {@link
+ * EndpointConfig#baseUrl()}). Each job is its own HTTP/1.1 call on a virtual thread (the server
+ * batches continuously itself) over one pooled keep-alive client. Text jobs stream by default, always
+ * asking for usage ({@code stream_options.include_usage}); the job's input is the OpenAI request body
+ * without {@code model}, which the adapter sets (mapped by {@link EndpointConfig#upstreamModel}).
+ *
+ * <p>Outputs match the simulator's: {@code {"text", "finish_reason"}} for text jobs, {@code
+ * {"embeddings": [[...]]}} for embeddings. Failures are {@link JobOutcome.Failed} with codes {@code
+ * upstream_stream_cut} (a stream ended early; usage counted), {@code upstream_timeout}, {@code
+ * upstream_rate_limited}, {@code upstream_unavailable}, {@code upstream_error}, {@code
+ * upstream_rejected}, {@code upstream_unreachable}, {@code upstream_malformed}, {@code
+ * unsupported_kind}, {@code invalid_input}, {@code canceled}. Cancelling a job's future closes its
+ * connection. Thread-safe; {@link #close()} stops every call.
+ */
+public final class OpenAiCompatibleAdapter implements ModelAdapter {
+    /** How often an unreachable server is asked whether it is back. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+    /** The {@link #kind()} of this adapter. */
+    public static final String KIND = "openai";
+
+    private final EndpointConfig config;
+    private final UpstreamClients clients;
+    private final HttpClient client;
+    private final UpstreamState state;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Set<UpstreamCall> calls = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OpenAiCompatibleAdapter(EndpointConfig config, Clock clock, MeterRegistry registry) {
+        this.config = config;
+        this.clients = new UpstreamClients("openai");
+        this.client = clients.client(config);
+        this.timer = clients.timer();
+        this.state = new UpstreamState(clock, KIND, new WorkerMetrics(registry));
+        UpstreamProbe.start(
+                client,
+                URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/models"),
+                state,
+                clients.timer(),
+                PROBE_INTERVAL);
+    }
+
+    /**
+     * An adapter with its own HTTP client and timer, both released by {@link #close()}; retries and
+     * backpressure are counted in {@code registry}.
+     */
+    public static OpenAiCompatibleAdapter create(EndpointConfig config, Clock clock, MeterRegistry registry) {
+        return new OpenAiCompatibleAdapter(config, clock, registry);
+    }
+
+    /** An adapter whose meters go nowhere. */
+    public static OpenAiCompatibleAdapter create(EndpointConfig config, Clock clock) {
+        return create(config, clock, new SimpleMeterRegistry());
+    }
+
+    public EndpointConfig config() {
+        return config;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public String description() {
+        return "OpenAI-compatible server at " + config.baseUrl() + (config.streaming() ? " (streaming)" : "");
+    }
+
+    @Override
+    public boolean healthy() {
+        return state.healthy();
+    }
+
+    @Override
+    public Optional<Instant> backpressureUntil() {
+        return state.backpressureUntil();
+    }
+
+    @Override
+    public void onStatusChange(Runnable changed) {
+        state.onChange(changed);
+    }
+
+    @Override
+    public List<CompletableFuture<JobOutcome>> run(String model, List<DispatchedJob> jobs, TokenSink sink) {
+        List<CompletableFuture<JobOutcome>> futures = new ArrayList<>(jobs.size());
+        for (DispatchedJob job : jobs) {
+            CompletableFuture<JobOutcome> future = new CompletableFuture<>();
+            futures.add(future);
+            if (closed.get()) {
+                future.complete(JobOutcome.failed("adapter_closed", "the adapter is closed"));
+                continue;
+            }
+            UpstreamCall call = new UpstreamCall(client, config, state, timer, "job " + job.jobId());
+            calls.add(call);
+            future.whenComplete((outcome, error) -> {
+                calls.remove(call);
+                if (future.isCancelled()) {
+                    call.abort(new JobError("canceled", "job " + job.jobId() + " was canceled"));
+                }
+            });
+            try {
+                threads.execute(new OpenAiJob(job, config.upstreamModel(model), config, call, sink, future));
+            } catch (RejectedExecutionException e) {
+                call.close();
+                future.complete(JobOutcome.failed("adapter_closed", "the adapter is closed"));
+            }
+        }
+        return futures;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        JobError reason = new JobError("adapter_closed", "the worker stopped while the job ran");
+        List.copyOf(calls).forEach(call -> call.abort(reason));
+        threads.shutdownNow();
+        clients.close();
+    }
+}
