@@ -6,13 +6,18 @@ import java.util.List;
 
 /**
  * Strategy {@code cost}: routes to the cheapest candidate with headroom whose expected completion
- * ({@link WorkerCandidate#expectedMillis(long)} from now, stretched by a quarter for safety) meets the earliest deadline of the jobs;
- * the price is {@link WorkerCandidate#jobCost(long, long)} of one job. When the cheapest workers are
- * full, work spills to dearer ones: at once for jobs without a deadline; for jobs with one, only once
- * their slack on the dearer worker (deadline minus its expected completion) has shrunk to the spill
- * margin (its expected time, at least a second), so jobs wait for a cheaper slot while they can afford to. When no worker with headroom
- * meets the deadline, the fastest one takes the work (it has the best chance). Ties go to the most
- * headroom, then the smallest worker id. Stateless and thread-safe.
+ * ({@link WorkerCandidate#expectedMillis(long)} from now, stretched by a quarter for safety) meets
+ * the earliest deadline of the jobs; the price is {@link WorkerCandidate#jobCost(long, long)} of one
+ * job. When no worker with headroom meets it, the fastest one takes the work (it has the best
+ * chance). Ties go to the most headroom, then the smallest worker id.
+ *
+ * <p>When a cheaper worker than the chosen one exists, only some jobs, counted from the front of
+ * the batch, go to the dearer worker now: those the cheaper one would make late anyway, and, while
+ * the cheaper one is full, those without a deadline and those whose slack on the dearer worker
+ * (deadline minus its expected completion) has shrunk to the spill margin (that expected time, at
+ * least a second). The others wait for a cheaper slot while their deadline allows; when none has to
+ * go, the verdict is {@link RoutingVerdict.NoWorker}. So cheap workers stay full and dear ones take
+ * only the overflow. Stateless and thread-safe.
  */
 public final class CostPolicy implements RoutingPolicy {
     /** Input tokens assumed per job for the price comparison; only the ordering of workers matters. */

@@ -141,6 +141,17 @@ class BudgetTopologyTest {
     }
 
     @Test
+    void shouldRunEveryAdmissionOfATenantWithBudgetThroughOneRepartitionByTenant() {
+        DispatcherConfig budgeted = Harness.config().withBudget(ACME, new TenantBudget(BigDecimal.ONE, "USD"));
+
+        String withBudget = DispatcherTopology.build(budgeted).describe().toString();
+        String without = DispatcherTopology.build(Harness.config()).describe().toString();
+
+        assertThat(withBudget).contains(StoreNames.BY_TENANT + "-repartition", "budget");
+        assertThat(without).doesNotContain(StoreNames.BY_TENANT);
+    }
+
+    @Test
     void shouldEstimateAtTheCheapestUsableWorkerWithoutAConfiguredPrice() {
         start(false);
         // 1 per million output tokens on the cheap worker: 0.0003 per job of 300 tokens.

@@ -3,6 +3,7 @@ package io.inferbroker.dispatcher.internal;
 import io.inferbroker.dispatcher.CircuitBreakerSettings;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,7 +86,7 @@ final class Breakers {
     /** Workers whose breaker is not closed at {@code now}, with their state. */
     Map<String, State> notClosed(Instant now) {
         Map<String, State> out = new HashMap<>();
-        for (String workerId : breakers.keySet()) {
+        for (String workerId : List.copyOf(breakers.keySet())) {
             State s = state(workerId, now);
             if (s != State.CLOSED) {
                 out.put(workerId, s);

@@ -11,6 +11,7 @@ import io.inferbroker.schemas.QueueStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -93,7 +94,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             return; // init failed; nothing was reported
         }
         // The queues move with the task; another instance reports them from now on.
-        book.modelsWithQueue().forEach(model -> metrics.queueDepth(model, java.util.Map.of()));
+        book.modelsWithQueue().forEach(model -> metrics.queueDepth(model, Map.of()));
     }
 
     private void admit(JobRequested job, Instant now) {

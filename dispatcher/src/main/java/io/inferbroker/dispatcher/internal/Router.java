@@ -11,6 +11,7 @@ import io.inferbroker.schemas.WorkerStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,10 @@ final class Router {
     private final WorkerDirectory workers;
     private final Breakers breakers;
     private final JobBook book;
+    /** Usable workers per model, read once per instant: a tick may form many batches. */
+    private final Map<String, List<WorkerStatus>> usable = new HashMap<>();
+
+    private Instant usableAt = Instant.MIN;
 
     /** @param override the policy for every model instead of the configured strategies; null for those */
     Router(
@@ -86,7 +91,11 @@ final class Router {
 
     private List<WorkerCandidate> candidates(String model, Instant now) {
         List<WorkerCandidate> candidates = new ArrayList<>();
-        for (WorkerStatus s : workers.usableFor(model, now)) {
+        if (!now.equals(usableAt)) {
+            usable.clear();
+            usableAt = now;
+        }
+        for (WorkerStatus s : usable.computeIfAbsent(model, m -> workers.usableFor(m, now))) {
             int allowance = breakers.allowance(s.workerId(), now);
             if (allowance > 0) {
                 candidates.add(new WorkerCandidate(s, book.outstanding(s.workerId()), allowance));

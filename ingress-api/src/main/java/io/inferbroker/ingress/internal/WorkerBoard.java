@@ -3,6 +3,7 @@ package io.inferbroker.ingress.internal;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.schemas.WorkerStatus;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,7 +44,7 @@ public final class WorkerBoard implements AutoCloseable {
     /** Every known worker's latest status, by worker id. */
     List<WorkerStatus> all() {
         return latest.values().stream()
-                .sorted(java.util.Comparator.comparing(WorkerStatus::workerId))
+                .sorted(Comparator.comparing(WorkerStatus::workerId))
                 .toList();
     }
 
