@@ -187,6 +187,20 @@ class WebhookDispatcherIT {
     }
 
     @Test
+    void shouldNotFollowRedirects() {
+        receiver.on("/moved", n -> new Reply(302, Map.of("Location", receiver.url("/elsewhere")), 0));
+        db.webhooks().create(TENANT, receiver.url("/moved"), List.of("job.succeeded"));
+        finishedJob("job-10", null);
+        dispatcher(FAST);
+
+        DeliveryRecord d = awaitStatus("job-10", "exhausted");
+        assertThat(d.lastHttpStatus()).isEqualTo(302);
+        assertThat(d.lastError()).isEqualTo("redirect not followed");
+        assertThat(receiver.received("/moved")).hasSize(3);
+        assertThat(receiver.received("/elsewhere")).isEmpty();
+    }
+
+    @Test
     void shouldWaitAsLongAsRetryAfterAsks() {
         receiver.on("/busy", n -> n == 0 ? new Reply(503, Map.of("Retry-After", "3"), 0) : Reply.status(200));
         db.webhooks().create(TENANT, receiver.url("/busy"), List.of("job.succeeded"));
