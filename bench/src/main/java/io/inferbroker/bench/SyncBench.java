@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * fixed arrival rate (open loop; latency counted from the intended send time, so a stall is not
  * hidden) against a whole broker ({@code serve} roles on embedded Kafka and PostgreSQL) whose
  * simulated model answers in microseconds. End to end minus model time is the broker's overhead:
- * ingress, Kafka hops, dispatcher (batch delay 0: a job is dispatched as it arrives when a worker has room), worker, result fan-out.
+ * ingress, Kafka hops, dispatcher (batch delay 1 ms), worker, result fan-out.
  */
 @Command(name = "sync-bench", mixinStandardHelpOptions = true)
 public final class SyncBench implements Callable<Integer> {
@@ -64,7 +64,7 @@ public final class SyncBench implements Callable<Integer> {
                 models:
                   - id: sim-echo
                     max_batch_size: 64
-                    max_queue_delay_ms: 0
+                    max_queue_delay_ms: 1
                 workers:
                   - id: sim-1
                     models: [sim-echo]
