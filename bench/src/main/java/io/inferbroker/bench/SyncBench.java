@@ -86,6 +86,10 @@ public final class SyncBench implements Callable<Integer> {
             try {
                 run(client, base, key, warmup, "warm-up");
                 for (int i = 0; i < runs; i++) {
+                    var hop = KafkaRoundTrip.measure(broker.bootstrapServers(), 1000);
+                    System.out.printf(
+                            "baseline one Kafka hop (produce -> consume, one at a time): p50 %.2f ms  p99 %.2f ms%n",
+                            hop.getValueAtPercentile(50) / 1000.0, hop.getValueAtPercentile(99) / 1000.0);
                     run(client, base, key, duration, "run " + (i + 1));
                 }
             } finally {

@@ -55,6 +55,7 @@ public final class BrokerProcess implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private int port;
     private String adminKey = "";
+    private String bootstrap = "";
 
     private BrokerProcess() {}
 
@@ -91,13 +92,18 @@ public final class BrokerProcess implements AutoCloseable {
         return registry;
     }
 
+    /** The Kafka bootstrap servers this process uses: the configured ones, or its embedded broker's. */
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
     private void boot(BrokerConfig config, Set<Role> roles, PrintStream out) {
         boolean serve = roles.containsAll(Role.all());
         adminKey =
                 config.adminKey().map(BrokerConfig.Secret::value).orElseGet(() -> DevCredentials.randomKey("ibadmin_"));
         bindJvmMetrics();
         TopicNames topics = new TopicNames(config.topicPrefix());
-        String bootstrap = kafka(config, roles, serve);
+        bootstrap = kafka(config, roles, serve);
         Optional<StoreDatabase> db = roles.stream().anyMatch(Role::needsDatabase)
                 ? Optional.of(database(config, roles, serve))
                 : Optional.empty();
