@@ -34,20 +34,27 @@ final class BenchBroker {
                 .asText();
     }
 
-    /** Waits until {@code /health/ready} answers 200: consumer groups settle a few seconds after start. */
+    /**
+     * Waits until {@code /health/ready} answers 200: consumer groups settle a few seconds after
+     * start, and a broker started in another process may not even listen yet.
+     */
     static void awaitReady(String base) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (http.send(
-                                HttpRequest.newBuilder(URI.create(base + "/health/ready"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                != 200) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (status(http, base + "/health/ready") != 200) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the broker did not become ready within 60 s");
+                throw new IllegalStateException("the broker did not become ready within 120 s");
             }
             new CountDownLatch(1).await(200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static int status(HttpClient http, String url) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (java.io.IOException notListeningYet) {
+            return -1;
         }
     }
 }

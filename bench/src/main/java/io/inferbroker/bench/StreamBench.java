@@ -2,13 +2,7 @@ package io.inferbroker.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inferbroker.launcher.BrokerConfig;
-import io.inferbroker.launcher.BrokerProcess;
-import io.inferbroker.launcher.ConfigLoader;
-import io.inferbroker.launcher.Role;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +31,8 @@ import picocli.CommandLine.Option;
  * heap the open streams take (measured once after a full GC while nearly all are open, against the
  * same JVM before the run) and how much later than the worker's first token the
  * client saw it (the job's {@code first_token_at}, stamped by the worker, against the arrival of
- * the first {@code token} event). Broker and clients share one JVM and one clock.
+ * the first {@code token} event). The broker runs in its own JVM ({@code broker serve}); both share
+ * the machine's clock.
  */
 @Command(name = "stream-bench", mixinStandardHelpOptions = true)
 public final class StreamBench implements Callable<Integer> {
@@ -81,34 +74,55 @@ public final class StreamBench implements Callable<Integer> {
                     capacity: %d
                     time_scale: %s
                 """.formatted(streams + 100, timeScale));
-        BrokerConfig cfg = ConfigLoader.load(
-                Map.of("port", "0", "data_dir", dir.resolve("data").toString()),
-                Map.of("BROKER_ADMIN_KEY", BenchBroker.ADMIN_KEY),
-                Optional.of(config));
-        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        try (BrokerProcess broker = BrokerProcess.start(cfg, Role.all(), quiet)) {
-            String base = "http://127.0.0.1:" + broker.port();
-            String key = BenchBroker.apiKey(base);
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        // The broker runs in a JVM of its own: ten thousand streams take a file descriptor on each
+        // side, more than one process may hold here, and its heap is then its own to measure.
+        ProcessBuilder command = new ProcessBuilder(
+                        javaBin("java"),
+                        "-Xmx4g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.inferbroker.launcher.Main",
+                        "serve",
+                        "--config",
+                        config.toString(),
+                        "--data-dir",
+                        dir.resolve("data").toString(),
+                        "--port",
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("broker.log").toFile());
+        command.environment().put("BROKER_ADMIN_KEY", BenchBroker.ADMIN_KEY);
+        Process broker = command.start();
+        try {
+            String base = "http://127.0.0.1:" + port;
             BenchBroker.awaitReady(base);
+            String key = BenchBroker.apiKey(base);
             HttpClient client = new HttpClient();
             client.setMaxConnectionsPerDestination(streams + 1000);
             client.setMaxRequestsQueuedPerDestination(streams + 1000);
             client.setIdleTimeout(120_000);
             client.start();
             try {
-                run(client, base, key, Math.min(streams, 500), "warm-up");
+                run(client, broker, base, key, Math.min(streams, 500), "warm-up");
                 for (int i = 0; i < runs; i++) {
-                    run(client, base, key, streams, "run " + (i + 1));
+                    run(client, broker, base, key, streams, "run " + (i + 1));
                 }
             } finally {
                 client.stop();
             }
+        } finally {
+            broker.destroy();
+            broker.waitFor(60, TimeUnit.SECONDS);
         }
         return 0;
     }
 
-    private void run(HttpClient client, String base, String key, int n, String name) throws Exception {
-        long heapBefore = heapAfterGc();
+    private void run(HttpClient client, Process broker, String base, String key, int n, String name) throws Exception {
+        long heapBefore = brokerHeapAfterGc(client, broker, base);
         String body = body();
         List<Stream> all = new ArrayList<>();
         CountDownLatch ended = new CountDownLatch(n);
@@ -145,7 +159,7 @@ public final class StreamBench implements Callable<Integer> {
         long heapOpen = 0;
         while (!ended.await(100, TimeUnit.MILLISECONDS)) {
             if (heapOpen == 0 && open.get() >= n * 95 / 100) {
-                heapOpen = heapAfterGc();
+                heapOpen = brokerHeapAfterGc(client, broker, base);
             }
         }
         report(client, base, key, name, n, all, peakOpen.get(), heapOpen == 0 ? 0 : heapOpen - heapBefore);
@@ -227,10 +241,22 @@ public final class StreamBench implements Callable<Integer> {
         }
     }
 
-    private static long heapAfterGc() {
-        var memory = ManagementFactory.getMemoryMXBean();
-        memory.gc();
-        return memory.getHeapMemoryUsage().getUsed();
+    /** The broker's heap in use right after a full GC (jcmd), from its own Prometheus metrics. */
+    private static long brokerHeapAfterGc(HttpClient client, Process broker, String base) throws Exception {
+        Process gc = new ProcessBuilder(javaBin("jcmd"), Long.toString(broker.pid()), "GC.run")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        gc.waitFor(60, TimeUnit.SECONDS);
+        String metrics = client.newRequest(URI.create(base + "/metrics")).send().getContentAsString();
+        return (long) metrics.lines()
+                .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private static String javaBin(String tool) {
+        return Path.of(System.getProperty("java.home"), "bin", tool).toString();
     }
 
     /** One client stream: notes when its first token event arrived and whether it saw {@code done}. */

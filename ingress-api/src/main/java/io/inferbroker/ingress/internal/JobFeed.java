@@ -2,11 +2,13 @@ package io.inferbroker.ingress.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +68,15 @@ public final class JobFeed implements AutoCloseable {
     private final Cache<String, JobResult> recentResults = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(2))
+            // Runs as part of the eviction, so a reader that missed an evicted result sees the mark.
+            .evictionListener((String id, JobResult r, RemovalCause cause) -> {
+                if (cause == RemovalCause.SIZE) {
+                    lastResultEvicted = Instant.now();
+                }
+            })
             .build();
+    /** When a result last left the recent results for lack of room (not age); EPOCH when never. */
+    private volatile Instant lastResultEvicted = Instant.EPOCH;
     /** Runs what waiters do with a record (answer their request) off the poll thread, also after close. */
     private final Executor handoff =
             task -> Thread.ofVirtual().name("job-feed-handoff").start(task);
@@ -153,6 +163,17 @@ public final class JobFeed implements AutoCloseable {
     List<TokenDelta> recentTokens(String jobId, StreamPosition position) {
         TokenLog log = tokenLogs.getIfPresent(jobId);
         return log == null ? null : log.after(position);
+    }
+
+    /**
+     * True when this instance can vouch that {@code jobId}, accepted here at {@code acceptedAt}
+     * (within the last two minutes), has no result yet: none arrived, and none can have been
+     * dropped from the recent results since the job was accepted. Lets a caller skip a store read.
+     */
+    boolean knownUnfinished(String jobId, Instant acceptedAt) {
+        return recentResults.getIfPresent(jobId) == null
+                && lastResultEvicted.isBefore(acceptedAt.minusSeconds(1))
+                && polling;
     }
 
     private FeedSubscription add(FeedSubscription sub) {

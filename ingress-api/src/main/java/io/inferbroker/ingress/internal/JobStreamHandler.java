@@ -2,10 +2,12 @@ package io.inferbroker.ingress.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.store.Principal;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -63,7 +65,12 @@ public final class JobStreamHandler implements AutoCloseable {
         FeedSubscription sub = feed.subscribeStream(id);
         ObjectNode current;
         try {
-            current = jobs.current(principal, id, base);
+            // A job accepted here moments ago needs no store read when the feed vouches it has not
+            // finished: at a thousand streams opening per second that read would be the bottleneck.
+            Optional<JobRequested> here = jobs.acceptedHere(principal, id);
+            current = here.isPresent() && feed.knownUnfinished(id, here.get().acceptedAt())
+                    ? jobs.acceptedJson(here.get(), base)
+                    : jobs.current(principal, id, base);
         } catch (RuntimeException e) {
             sub.close();
             throw e;

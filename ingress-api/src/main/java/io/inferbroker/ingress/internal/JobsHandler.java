@@ -235,6 +235,17 @@ public final class JobsHandler {
         throw Problems.jobNotFound(id);
     }
 
+    /** The job as this instance accepted it (within the last two minutes), for its own tenant only. */
+    Optional<JobRequested> acceptedHere(Principal principal, String id) {
+        return Optional.ofNullable(recent.getIfPresent(id))
+                .filter(j -> j.tenantId().equals(principal.tenantId()));
+    }
+
+    /** The job object of a job this instance accepted, before anything else is known of it. */
+    ObjectNode acceptedJson(JobRequested job, String base) {
+        return json.accepted(job, base);
+    }
+
     /** {@code GET /v1/jobs}: the tenant's jobs, newest first, a page at a time. */
     public void list(Context ctx) {
         Principal principal = Authenticator.principal(ctx);
