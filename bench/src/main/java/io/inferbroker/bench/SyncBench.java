@@ -53,6 +53,11 @@ public final class SyncBench implements Callable<Integer> {
     @Option(names = "--runs", description = "measured runs (default ${DEFAULT-VALUE})")
     int runs = 3;
 
+    @Option(
+            names = "--max-queue-delay-ms",
+            description = "the model's batching delay; 0 dispatches each job on arrival (default ${DEFAULT-VALUE})")
+    int maxQueueDelayMs = 1;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SyncBench()).execute(args));
     }
@@ -64,13 +69,13 @@ public final class SyncBench implements Callable<Integer> {
                 models:
                   - id: sim-echo
                     max_batch_size: 64
-                    max_queue_delay_ms: 1
+                    max_queue_delay_ms: %d
                 workers:
                   - id: sim-1
                     models: [sim-echo]
                     capacity: 256
                     time_scale: 0.000001
-                """);
+                """.formatted(maxQueueDelayMs));
         BrokerConfig cfg = ConfigLoader.load(
                 Map.of("port", "0", "data_dir", dir.resolve("data").toString()),
                 Map.of("BROKER_ADMIN_KEY", BenchBroker.ADMIN_KEY),

@@ -43,7 +43,9 @@ class FailoverIT {
             throws Exception {
         TopicNames topics = kafka.topics();
         DispatcherConfig config = DispatcherConfig.defaults(topics.prefix() + "dispatcher", topics)
-                .withModel(MODEL, new ModelBatching(4, Duration.ofMillis(20)))
+                // Batches close on size (4), not on time: the doomed worker gets all four first jobs in
+                // one batch however slowly they arrive, so it dies in the middle of that batch.
+                .withModel(MODEL, new ModelBatching(4, Duration.ofSeconds(2)))
                 .withWorkerLease(Duration.ofSeconds(1));
         Properties props = kafka.clientProps();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -254,7 +254,13 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             if (!batching.isDue(queued, waited)) {
                 return;
             }
-            List<QueuedJob> head = book.head(model, Math.min(queued, batching.maxBatchSize()));
+            // Reading the queue costs a store scan and a decode per job: not when no worker has room,
+            // and never more jobs than the roomiest worker could take.
+            int room = router.room(model, now);
+            if (room == 0) {
+                return;
+            }
+            List<QueuedJob> head = book.head(model, Math.min(Math.min(queued, batching.maxBatchSize()), room));
             if (head.isEmpty()) {
                 return;
             }

@@ -75,10 +75,7 @@ final class Router {
             deadlines.add(d == null ? Instant.MAX : d);
             outputTokens = Math.max(outputTokens, TokenCount.output(q.job().input(), config.defaultMaxTokens()));
         }
-        List<String> chain = new ArrayList<>(1 + routing.fallback().size());
-        chain.add(model);
-        chain.addAll(routing.fallback());
-        for (String served : chain) {
+        for (String served : chainOf(model, routing)) {
             List<WorkerCandidate> candidates = candidates(served, now);
             RoutingRequest request = new RoutingRequest(served, head.size(), deadlines, outputTokens);
             Routed routed = grant(policy.route(request, candidates, now), candidates, served, head.size(), strategy);
@@ -87,6 +84,28 @@ final class Router {
             }
         }
         return null;
+    }
+
+    /**
+     * The most jobs any usable worker of {@code model} or of its fallbacks could take now: 0 means
+     * there is no point reading the model's queue, and no batch can be larger than this.
+     */
+    int room(String model, Instant now) {
+        ModelRouting routing = config.routingFor(model);
+        int best = 0;
+        for (String served : chainOf(model, routing)) {
+            for (WorkerCandidate c : candidates(served, now)) {
+                best = Math.max(best, c.headroom());
+            }
+        }
+        return best;
+    }
+
+    private static List<String> chainOf(String model, ModelRouting routing) {
+        List<String> chain = new ArrayList<>(1 + routing.fallback().size());
+        chain.add(model);
+        chain.addAll(routing.fallback());
+        return chain;
     }
 
     private List<WorkerCandidate> candidates(String model, Instant now) {
