@@ -64,6 +64,19 @@ public final class DispatcherMetrics {
                 .increment();
     }
 
+    /**
+     * A job reached the dispatcher's queue {@code sinceAccepted} after the ingress accepted it: the
+     * requests topic and the dispatcher's own hops, before any queueing.
+     */
+    public void arrived(String model, Duration sinceAccepted) {
+        Timer.builder("broker.dispatcher.arrival.delay")
+                .description("Time from a job's acceptance by the ingress to its arrival in the dispatcher's queue")
+                .publishPercentileHistogram()
+                .tag(MODEL, model)
+                .register(registry)
+                .record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
+    }
+
     public void duplicateIgnored(String model) {
         counter("broker.dispatcher.jobs.duplicates", "Requests ignored because their job id was seen before", model)
                 .increment();

@@ -153,6 +153,20 @@ class BatchingRulesTopologyTest {
         assertThat(depth("low")).isZero();
     }
 
+    @Test
+    void shouldRecordHowLongAJobTookFromAcceptanceToTheQueue() {
+        h = new Harness(Harness.config().withModel(MODEL, new ModelBatching(8, Duration.ofMillis(20))), null, stateDir);
+
+        h.submit(job("late", MODEL, 5, T0.minusMillis(30), null));
+
+        var arrival = h.registry
+                .get("broker.dispatcher.arrival.delay")
+                .tag("model", MODEL)
+                .timer();
+        assertThat(arrival.count()).isEqualTo(1);
+        assertThat(arrival.max(TimeUnit.MILLISECONDS)).isEqualTo(30.0);
+    }
+
     private double depth(String priority) {
         return h.registry
                 .get("broker.dispatcher.queue.depth.priority")

@@ -119,6 +119,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         }
         book.enqueue(job, now);
         metrics.jobAdmitted(job.model());
+        metrics.arrived(job.model(), Duration.between(job.acceptedAt(), now));
         forward(job.jobId(), new Outbound.Event(JobOutcomes.queued(job, now)), now);
         reportDepth(job.model());
         if (config.batchingFor(job.model()).isDue(book.queued(job.model()), Duration.ZERO)) {
