@@ -10,29 +10,17 @@ import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.TokenSink;
 import io.inferbroker.worker.http.EndpointConfig;
 import io.inferbroker.worker.internal.UpstreamCall;
-import io.inferbroker.worker.internal.UpstreamClients;
-import io.inferbroker.worker.internal.UpstreamProbe;
-import io.inferbroker.worker.internal.UpstreamState;
-import io.inferbroker.worker.internal.WorkerMetrics;
+import io.inferbroker.worker.internal.UpstreamSession;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs generic (non-LLM) jobs on an Open Inference Protocol v2 server (KServe, Triton): {@code POST
@@ -50,31 +38,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * future drops its row; the request is aborted once every job of it is canceled. Thread-safe.
  */
 public final class KServeV2Adapter implements ModelAdapter {
-    /** How often an unreachable server is asked whether it is back. */
-    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
-
     /** The {@link #kind()} of this adapter. */
     public static final String KIND = "kserve";
 
     private final EndpointConfig config;
-    private final UpstreamClients clients;
-    private final HttpClient client;
-    private final UpstreamState state;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final Set<UpstreamCall> calls = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final UpstreamSession session;
 
     private KServeV2Adapter(EndpointConfig config, Clock clock, MeterRegistry registry) {
         this.config = config;
-        this.clients = new UpstreamClients("kserve");
-        this.client = clients.client(config);
-        this.state = new UpstreamState(clock, KIND, new WorkerMetrics(registry));
-        UpstreamProbe.start(
-                client,
-                URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/v2/health/ready"),
-                state,
-                clients.timer(),
-                PROBE_INTERVAL);
+        this.session = new UpstreamSession(config, KIND, "/v2/health/ready", clock, registry);
     }
 
     /**
@@ -102,17 +74,17 @@ public final class KServeV2Adapter implements ModelAdapter {
 
     @Override
     public boolean healthy() {
-        return state.healthy();
+        return session.state().healthy();
     }
 
     @Override
     public Optional<Instant> backpressureUntil() {
-        return state.backpressureUntil();
+        return session.state().backpressureUntil();
     }
 
     @Override
     public void onStatusChange(Runnable changed) {
-        state.onChange(changed);
+        session.state().onChange(changed);
     }
 
     private record Group(List<String> ids, List<List<Tensor>> inputs, List<CompletableFuture<JobOutcome>> futures) {}
@@ -125,7 +97,7 @@ public final class KServeV2Adapter implements ModelAdapter {
         for (DispatchedJob job : jobs) {
             CompletableFuture<JobOutcome> future = new CompletableFuture<>();
             futures.add(future);
-            if (closed.get()) {
+            if (session.isClosed()) {
                 future.complete(JobOutcome.failed("adapter_closed", "the adapter is closed"));
                 continue;
             }
@@ -156,24 +128,17 @@ public final class KServeV2Adapter implements ModelAdapter {
     }
 
     private void start(String model, Group group, JsonNode extra) {
-        UpstreamCall call = new UpstreamCall(
-                client,
-                config,
-                state,
-                clients.timer(),
+        UpstreamCall call = session.call(
                 "batch of " + group.ids().size() + " from job " + group.ids().get(0));
-        calls.add(call);
         CompletableFuture<?> all = CompletableFuture.allOf(group.futures().toArray(CompletableFuture[]::new));
         all.whenComplete((ok, error) -> {
-            calls.remove(call);
+            session.release(call);
             if (group.futures().stream().allMatch(CompletableFuture::isCancelled)) {
                 call.abort(new JobError("canceled", "every job of the request was canceled"));
             }
         });
-        try {
-            threads.execute(new KServeBatch(
-                    config.upstreamModel(model), config, call, group.ids(), group.inputs(), extra, group.futures()));
-        } catch (RejectedExecutionException e) {
+        if (!session.execute(new KServeBatch(
+                config.upstreamModel(model), config, call, group.ids(), group.inputs(), extra, group.futures()))) {
             call.close();
             group.futures().forEach(f -> f.complete(JobOutcome.failed("adapter_closed", "the adapter is closed")));
         }
@@ -194,12 +159,6 @@ public final class KServeV2Adapter implements ModelAdapter {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        JobError reason = new JobError("adapter_closed", "the worker stopped while the job ran");
-        List.copyOf(calls).forEach(call -> call.abort(reason));
-        threads.shutdownNow();
-        clients.close();
+        session.close();
     }
 }

@@ -7,28 +7,15 @@ import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.TokenSink;
 import io.inferbroker.worker.http.EndpointConfig;
 import io.inferbroker.worker.internal.UpstreamCall;
-import io.inferbroker.worker.internal.UpstreamClients;
-import io.inferbroker.worker.internal.UpstreamProbe;
-import io.inferbroker.worker.internal.UpstreamState;
-import io.inferbroker.worker.internal.WorkerMetrics;
+import io.inferbroker.worker.internal.UpstreamSession;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs chat, completion and embedding jobs on an OpenAI-compatible server ({@code
@@ -47,33 +34,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection. Thread-safe; {@link #close()} stops every call.
  */
 public final class OpenAiCompatibleAdapter implements ModelAdapter {
-    /** How often an unreachable server is asked whether it is back. */
-    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
-
     /** The {@link #kind()} of this adapter. */
     public static final String KIND = "openai";
 
     private final EndpointConfig config;
-    private final UpstreamClients clients;
-    private final HttpClient client;
-    private final UpstreamState state;
-    private final ScheduledExecutorService timer;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final Set<UpstreamCall> calls = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final UpstreamSession session;
 
     private OpenAiCompatibleAdapter(EndpointConfig config, Clock clock, MeterRegistry registry) {
         this.config = config;
-        this.clients = new UpstreamClients("openai");
-        this.client = clients.client(config);
-        this.timer = clients.timer();
-        this.state = new UpstreamState(clock, KIND, new WorkerMetrics(registry));
-        UpstreamProbe.start(
-                client,
-                URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/models"),
-                state,
-                clients.timer(),
-                PROBE_INTERVAL);
+        this.session = new UpstreamSession(config, KIND, "/models", clock, registry);
     }
 
     /**
@@ -105,17 +74,17 @@ public final class OpenAiCompatibleAdapter implements ModelAdapter {
 
     @Override
     public boolean healthy() {
-        return state.healthy();
+        return session.state().healthy();
     }
 
     @Override
     public Optional<Instant> backpressureUntil() {
-        return state.backpressureUntil();
+        return session.state().backpressureUntil();
     }
 
     @Override
     public void onStatusChange(Runnable changed) {
-        state.onChange(changed);
+        session.state().onChange(changed);
     }
 
     @Override
@@ -124,21 +93,18 @@ public final class OpenAiCompatibleAdapter implements ModelAdapter {
         for (DispatchedJob job : jobs) {
             CompletableFuture<JobOutcome> future = new CompletableFuture<>();
             futures.add(future);
-            if (closed.get()) {
+            if (session.isClosed()) {
                 future.complete(JobOutcome.failed("adapter_closed", "the adapter is closed"));
                 continue;
             }
-            UpstreamCall call = new UpstreamCall(client, config, state, timer, "job " + job.jobId());
-            calls.add(call);
+            UpstreamCall call = session.call("job " + job.jobId());
             future.whenComplete((outcome, error) -> {
-                calls.remove(call);
+                session.release(call);
                 if (future.isCancelled()) {
                     call.abort(new JobError("canceled", "job " + job.jobId() + " was canceled"));
                 }
             });
-            try {
-                threads.execute(new OpenAiJob(job, config.upstreamModel(model), config, call, sink, future));
-            } catch (RejectedExecutionException e) {
+            if (!session.execute(new OpenAiJob(job, config.upstreamModel(model), config, call, sink, future))) {
                 call.close();
                 future.complete(JobOutcome.failed("adapter_closed", "the adapter is closed"));
             }
@@ -148,12 +114,6 @@ public final class OpenAiCompatibleAdapter implements ModelAdapter {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        JobError reason = new JobError("adapter_closed", "the worker stopped while the job ran");
-        List.copyOf(calls).forEach(call -> call.abort(reason));
-        threads.shutdownNow();
-        clients.close();
+        session.close();
     }
 }
