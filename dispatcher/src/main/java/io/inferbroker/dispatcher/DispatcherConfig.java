@@ -141,43 +141,17 @@ public record DispatcherConfig(
     public DispatcherConfig withModel(String model, ModelBatching batching) {
         Map<String, ModelBatching> copy = new HashMap<>(models);
         copy.put(model, batching);
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                copy,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.models = copy;
+        return c.build();
     }
 
     public DispatcherConfig withRouting(String model, ModelRouting modelRouting) {
         Map<String, ModelRouting> copy = new HashMap<>(routing);
         copy.put(model, modelRouting);
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                copy,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.routing = copy;
+        return c.build();
     }
 
     public DispatcherConfig withBudget(String tenantId, TenantBudget budget) {
@@ -187,217 +161,130 @@ public record DispatcherConfig(
     }
 
     public DispatcherConfig withPunctuateInterval(Duration value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                value,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.punctuateInterval = value;
+        return c.build();
     }
 
     public DispatcherConfig withNumStreamThreads(int value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                value,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.numStreamThreads = value;
+        return c.build();
     }
 
     public DispatcherConfig withWorkerLease(Duration value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                value,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.workerLease = value;
+        return c.build();
     }
 
     public DispatcherConfig withDedupeRetention(Duration value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                value,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.dedupeRetention = value;
+        return c.build();
     }
 
     public DispatcherConfig withDefaultBatching(ModelBatching value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                value,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.defaultBatching = value;
+        return c.build();
     }
 
     public DispatcherConfig withDefaultRouting(ModelRouting value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                value,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.defaultRouting = value;
+        return c.build();
     }
 
     public DispatcherConfig withMaxAttempts(int value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                value,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.maxAttempts = value;
+        return c.build();
     }
 
     public DispatcherConfig withPriorityAging(Duration value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                value,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.priorityAging = value;
+        return c.build();
     }
 
     public DispatcherConfig withBreaker(CircuitBreakerSettings value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                value,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.breaker = value;
+        return c.build();
     }
 
     public DispatcherConfig withDefaultMaxTokens(long value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                budgets,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                value);
+        Copy c = new Copy(this);
+        c.defaultMaxTokens = value;
+        return c.build();
     }
 
     public DispatcherConfig withBudgets(Map<String, TenantBudget> value) {
-        return new DispatcherConfig(
-                applicationId,
-                topics,
-                models,
-                defaultBatching,
-                punctuateInterval,
-                numStreamThreads,
-                workerLease,
-                dedupeRetention,
-                routing,
-                defaultRouting,
-                value,
-                maxAttempts,
-                priorityAging,
-                breaker,
-                defaultMaxTokens);
+        Copy c = new Copy(this);
+        c.budgets = value;
+        return c.build();
     }
 
     private static void requireBetween(String setting, Duration value, Duration min, Duration max) {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    /** A mutable copy of every setting, so each {@code with...} method names only what it changes. */
+    private static final class Copy {
+        private String applicationId;
+        private TopicNames topics;
+        private Map<String, ModelBatching> models;
+        private ModelBatching defaultBatching;
+        private Duration punctuateInterval;
+        private int numStreamThreads;
+        private Duration workerLease;
+        private Duration dedupeRetention;
+        private Map<String, ModelRouting> routing;
+        private ModelRouting defaultRouting;
+        private Map<String, TenantBudget> budgets;
+        private int maxAttempts;
+        private Duration priorityAging;
+        private CircuitBreakerSettings breaker;
+        private long defaultMaxTokens;
+
+        Copy(DispatcherConfig c) {
+            applicationId = c.applicationId;
+            topics = c.topics;
+            models = c.models;
+            defaultBatching = c.defaultBatching;
+            punctuateInterval = c.punctuateInterval;
+            numStreamThreads = c.numStreamThreads;
+            workerLease = c.workerLease;
+            dedupeRetention = c.dedupeRetention;
+            routing = c.routing;
+            defaultRouting = c.defaultRouting;
+            budgets = c.budgets;
+            maxAttempts = c.maxAttempts;
+            priorityAging = c.priorityAging;
+            breaker = c.breaker;
+            defaultMaxTokens = c.defaultMaxTokens;
+        }
+
+        DispatcherConfig build() {
+            return new DispatcherConfig(
+                    applicationId,
+                    topics,
+                    models,
+                    defaultBatching,
+                    punctuateInterval,
+                    numStreamThreads,
+                    workerLease,
+                    dedupeRetention,
+                    routing,
+                    defaultRouting,
+                    budgets,
+                    maxAttempts,
+                    priorityAging,
+                    breaker,
+                    defaultMaxTokens);
         }
     }
 }
