@@ -6,7 +6,6 @@ import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.store.Principal;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -82,11 +81,7 @@ public final class JobStreamHandler implements AutoCloseable {
                         history,
                         current,
                         from,
-                        result -> {
-                            ObjectNode job = waits.finished(result, Map.of(), base);
-                            job.set("metadata", current.get("metadata"));
-                            return job;
-                        },
+                        result -> waits.finished(result, current, base),
                         problems,
                         mapper,
                         new JobStream.Settings(MAX_DURATION, KEEP_ALIVE),

@@ -81,8 +81,7 @@ public final class JobWaits {
             ObjectNode answer;
             if (error == null && result.isPresent()) {
                 metrics.waited("jobs", "finished");
-                answer = finished(result.get(), Map.of(), baseUrl);
-                answer.set("metadata", current.get("metadata"));
+                answer = finished(result.get(), current, baseUrl);
             } else {
                 metrics.waited("jobs", error == null ? "timeout" : "failed");
                 answer = lookup.get();
@@ -90,6 +89,16 @@ public final class JobWaits {
             ctx.contentType(JobsHandler.JSON).result(json.write(answer));
             return null;
         });
+    }
+
+    /**
+     * The finished job, with the metadata of {@code before} (the same job as it was known earlier): the
+     * result carries none.
+     */
+    ObjectNode finished(JobResult result, ObjectNode before, String baseUrl) {
+        ObjectNode job = finished(result, Map.of(), baseUrl);
+        job.set("metadata", before.get("metadata"));
+        return job;
     }
 
     /** The finished job: as the store has it when it has it finished, else built from the result. */
