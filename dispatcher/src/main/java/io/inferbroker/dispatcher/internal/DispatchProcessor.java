@@ -34,8 +34,10 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     /** Bounds one tick's work per model, so one busy model cannot hold the thread. */
     private static final int MAX_BATCHES_PER_TICK = 64;
 
-    private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
-    private static final int MAX_PURGED_PER_TICK = 10_000;
+    /** Purges often and in small steps: at a steady arrival rate as many ids retire as arrive. */
+    private static final Duration PURGE_EVERY = Duration.ofSeconds(1);
+
+    private static final int MAX_PURGED_PER_TICK = 2_000;
     /** How often workers with jobs in flight are checked for a lost lease. */
     private static final Duration LEASE_CHECK_EVERY = Duration.ofMillis(100);
 

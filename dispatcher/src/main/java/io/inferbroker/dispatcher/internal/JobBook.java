@@ -8,8 +8,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -19,8 +21,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * One task's bookkeeping over its persistent stores: the job ids it has seen, the queues of its
  * models, the jobs in flight on each worker, and when remembered job ids may be forgotten. Every
- * change goes to the (changelogged) stores first; the in-memory index and counts are derived and
- * rebuilt by {@link #rebuild()}. Confined to one stream thread.
+ * change goes to the (changelogged) stores first; the in-memory index, counts and queue contents
+ * are derived and rebuilt by {@link #rebuild()}.
+ *
+ * <p>The queues are read from memory only, never scanned in the store: a queue's store range is
+ * where jobs are written and deleted at the arrival rate, and a persistent store's range scan walks
+ * every deletion not yet compacted away, so at hundreds of jobs a second each scan would cost more
+ * than the dispatch it serves. Queued jobs are bounded by the ingress's per-model queue limits.
+ * Confined to one stream thread.
  */
 final class JobBook {
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
@@ -32,6 +40,10 @@ final class JobBook {
     private final Duration retention;
     private final long agingMillis;
     private final QueueIndex index = new QueueIndex();
+    /** Model to queued jobs in queue order (their queue store keys): the store's queue, decoded. */
+    private final Map<String, NavigableMap<String, QueuedJob>> queues = new HashMap<>();
+    /** Where the next purge starts: retire keys before it were purged (their deletions are not scanned again). */
+    private @Nullable String purgedUpTo;
     /** Worker id to model to jobs in flight. */
     private final Map<String, Map<String, Integer>> outstanding = new HashMap<>();
 
@@ -52,12 +64,15 @@ final class JobBook {
 
     /** Rebuilds the in-memory index and counts from the stores (after restoration). */
     void rebuild() {
-        List<QueuedJob> queued = new ArrayList<>();
+        List<KeyValue<String, QueuedJob>> queued = new ArrayList<>();
         try (KeyValueIterator<String, QueuedJob> it = queue.all()) {
-            it.forEachRemaining(kv -> queued.add(kv.value));
+            it.forEachRemaining(queued::add);
         }
-        queued.sort(Comparator.comparing(QueuedJob::queuedAt));
-        queued.forEach(this::index);
+        queued.sort(Comparator.comparing(kv -> kv.value.queuedAt()));
+        queued.forEach(kv -> {
+            index(kv.value);
+            queueOf(kv.value.job().model()).put(kv.key, kv.value);
+        });
         try (KeyValueIterator<String, InFlight> it = inFlight.all()) {
             it.forEachRemaining(kv -> count(StoreKeys.workerOf(kv.key), model(kv.value), 1));
         }
@@ -75,12 +90,16 @@ final class JobBook {
 
     /** Up to {@code max} jobs of {@code model} in queue order (aged priority, then acceptance). */
     List<QueuedJob> head(String model, int max) {
-        List<QueuedJob> head = new ArrayList<>(max);
-        try (KeyValueIterator<String, QueuedJob> it =
-                queue.prefixScan(StoreKeys.queuePrefix(model), PREFIX_SERIALIZER)) {
-            while (head.size() < max && it.hasNext()) {
-                head.add(it.next().value);
+        NavigableMap<String, QueuedJob> jobsOfModel = queues.get(model);
+        if (jobsOfModel == null) {
+            return List.of();
+        }
+        List<QueuedJob> head = new ArrayList<>(Math.min(max, jobsOfModel.size()));
+        for (QueuedJob q : jobsOfModel.values()) {
+            if (head.size() == max) {
+                break;
             }
+            head.add(q);
         }
         return head;
     }
@@ -91,7 +110,7 @@ final class JobBook {
             String jobId = q.job().jobId();
             JobEntry entry = jobs.get(jobId);
             if (entry != null && entry.queueKey() != null) {
-                queue.delete(entry.queueKey());
+                unqueue(q.job().model(), entry.queueKey());
             }
             index.remove(jobId);
             int attempt = q.attempts() + 1;
@@ -117,7 +136,7 @@ final class JobBook {
         QueuedJob removed = null;
         String queueKey = entry.queueKey();
         if (entry.state() == JobEntry.State.QUEUED && queueKey != null) {
-            removed = queue.delete(queueKey);
+            removed = unqueue(entry.model(), queueKey);
             index.remove(jobId);
         }
         String workerId = entry.workerId();
@@ -217,7 +236,7 @@ final class JobBook {
      */
     int purgeRetired(Instant now, int max) {
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = retire.all()) {
+        try (KeyValueIterator<String, String> it = retire.range(purgedUpTo, null)) {
             while (expired.size() < max && it.hasNext()) {
                 KeyValue<String, String> kv = it.next();
                 if (StoreKeys.retireMillis(kv.key) > now.toEpochMilli()) {
@@ -225,6 +244,9 @@ final class JobBook {
                 }
                 expired.add(kv.key);
             }
+        }
+        if (!expired.isEmpty()) {
+            purgedUpTo = expired.getLast();
         }
         for (String key : expired) {
             retire.delete(key);
@@ -242,8 +264,27 @@ final class JobBook {
         JobRequested job = queued.job();
         String key = StoreKeys.queueKey(job, queued.queuedAt(), agingMillis);
         queue.put(key, queued);
+        queueOf(job.model()).put(key, queued);
         jobs.put(job.jobId(), JobEntry.queued(job.model(), job.tenantId(), key, queued.attempts()));
         index(queued);
+    }
+
+    private NavigableMap<String, QueuedJob> queueOf(String model) {
+        return queues.computeIfAbsent(model, m -> new TreeMap<>());
+    }
+
+    /** Takes a job off its model's queue, in the store and in memory; the job as queued, if it was. */
+    private @Nullable QueuedJob unqueue(String model, String queueKey) {
+        queue.put(queueKey, null);
+        NavigableMap<String, QueuedJob> jobsOfModel = queues.get(model);
+        if (jobsOfModel == null) {
+            return null;
+        }
+        QueuedJob removed = jobsOfModel.remove(queueKey);
+        if (jobsOfModel.isEmpty()) {
+            queues.remove(model);
+        }
+        return removed;
     }
 
     private void release(String workerId, String jobId) {
