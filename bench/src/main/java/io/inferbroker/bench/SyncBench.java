@@ -98,12 +98,29 @@ public final class SyncBench implements Callable<Integer> {
                     DispatcherTimes before = DispatcherTimes.of(broker.registry());
                     run(client, base, key, duration, "run " + (i + 1));
                     DispatcherTimes.of(broker.registry()).since(before).print();
+                    printStreamThread(broker.registry());
                 }
             } finally {
                 client.stop();
             }
         }
         return 0;
+    }
+
+    /** The dispatcher's stream thread: where its time goes (Kafka Streams' own meters, recent window). */
+    private static void printStreamThread(io.micrometer.core.instrument.MeterRegistry registry) {
+        StringBuilder line = new StringBuilder("  dispatcher stream thread:");
+        for (String name : new String[] {
+            "poll.ratio", "process.ratio", "punctuate.ratio", "commit.ratio",
+            "poll.latency.avg", "process.latency.avg", "poll.records.avg", "process.records.avg"
+        }) {
+            double sum = registry.find("kafka.stream.thread." + name).gauges().stream()
+                    .mapToDouble(g -> g.value())
+                    .filter(Double::isFinite)
+                    .sum();
+            line.append(String.format(" %s %.3f", name, sum));
+        }
+        System.out.println(line);
     }
 
     /** Mean arrival delay (acceptance -> dispatcher queue) and queueing delay, from the broker's own timers. */

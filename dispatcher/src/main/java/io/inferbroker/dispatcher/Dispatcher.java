@@ -2,6 +2,7 @@ package io.inferbroker.dispatcher;
 
 import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,12 +27,13 @@ public final class Dispatcher implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A dispatcher routing each model by its configured strategy. */
     public Dispatcher(DispatcherConfig config, Properties streamsProps, MeterRegistry registry) {
-        this(config, streamsProps, DispatcherTopology.build(config, new DispatcherMetrics(registry)));
+        this(config, streamsProps, DispatcherTopology.build(config, new DispatcherMetrics(registry)), registry);
     }
 
     /**
@@ -43,11 +45,15 @@ public final class Dispatcher implements AutoCloseable {
      * @param policy chooses the worker for each batch of every model, instead of the configured strategies
      */
     public Dispatcher(DispatcherConfig config, Properties streamsProps, MeterRegistry registry, RoutingPolicy policy) {
-        this(config, streamsProps, DispatcherTopology.build(config, policy, new DispatcherMetrics(registry)));
+        this(config, streamsProps, DispatcherTopology.build(config, policy, new DispatcherMetrics(registry)), registry);
     }
 
-    private Dispatcher(DispatcherConfig config, Properties streamsProps, Topology topology) {
+    private Dispatcher(DispatcherConfig config, Properties streamsProps, Topology topology, MeterRegistry registry) {
         this.streams = new KafkaStreams(topology, StreamsProps.of(config, streamsProps));
+        // The Streams client's own meters (kafka.stream.thread.*: poll, process, punctuate and commit
+        // ratios and latencies; kafka.consumer.*, kafka.producer.*) next to the dispatcher's.
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a dispatcher stream thread failed; shutting the dispatcher down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -87,6 +93,7 @@ public final class Dispatcher implements AutoCloseable {
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
                 LOG.warn("the dispatcher did not stop within {}", CLOSE_TIMEOUT);
             }
+            streamsMetrics.close();
         }
     }
 }
