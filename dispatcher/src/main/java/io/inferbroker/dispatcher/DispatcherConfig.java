@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  * @param breaker the per-worker circuit breaker
  * @param defaultMaxTokens output tokens assumed for a job whose input names no {@code max_tokens}
  *     (budget estimates, deadline checks)
+ * @param jobTimeout how long a dispatched job may go without a result before it counts as lost on its
+ *     worker: the worker is told to cancel it and it is dispatched again (or ends failed after
+ *     {@code maxAttempts}); longer than any job may run. Covers a batch recorded as sent but never
+ *     delivered (a crash between the two) and a worker that keeps reporting but drops a job.
  */
 public record DispatcherConfig(
         String applicationId,
@@ -46,7 +50,8 @@ public record DispatcherConfig(
         int maxAttempts,
         Duration priorityAging,
         CircuitBreakerSettings breaker,
-        long defaultMaxTokens) {
+        long defaultMaxTokens,
+        Duration jobTimeout) {
 
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(5);
     public static final int DEFAULT_NUM_STREAM_THREADS = 1;
@@ -55,6 +60,7 @@ public record DispatcherConfig(
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final Duration DEFAULT_PRIORITY_AGING = Duration.ofSeconds(1);
     public static final long DEFAULT_MAX_TOKENS = 256;
+    public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(30);
 
     private static final Pattern LEGAL_ID = Pattern.compile("[a-zA-Z0-9._-]+");
 
@@ -86,6 +92,7 @@ public record DispatcherConfig(
             throw new IllegalArgumentException(
                     "BROKER_DISPATCHER_DEFAULT_MAX_TOKENS must be >= 1, was " + defaultMaxTokens);
         }
+        requireBetween("BROKER_DISPATCHER_JOB_TIMEOUT", jobTimeout, Duration.ofMillis(1), Duration.ofDays(1));
         if (!defaultRouting.fallback().isEmpty()) {
             throw new IllegalArgumentException("the default routing cannot have a fallback; give it per model");
         }
@@ -107,7 +114,7 @@ public record DispatcherConfig(
     /**
      * Defaults: no per-model settings, {@link ModelBatching#defaults()}, {@link ModelRouting#defaults()},
      * 5 ms ticks, one thread, 10 s lease, 1 day dedupe, no budgets, 3 attempts, 1 s aging per priority
-     * level, {@link CircuitBreakerSettings#defaults()}, 256 output tokens assumed.
+     * level, {@link CircuitBreakerSettings#defaults()}, 256 output tokens assumed, 30 min job timeout.
      */
     public static DispatcherConfig defaults(String applicationId, TopicNames topics) {
         return new DispatcherConfig(
@@ -125,7 +132,8 @@ public record DispatcherConfig(
                 DEFAULT_MAX_ATTEMPTS,
                 DEFAULT_PRIORITY_AGING,
                 CircuitBreakerSettings.defaults(),
-                DEFAULT_MAX_TOKENS);
+                DEFAULT_MAX_TOKENS,
+                DEFAULT_JOB_TIMEOUT);
     }
 
     /** The batching of {@code model}: its own, or the default. */
@@ -220,6 +228,12 @@ public record DispatcherConfig(
         return c.build();
     }
 
+    public DispatcherConfig withJobTimeout(Duration value) {
+        Copy c = new Copy(this);
+        c.jobTimeout = value;
+        return c.build();
+    }
+
     public DispatcherConfig withBudgets(Map<String, TenantBudget> value) {
         Copy c = new Copy(this);
         c.budgets = value;
@@ -249,6 +263,7 @@ public record DispatcherConfig(
         private Duration priorityAging;
         private CircuitBreakerSettings breaker;
         private long defaultMaxTokens;
+        private Duration jobTimeout;
 
         Copy(DispatcherConfig c) {
             applicationId = c.applicationId;
@@ -266,6 +281,7 @@ public record DispatcherConfig(
             priorityAging = c.priorityAging;
             breaker = c.breaker;
             defaultMaxTokens = c.defaultMaxTokens;
+            jobTimeout = c.jobTimeout;
         }
 
         DispatcherConfig build() {
@@ -284,7 +300,8 @@ public record DispatcherConfig(
                     maxAttempts,
                     priorityAging,
                     breaker,
-                    defaultMaxTokens);
+                    defaultMaxTokens,
+                    jobTimeout);
         }
     }
 }

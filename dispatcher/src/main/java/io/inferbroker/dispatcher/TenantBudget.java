@@ -8,8 +8,15 @@ import java.math.BigDecimal;
  *
  * @param limit the most the tenant may spend, in {@code currency}; 0 refuses every job
  * @param currency ISO 4217 code; worker prices in another currency are not converted (see the README)
+ * @param period when spending starts again from zero ({@link BudgetPeriod#TOTAL}: never)
  */
-public record TenantBudget(BigDecimal limit, String currency) {
+public record TenantBudget(BigDecimal limit, String currency, BudgetPeriod period) {
+
+    /** A budget for all time. */
+    public TenantBudget(BigDecimal limit, String currency) {
+        this(limit, currency, BudgetPeriod.TOTAL);
+    }
+
     public TenantBudget {
         if (limit.signum() < 0) {
             throw new IllegalArgumentException("a budget must be >= 0, was " + limit);

@@ -114,6 +114,39 @@ class BudgetTopologyTest {
     }
 
     @Test
+    void shouldStartSpendingAgainFromZeroInANewPeriodKeepingReservationsOfRunningJobs() {
+        DispatcherConfig config = Harness.config()
+                .withModel(CHAT, new ModelBatching(8, Duration.ofSeconds(10)))
+                .withRouting(CHAT, new ModelRouting(RoutingStrategy.COST, List.of(), PRICE))
+                .withBudget(ACME, new TenantBudget(new BigDecimal("0.010"), "USD", BudgetPeriod.DAY));
+        h = new Harness(config, null, stateDir);
+        for (String id : List.of("j1", "j2", "j3")) {
+            h.submit(job(id, ACME, CHAT, 300, T0));
+        }
+        h.result(result("j1", ACME, CHAT, JobStatus.SUCCEEDED, "w1", 1, "0.003", T0));
+        h.result(result("j2", ACME, CHAT, JobStatus.SUCCEEDED, "w1", 1, "0.003", T0));
+        h.submit(job("j4", ACME, CHAT, 300, T0));
+        JobResult rejected = h.outcomes.readValue();
+        assertThat(rejected.jobId()).isEqualTo("j4");
+        assertThat(rejected.error().message()).contains("for 2030-01-01");
+
+        h.advance(Duration.ofDays(1));
+        // Spent 0.006 belonged to yesterday; j3's reservation (0.003) is still running and carries over.
+        h.submit(job("j5", ACME, CHAT, 300, T0.plus(Duration.ofDays(1))));
+        h.submit(job("j6", ACME, CHAT, 300, T0.plus(Duration.ofDays(1))));
+        h.submit(job("j7", ACME, CHAT, 300, T0.plus(Duration.ofDays(1))));
+        assertThat(h.outcomes.readValuesToList())
+                .extracting(JobResult::jobId)
+                .as("0.003 carried + 0.006 fits; a third job would make 0.012")
+                .containsExactly("j7");
+        BudgetLedger ledger =
+                (BudgetLedger) h.driver.getKeyValueStore(StoreNames.BUDGETS).get(ACME);
+        assertThat(ledger.period()).isEqualTo("2030-01-02");
+        assertThat(ledger.spent()).isEqualByComparingTo("0");
+        assertThat(ledger.reserved()).isEqualByComparingTo("0.009");
+    }
+
+    @Test
     void shouldNotReserveTwiceForARepeatedRequest() {
         start(true);
         for (int i = 0; i < 5; i++) {

@@ -35,14 +35,84 @@ class FailoverTopologyTest {
         }
     }
 
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(5);
+
     private void start(int maxAttempts) {
         h = new Harness(
                 Harness.config()
                         .withModel(MODEL, new ModelBatching(2, Duration.ZERO))
                         .withWorkerLease(LEASE)
-                        .withMaxAttempts(maxAttempts),
+                        .withMaxAttempts(maxAttempts)
+                        .withJobTimeout(JOB_TIMEOUT),
                 null,
                 stateDir);
+    }
+
+    /** Advances the clock by {@code total} in lease-sized steps, with {@code workerId} reporting at each. */
+    private void advanceReporting(Duration total, String workerId, int capacity) {
+        for (Duration done = Duration.ZERO; done.compareTo(total) < 0; done = done.plusMillis(500)) {
+            h.advance(Duration.ofMillis(500));
+            h.worker(worker(workerId, capacity, 0, WorkerState.ACTIVE, true, h.now(), MODEL));
+        }
+    }
+
+    @Test
+    void shouldCancelAndDispatchAgainAJobWithNoResultWithinTheJobTimeoutThoughItsWorkerReports() {
+        start(3);
+        h.worker(worker("w1", 4, 0, WorkerState.ACTIVE, true, T0, MODEL));
+        h.submit(job("j1", MODEL, 5, T0, null));
+        h.submit(job("j2", MODEL, 5, T0, null));
+        assertThat(h.sent().stream().flatMap(s -> s.jobs().stream())).containsExactly("j1", "j2");
+        advanceReporting(Duration.ofSeconds(1), "w1", 4);
+        h.result(Fixtures.succeeded("j2", MODEL, "w1", h.now()));
+        h.events.readValuesToList();
+
+        advanceReporting(Duration.ofSeconds(3), "w1", 4);
+        assertThat(h.dispatched.readValuesToList())
+                .as("within the timeout nothing moves")
+                .isEmpty();
+        advanceReporting(Duration.ofMillis(2500), "w1", 4);
+
+        var orders = h.dispatched.readValuesToList();
+        assertThat(orders)
+                .as("the worker is told to stop j1 before it runs again")
+                .first()
+                .satisfies(b -> {
+                    assertThat(b.workerId()).isEqualTo("w1");
+                    assertThat(b.cancel()).containsExactly("j1");
+                    assertThat(b.jobs()).isEmpty();
+                });
+        assertThat(orders.stream().flatMap(b -> b.jobs().stream()).toList())
+                .as("only j1 (no result), as attempt 2; j2 had its result")
+                .singleElement()
+                .satisfies(j -> {
+                    assertThat(j.jobId()).isEqualTo("j1");
+                    assertThat(j.attempt()).isEqualTo(2);
+                });
+        assertThat(h.events.readValuesToList())
+                .filteredOn(e -> e.type() == LifecycleType.REQUEUED)
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.jobId()).isEqualTo("j1");
+                    assertThat(e.error().code()).isEqualTo("job_timed_out");
+                });
+    }
+
+    @Test
+    void shouldFailAJobWhoseLastAttemptTimesOut() {
+        start(1);
+        h.worker(worker("w1", 4, 0, WorkerState.ACTIVE, true, T0, MODEL));
+        h.submit(job("j1", MODEL, 5, T0, null));
+        assertThat(h.sent()).hasSize(1);
+        advanceReporting(Duration.ofMillis(4500), "w1", 4);
+        assertThat(h.outcomes.isEmpty()).isTrue();
+        advanceReporting(Duration.ofSeconds(1), "w1", 4);
+
+        JobResult failed = h.outcomes.readValue();
+        assertThat(failed.jobId()).isEqualTo("j1");
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo("attempts_exhausted");
+        assertThat(failed.error().message()).contains("job timeout");
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param budgets per-tenant spending limits the dispatcher enforces ({@code budgets})
  * @param webhooks webhook delivery of the store role ({@code webhooks.*})
  * @param retention how long the store keeps finished jobs ({@code store.*})
+ * @param dispatcher the dispatcher's own settings ({@code dispatcher.*})
  */
 public record BrokerConfig(
         String host,
@@ -40,7 +41,8 @@ public record BrokerConfig(
         Duration syncTimeout,
         List<BudgetSpec> budgets,
         WebhookConfig webhooks,
-        RetentionConfig retention) {
+        RetentionConfig retention,
+        DispatcherSettings dispatcher) {
 
     public BrokerConfig {
         budgets = List.copyOf(budgets);

@@ -1,5 +1,6 @@
 package io.inferbroker.launcher;
 
+import io.inferbroker.dispatcher.BudgetPeriod;
 import java.math.BigDecimal;
 
 /**
@@ -9,8 +10,14 @@ import java.math.BigDecimal;
  *
  * @param tenant the tenant id (as {@code POST /admin/tenants} answered it)
  * @param limit the most the tenant may spend, in {@code currency}
+ * @param period when spending starts again from zero: {@code total} (never), {@code day} or {@code month} (UTC)
  */
-public record BudgetSpec(String tenant, BigDecimal limit, String currency) {
+public record BudgetSpec(String tenant, BigDecimal limit, String currency, String period) {
+
+    /** The period as the dispatcher knows it (validated by {@link #validated}). */
+    BudgetPeriod budgetPeriod() {
+        return BudgetPeriod.fromName(period);
+    }
 
     static BudgetSpec validated(BudgetSpec b, int index) {
         String at = "budgets[" + index + "]";
@@ -22,6 +29,11 @@ public record BudgetSpec(String tenant, BigDecimal limit, String currency) {
         }
         if (b.currency() == null || !b.currency().matches("[A-Z]{3}")) {
             throw new ConfigException(at + ".currency must be an ISO 4217 code such as USD, was " + b.currency());
+        }
+        try {
+            BudgetPeriod.fromName(b.period() == null ? "" : b.period());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at + ".period: " + e.getMessage(), e);
         }
         return b;
     }

@@ -52,7 +52,17 @@ public final class ConfigLoader {
             Map.entry("webhooks.jitter", "0.1"),
             Map.entry("webhooks.timeout_ms", "15000"),
             Map.entry("webhooks.batch_size", "32"),
-            Map.entry("store.retention_days", "30"));
+            Map.entry("store.retention_days", "30"),
+            Map.entry("dispatcher.tick_ms", "5"),
+            Map.entry("dispatcher.stream_threads", "1"),
+            Map.entry("dispatcher.worker_lease_ms", "10000"),
+            Map.entry("dispatcher.dedupe_retention_minutes", "1440"),
+            Map.entry("dispatcher.max_attempts", "3"),
+            Map.entry("dispatcher.priority_aging_ms", "1000"),
+            Map.entry("dispatcher.default_max_tokens", "256"),
+            Map.entry("dispatcher.breaker_failures", "5"),
+            Map.entry("dispatcher.breaker_open_ms", "30000"),
+            Map.entry("dispatcher.job_timeout_ms", "1800000"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -220,7 +230,33 @@ public final class ConfigLoader {
                 bs,
                 webhooks(),
                 new RetentionConfig(
-                        Duration.ofDays(integer("store.retention_days", 0, 36_500)), 1000, Duration.ofMinutes(10)));
+                        Duration.ofDays(integer("store.retention_days", 0, 36_500)), 1000, Duration.ofMinutes(10)),
+                dispatcher(ws));
+    }
+
+    private DispatcherSettings dispatcher(List<WorkerSpec> workers) {
+        DispatcherSettings d = new DispatcherSettings(
+                Duration.ofMillis(integer("dispatcher.tick_ms", 1, 1000)),
+                integer("dispatcher.stream_threads", 1, 64),
+                Duration.ofMillis(integer("dispatcher.worker_lease_ms", 100, 3_600_000)),
+                Duration.ofMinutes(integer("dispatcher.dedupe_retention_minutes", 1, 525_600)),
+                integer("dispatcher.max_attempts", 1, 100),
+                Duration.ofMillis(integer("dispatcher.priority_aging_ms", 1, 3_600_000)),
+                integer("dispatcher.default_max_tokens", 1, 10_000_000),
+                integer("dispatcher.breaker_failures", 1, 1000),
+                Duration.ofMillis(integer("dispatcher.breaker_open_ms", 1, 86_400_000)),
+                Duration.ofMillis(integer("dispatcher.job_timeout_ms", 1000, 86_400_000)));
+        for (int i = 0; i < workers.size(); i++) {
+            long request = workers.get(i).requestTimeoutMs();
+            if (!workers.get(i).adapter().equals("sim")
+                    && request >= d.jobTimeout().toMillis()) {
+                throw new ConfigException(values.get("dispatcher.job_timeout_ms")
+                                .source() + " ("
+                        + d.jobTimeout().toMillis() + " ms) must be longer than workers[" + i
+                        + "].request_timeout_ms (" + request + " ms), or jobs still running would be sent again");
+            }
+        }
+        return d;
     }
 
     private WebhookConfig webhooks() {

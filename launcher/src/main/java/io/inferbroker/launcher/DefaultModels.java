@@ -25,7 +25,8 @@ final class DefaultModels {
             0,
             "cost",
             List.of(),
-            List.of()));
+            List.of(),
+            null));
 
     /**
      * Two simulated GPUs serve the default model at different speed and price, so routing by cost
@@ -60,7 +61,7 @@ final class DefaultModels {
                     "preferred_batch_sizes", f.arrayNode());
         }
         if (type == BudgetSpec.class) {
-            return Map.of("currency", f.textNode("USD"));
+            return Map.of("currency", f.textNode("USD"), "period", f.textNode("total"));
         }
         return Map.ofEntries(
                 Map.entry("adapter", f.textNode("sim")),

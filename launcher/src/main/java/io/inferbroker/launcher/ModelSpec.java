@@ -2,7 +2,10 @@ package io.inferbroker.launcher;
 
 import io.inferbroker.dispatcher.RoutingStrategy;
 import io.inferbroker.schemas.JobKind;
+import io.inferbroker.schemas.Price;
+import java.math.BigDecimal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model the broker serves, from the {@code models} list of the config file.
@@ -14,6 +17,7 @@ import java.util.List;
  *     or {@code weighted}
  * @param fallback models (of this list) whose workers take this model's batches when its own are full
  * @param preferredBatchSizes batch sizes the model runs best at; empty for none
+ * @param estimatePrice the price budgets reserve a job of this model at; null: the cheapest usable worker's
  */
 public record ModelSpec(
         String id,
@@ -24,7 +28,15 @@ public record ModelSpec(
         int maxQueued,
         String routing,
         List<String> fallback,
-        List<Integer> preferredBatchSizes) {
+        List<Integer> preferredBatchSizes,
+        @Nullable EstimatePrice estimatePrice) {
+
+    /** A price per million input and output tokens, for budget estimates ({@code models[i].estimate_price}). */
+    public record EstimatePrice(BigDecimal inputPerMillion, BigDecimal outputPerMillion, String currency) {
+        Price toPrice() {
+            return new Price(inputPerMillion, outputPerMillion, BigDecimal.ZERO, currency);
+        }
+    }
 
     public ModelSpec {
         fallback = fallback == null ? List.of() : List.copyOf(fallback);
@@ -35,7 +47,17 @@ public record ModelSpec(
     /** A model routed least-loaded, without fallback or preferred batch sizes. */
     public ModelSpec(
             String id, JobKind kind, String description, int maxBatchSize, long maxQueueDelayMs, int maxQueued) {
-        this(id, kind, description, maxBatchSize, maxQueueDelayMs, maxQueued, "least-loaded", List.of(), List.of());
+        this(
+                id,
+                kind,
+                description,
+                maxBatchSize,
+                maxQueueDelayMs,
+                maxQueued,
+                "least-loaded",
+                List.of(),
+                List.of(),
+                null);
     }
 
     static ModelSpec validated(ModelSpec m, int index) {
@@ -61,6 +83,19 @@ public record ModelSpec(
             if (size < 1 || size > m.maxBatchSize()) {
                 throw new ConfigException(at + ".preferred_batch_sizes must lie between 1 and max_batch_size "
                         + m.maxBatchSize() + ", was " + m.preferredBatchSizes());
+            }
+        }
+        EstimatePrice p = m.estimatePrice();
+        if (p != null) {
+            if (p.inputPerMillion() == null
+                    || p.inputPerMillion().signum() < 0
+                    || p.outputPerMillion() == null
+                    || p.outputPerMillion().signum() < 0) {
+                throw new ConfigException(at + ".estimate_price needs input_per_million and output_per_million >= 0");
+            }
+            if (p.currency() == null || !p.currency().matches("[A-Z]{3}")) {
+                throw new ConfigException(
+                        at + ".estimate_price.currency must be an ISO 4217 code such as USD, was " + p.currency());
             }
         }
         return m;

@@ -1,5 +1,6 @@
 package io.inferbroker.launcher;
 
+import io.inferbroker.dispatcher.CircuitBreakerSettings;
 import io.inferbroker.dispatcher.Dispatcher;
 import io.inferbroker.dispatcher.DispatcherConfig;
 import io.inferbroker.dispatcher.ModelBatching;
@@ -32,7 +33,17 @@ final class RoleWiring {
     static void startDispatcher(BrokerProcess process, BrokerConfig config, TopicNames topics, Properties kafka) {
         DispatcherConfig dc;
         try {
-            dc = DispatcherConfig.defaults(topics.prefix() + "inferbroker-dispatcher", topics);
+            DispatcherSettings d = config.dispatcher();
+            dc = DispatcherConfig.defaults(topics.prefix() + "inferbroker-dispatcher", topics)
+                    .withPunctuateInterval(d.tick())
+                    .withNumStreamThreads(d.streamThreads())
+                    .withWorkerLease(d.workerLease())
+                    .withDedupeRetention(d.dedupeRetention())
+                    .withMaxAttempts(d.maxAttempts())
+                    .withPriorityAging(d.priorityAging())
+                    .withDefaultMaxTokens(d.defaultMaxTokens())
+                    .withBreaker(new CircuitBreakerSettings(d.breakerFailures(), d.breakerOpen()))
+                    .withJobTimeout(d.jobTimeout());
             for (int i = 0; i < config.models().size(); i++) {
                 ModelSpec m = config.models().get(i);
                 dc = dc.withModel(
@@ -44,7 +55,7 @@ final class RoleWiring {
                         .withRouting(m.id(), routing(m, i));
             }
             for (BudgetSpec b : config.budgets()) {
-                dc = dc.withBudget(b.tenant(), new TenantBudget(b.limit(), b.currency()));
+                dc = dc.withBudget(b.tenant(), new TenantBudget(b.limit(), b.currency(), b.budgetPeriod()));
             }
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
@@ -61,7 +72,10 @@ final class RoleWiring {
 
     private static ModelRouting routing(ModelSpec m, int index) {
         try {
-            return new ModelRouting(RoutingStrategy.fromName(m.routing()), m.fallback(), null);
+            return new ModelRouting(
+                    RoutingStrategy.fromName(m.routing()),
+                    m.fallback(),
+                    m.estimatePrice() == null ? null : m.estimatePrice().toPrice());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("models[" + index + "].routing: " + e.getMessage(), e);
         }

@@ -159,7 +159,82 @@ class ConfigLoaderTest {
         assertThat(c.models().getFirst().fallback()).containsExactly("spare");
         assertThat(c.models().getFirst().preferredBatchSizes()).containsExactly(8, 16);
         assertThat(c.models().get(1).routing()).isEqualTo("least-loaded");
-        assertThat(c.budgets()).containsExactly(new BudgetSpec("t-1", new java.math.BigDecimal("12.5"), "USD"));
+        assertThat(c.budgets())
+                .containsExactly(new BudgetSpec("t-1", new java.math.BigDecimal("12.5"), "USD", "total"));
+    }
+
+    @Test
+    void shouldReadTheDispatcherSectionEstimatePricesAndBudgetPeriods() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                dispatcher:
+                  max_attempts: 5
+                  priority_aging_ms: 250
+                  worker_lease_ms: 3000
+                  breaker_failures: 2
+                  breaker_open_ms: 1500
+                  job_timeout_ms: 900000
+                  default_max_tokens: 512
+                models:
+                  - id: fast
+                    estimate_price: {input_per_million: 0.2, output_per_million: 0.8, currency: EUR}
+                workers:
+                  - id: w1
+                    models: [fast]
+                budgets:
+                  - tenant: t-1
+                    limit: 100
+                    period: month
+                """);
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of("BROKER_DISPATCHER_TICK_MS", "2"), Optional.of(file));
+
+        DispatcherSettings d = c.dispatcher();
+        assertThat(d.maxAttempts()).isEqualTo(5);
+        assertThat(d.priorityAging()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(d.workerLease()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(d.breakerFailures()).isEqualTo(2);
+        assertThat(d.breakerOpen()).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(d.jobTimeout()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(d.defaultMaxTokens()).isEqualTo(512);
+        assertThat(d.tick()).isEqualTo(java.time.Duration.ofMillis(2));
+        assertThat(c.models().getFirst().estimatePrice())
+                .isEqualTo(new ModelSpec.EstimatePrice(
+                        new java.math.BigDecimal("0.2"), new java.math.BigDecimal("0.8"), "EUR"));
+        assertThat(c.budgets().getFirst().budgetPeriod()).isEqualTo(io.inferbroker.dispatcher.BudgetPeriod.MONTH);
+        assertThat(ConfigLoader.load(Map.of(), Map.of(), Optional.empty())
+                        .dispatcher()
+                        .jobTimeout())
+                .isEqualTo(java.time.Duration.ofMinutes(30));
+    }
+
+    @Test
+    void shouldNameTheKeyOfBadDispatcherSettings() throws IOException {
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Map.of(), Map.of("BROKER_DISPATCHER_MAX_ATTEMPTS", "0"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("BROKER_DISPATCHER_MAX_ATTEMPTS must be between 1 and 100");
+        Path period =
+                Files.writeString(dir.resolve("p.yaml"), "budgets:\n  - tenant: t\n    limit: 1\n    period: weekly\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(period)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("budgets[0].period: the budget period must be total, day or month");
+        Path price = Files.writeString(
+                dir.resolve("e.yaml"), "models:\n  - id: m\n    estimate_price: {input_per_million: -1}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(price)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("models[0].estimate_price needs");
+        Path timeout = Files.writeString(dir.resolve("t.yaml"), """
+                dispatcher:
+                  job_timeout_ms: 60000
+                workers:
+                  - id: w
+                    models: [sim-echo]
+                    adapter: openai
+                    base_url: http://127.0.0.1:9/v1
+                    request_timeout_ms: 120000
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(timeout)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be longer than workers[0].request_timeout_ms (120000 ms)");
     }
 
     @Test

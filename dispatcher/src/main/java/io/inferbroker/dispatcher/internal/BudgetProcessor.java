@@ -1,5 +1,6 @@
 package io.inferbroker.dispatcher.internal;
 
+import io.inferbroker.dispatcher.BudgetPeriod;
 import io.inferbroker.dispatcher.DispatcherConfig;
 import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.dispatcher.TenantBudget;
@@ -77,7 +78,7 @@ final class BudgetProcessor implements Processor<String, Envelope, String, Outbo
         if (known != null) {
             return; // rejected before; its result is out already
         }
-        BudgetLedger ledger = ledger(job.tenantId());
+        BudgetLedger ledger = ledger(job.tenantId(), now);
         BigDecimal cost = estimate.of(job, now);
         BigDecimal after = ledger.committed().add(cost);
         if (after.compareTo(budget.limit()) > 0) {
@@ -86,6 +87,7 @@ final class BudgetProcessor implements Processor<String, Envelope, String, Outbo
             String message = "tenant " + job.tenantId() + " has committed "
                     + ledger.committed().toPlainString()
                     + " of its budget of " + budget.limit().toPlainString() + " " + budget.currency()
+                    + (budget.period() == BudgetPeriod.TOTAL ? "" : " for " + ledger.period())
                     + "; this job is estimated at " + cost.toPlainString();
             for (Outbound out : JobOutcomes.rejected(job, message, now)) {
                 forward(job.jobId(), out, now);
@@ -104,7 +106,8 @@ final class BudgetProcessor implements Processor<String, Envelope, String, Outbo
             return; // not reserved here, or settled already (a second result after a failover)
         }
         BigDecimal actual = actualCost(finish.cost());
-        ledgers.put(r.tenantId(), ledger(r.tenantId()).settle(r.amount(), actual));
+        // A job reserved in one period and finished in the next counts against the period it finished in.
+        ledgers.put(r.tenantId(), ledger(r.tenantId(), now).settle(r.amount(), actual));
         reservations.put(finish.jobId(), new Reservation(r.tenantId(), actual, Reservation.State.SETTLED, now));
     }
 
@@ -116,9 +119,12 @@ final class BudgetProcessor implements Processor<String, Envelope, String, Outbo
         return cost.amount();
     }
 
-    private BudgetLedger ledger(String tenantId) {
+    /** The tenant's ledger in the period {@code now} falls in (spending reset when a new period began). */
+    private BudgetLedger ledger(String tenantId, Instant now) {
         BudgetLedger ledger = ledgers.get(tenantId);
-        return ledger == null ? BudgetLedger.EMPTY : ledger;
+        TenantBudget budget = config.budgets().get(tenantId);
+        BudgetPeriod period = budget == null ? BudgetPeriod.TOTAL : budget.period();
+        return (ledger == null ? BudgetLedger.EMPTY : ledger).in(period.keyOf(now));
     }
 
     /** Forgets settled and rejected reservations older than the dedupe retention. */

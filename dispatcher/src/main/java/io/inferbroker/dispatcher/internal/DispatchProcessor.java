@@ -5,6 +5,7 @@ import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.dispatcher.ModelBatching;
 import io.inferbroker.dispatcher.RoutingPolicy;
 import io.inferbroker.schemas.DispatchBatch;
+import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.QueueStatus;
@@ -40,6 +41,8 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private static final int MAX_PURGED_PER_TICK = 2_000;
     /** How often workers with jobs in flight are checked for a lost lease. */
     private static final Duration LEASE_CHECK_EVERY = Duration.ofMillis(100);
+    /** Bounds one check's work on timed-out jobs; the rest wait for the next check. */
+    private static final int MAX_TIMED_OUT_PER_CHECK = 1_000;
 
     private final DispatcherConfig config;
     private final @Nullable RoutingPolicy override;
@@ -215,7 +218,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         }
     }
 
-    /** Dispatches again, or ends failed, the jobs in flight on workers that were lost. */
+    /** Dispatches again, or ends failed, the jobs in flight on workers that were lost or past the job timeout. */
     private void failOver(Instant now) {
         for (String workerId : book.busyWorkers()) {
             if (!workers.isLost(workerId, now)) {
@@ -224,25 +227,45 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             List<InFlight> lost = book.inFlightOn(workerId);
             LOG.warn("worker {} was lost with {} jobs in flight; dispatching them again", workerId, lost.size());
             for (InFlight f : lost) {
-                JobRequested job = f.queued().job();
-                JobEntry entry = book.entry(job.jobId());
-                if (entry == null || entry.state() != JobEntry.State.DISPATCHED) {
-                    continue;
-                }
-                if (f.attempt() >= config.maxAttempts()) {
-                    book.finish(job.jobId(), entry, now);
-                    emit(JobOutcomes.attemptsExhausted(job, workerId, f.attempt(), now), now);
-                    metrics.jobFailed(job.model());
-                } else {
-                    book.requeue(f, workerId);
-                    forward(
-                            job.jobId(),
-                            new Outbound.Event(JobOutcomes.requeued(job, workerId, f.attempt(), now)),
-                            now);
-                    metrics.jobRequeued(job.model());
-                    reportDepth(job.model());
-                }
+                retry(f, workerId, JobOutcomes.workerLost(workerId), now);
             }
+        }
+        for (JobBook.Sent s : book.sentAtOrBefore(now.minus(config.jobTimeout()), MAX_TIMED_OUT_PER_CHECK)) {
+            InFlight f = book.inFlight(s.workerId(), s.jobId());
+            if (f == null) {
+                continue;
+            }
+            LOG.warn(
+                    "job {} has had no result from worker {} within {}; dispatching it again",
+                    s.jobId(),
+                    s.workerId(),
+                    config.jobTimeout());
+            // The worker may still hold it: tell it to stop before the job runs elsewhere.
+            forward(
+                    s.workerId(),
+                    new Outbound.Batch(JobOutcomes.cancelOnWorker(
+                            s.workerId(), f.queued().job().model(), s.jobId(), now)),
+                    now);
+            retry(f, s.workerId(), JobOutcomes.timedOut(s.workerId(), config.jobTimeout()), now);
+        }
+    }
+
+    /** Queues a job taken off a worker again, or ends it failed when that was its last attempt. */
+    private void retry(InFlight f, String workerId, JobError why, Instant now) {
+        JobRequested job = f.queued().job();
+        JobEntry entry = book.entry(job.jobId());
+        if (entry == null || entry.state() != JobEntry.State.DISPATCHED) {
+            return;
+        }
+        if (f.attempt() >= config.maxAttempts()) {
+            book.finish(job.jobId(), entry, now);
+            emit(JobOutcomes.attemptsExhausted(job, workerId, f.attempt(), why, now), now);
+            metrics.jobFailed(job.model());
+        } else {
+            book.requeue(f, workerId);
+            forward(job.jobId(), new Outbound.Event(JobOutcomes.requeued(job, workerId, f.attempt(), why, now)), now);
+            metrics.jobRequeued(job.model());
+            reportDepth(job.model());
         }
     }
 

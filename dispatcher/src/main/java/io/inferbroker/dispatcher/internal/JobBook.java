@@ -12,6 +12,7 @@ import java.util.NavigableMap;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -44,6 +45,15 @@ final class JobBook {
     private final Map<String, NavigableMap<String, QueuedJob>> queues = new HashMap<>();
     /** Where the next purge starts: retire keys before it were purged (their deletions are not scanned again). */
     private @Nullable String purgedUpTo;
+    /** A job in flight: when it was sent, to whom. */
+    record Sent(long atMillis, String workerId, String jobId) {}
+
+    private static final Comparator<Sent> BY_SEND_TIME =
+            Comparator.comparingLong(Sent::atMillis).thenComparing(Sent::jobId);
+    /** Jobs in flight by the time they were sent (for the job timeout); rebuilt from the in-flight store. */
+    private final TreeSet<Sent> sent = new TreeSet<>(BY_SEND_TIME);
+
+    private final Map<String, Sent> sentByJob = new HashMap<>();
     /** Worker id to model to jobs in flight. */
     private final Map<String, Map<String, Integer>> outstanding = new HashMap<>();
 
@@ -74,7 +84,10 @@ final class JobBook {
             queueOf(kv.value.job().model()).put(kv.key, kv.value);
         });
         try (KeyValueIterator<String, InFlight> it = inFlight.all()) {
-            it.forEachRemaining(kv -> count(StoreKeys.workerOf(kv.key), model(kv.value), 1));
+            it.forEachRemaining(kv -> {
+                count(StoreKeys.workerOf(kv.key), model(kv.value), 1);
+                track(StoreKeys.workerOf(kv.key), kv.value);
+            });
         }
     }
 
@@ -118,9 +131,10 @@ final class JobBook {
                     ? entry
                     : JobEntry.queued(q.job().model(), q.job().tenantId(), "", 0);
             jobs.put(jobId, base.dispatchedTo(workerId, attempt));
-            if (inFlight.putIfAbsent(StoreKeys.outstandingKey(workerId, jobId), new InFlight(q, now, attempt))
-                    == null) {
+            InFlight f = new InFlight(q, now, attempt);
+            if (inFlight.putIfAbsent(StoreKeys.outstandingKey(workerId, jobId), f) == null) {
                 count(workerId, q.job().model(), 1);
+                track(workerId, f);
             }
         }
     }
@@ -157,6 +171,24 @@ final class JobBook {
             it.forEachRemaining(kv -> found.add(kv.value));
         }
         return found;
+    }
+
+    /** The job {@code jobId} in flight on {@code workerId}, if it is. */
+    @Nullable
+    InFlight inFlight(String workerId, String jobId) {
+        return inFlight.get(StoreKeys.outstandingKey(workerId, jobId));
+    }
+
+    /** Up to {@code max} jobs in flight that were sent at or before {@code cutoff}, longest in flight first. */
+    List<Sent> sentAtOrBefore(Instant cutoff, int max) {
+        List<Sent> due = new ArrayList<>();
+        for (Sent s : sent) {
+            if (s.atMillis() > cutoff.toEpochMilli() || due.size() == max) {
+                break;
+            }
+            due.add(s);
+        }
+        return due;
     }
 
     /** Takes a job off a lost worker and queues it again, keeping its first queue time and attempts. */
@@ -292,6 +324,11 @@ final class JobBook {
         if (released != null) {
             count(workerId, model(released), -1);
         }
+        Sent s = sentByJob.get(jobId);
+        if (s != null && s.workerId().equals(workerId)) {
+            sentByJob.remove(jobId);
+            sent.remove(s);
+        }
     }
 
     private void count(String workerId, String model, int delta) {
@@ -300,6 +337,16 @@ final class JobBook {
         if (byModel.isEmpty()) {
             outstanding.remove(workerId);
         }
+    }
+
+    private void track(String workerId, InFlight f) {
+        Sent s = new Sent(
+                f.dispatchedAt().toEpochMilli(), workerId, f.queued().job().jobId());
+        Sent before = sentByJob.put(s.jobId(), s);
+        if (before != null) {
+            sent.remove(before);
+        }
+        sent.add(s);
     }
 
     private static String model(InFlight f) {

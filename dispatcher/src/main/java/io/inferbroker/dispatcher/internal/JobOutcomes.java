@@ -25,6 +25,7 @@ final class JobOutcomes {
     static final String BUDGET_EXCEEDED = "budget_exceeded";
     static final String WORKER_LOST = "worker_lost";
     static final String ATTEMPTS_EXHAUSTED = "attempts_exhausted";
+    static final String JOB_TIMED_OUT = "job_timed_out";
     static final int NOT_ATTEMPTED = 0;
 
     private JobOutcomes() {}
@@ -38,8 +39,18 @@ final class JobOutcomes {
     }
 
     /** A job taken off a lost worker and queued again; {@code attempt} is the attempt that was lost. */
-    static LifecycleEvent requeued(JobRequested job, String workerId, int attempt, Instant now) {
-        JobError error = new JobError(WORKER_LOST, "worker " + workerId + " was lost; the job is queued again");
+    /** Why a job in flight is taken off its worker: the worker was lost, or the job ran past the timeout. */
+    static JobError workerLost(String workerId) {
+        return new JobError(WORKER_LOST, "worker " + workerId + " was lost");
+    }
+
+    static JobError timedOut(String workerId, java.time.Duration timeout) {
+        return new JobError(
+                JOB_TIMED_OUT, "no result from worker " + workerId + " within the job timeout of " + timeout);
+    }
+
+    static LifecycleEvent requeued(JobRequested job, String workerId, int attempt, JobError why, Instant now) {
+        JobError error = new JobError(why.code(), why.message() + "; the job is queued again");
         return event(job, LifecycleType.REQUEUED, now, workerId, attempt, error);
     }
 
@@ -84,10 +95,9 @@ final class JobOutcomes {
     }
 
     /** The event and result of a job whose last allowed attempt was lost with its worker. */
-    static List<Outbound> attemptsExhausted(JobRequested job, String workerId, int attempt, Instant now) {
+    static List<Outbound> attemptsExhausted(JobRequested job, String workerId, int attempt, JobError why, Instant now) {
         JobError error = new JobError(
-                ATTEMPTS_EXHAUSTED,
-                "worker " + workerId + " was lost during attempt " + attempt + ", the last one allowed");
+                ATTEMPTS_EXHAUSTED, why.message() + " during attempt " + attempt + ", the last one allowed");
         return ended(job, LifecycleType.FAILED, error, workerId, attempt, now);
     }
 

@@ -75,6 +75,43 @@ class DispatchProcessorRestartTest {
         assertThat(batchedJobs(second)).containsExactly(List.of("j3"));
     }
 
+    @Test
+    void shouldTimeOutAJobSentBeforeARestartCountingFromItsSendTime() {
+        DispatchProcessorSupplier timed = new DispatchProcessorSupplier(
+                config.withJobTimeout(Duration.ofSeconds(5)), new LeastLoadedPolicy(), DispatcherMetrics.noop());
+        workers.put("w1", worker("w1", 2, 0, WorkerState.ACTIVE, true, T0, MODEL));
+        MockProcessorContext<String, Outbound> first = context(T0);
+        Processor<String, Envelope, String, Outbound> before = timed.get();
+        before.init(first);
+        before.process(new Record<>(MODEL, new Envelope.Admit(job("j1", MODEL, 5, T0, null)), 0L));
+        tick(first, T0.plusMillis(20));
+        assertThat(batchedJobs(first)).containsExactly(List.of("j1"));
+        before.close();
+
+        Instant later = T0.plusSeconds(4);
+        workers.put("w1", worker("w1", 2, 0, WorkerState.ACTIVE, true, later, MODEL));
+        MockProcessorContext<String, Outbound> second = context(later);
+        Processor<String, Envelope, String, Outbound> after = timed.get();
+        after.init(second);
+        tick(second, later);
+        assertThat(second.forwarded())
+                .as("4 s after the send: within the timeout")
+                .isEmpty();
+
+        Instant past = T0.plusSeconds(5).plusMillis(200);
+        workers.put("w1", worker("w1", 2, 0, WorkerState.ACTIVE, true, past, MODEL));
+        tick(second, past);
+        assertThat(second.forwarded())
+                .extracting(f -> f.record().value())
+                .filteredOn(v -> v instanceof Outbound.Batch b && b.batch().cancel() != null)
+                .as("the worker is told to stop the timed-out job")
+                .hasSize(1);
+        assertThat(batchedJobs(second))
+                .filteredOn(jobs -> !jobs.isEmpty())
+                .as("sent again")
+                .containsExactly(List.of("j1"));
+    }
+
     private MockProcessorContext<String, Outbound> context(Instant now) {
         MockProcessorContext<String, Outbound> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(now.toEpochMilli());
