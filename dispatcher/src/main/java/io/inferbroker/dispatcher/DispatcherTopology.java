@@ -65,7 +65,9 @@ public final class DispatcherTopology {
         Inbound inbound = Inbound.of(builder, config);
         KStream<String, Outbound> budgetOut = inbound.budgets(metrics);
         KStream<String, Outbound> out = inbound.byModel(budgetOut)
-                .process(new DispatchProcessorSupplier(config, policy, metrics), Named.as("dispatcher"));
+                .process(
+                        new DispatchProcessorSupplier(config, policy, metrics, inbound.fleet()),
+                        Named.as("dispatcher"));
         if (budgetOut != null) {
             out = out.merge(budgetOut, Named.as("merge-budget-out"));
         }

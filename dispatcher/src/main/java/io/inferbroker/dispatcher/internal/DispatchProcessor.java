@@ -49,6 +49,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private final DispatcherMetrics metrics;
     private final QueueReporter queues = new QueueReporter();
     private final Breakers breakers;
+    private final FleetVersion fleet;
     private ProcessorContext<String, Outbound> context;
     private JobBook book;
     private WorkerDirectory workers;
@@ -56,8 +57,10 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private Instant nextPurge = Instant.MIN;
     private Instant nextLeaseCheck = Instant.MIN;
 
-    DispatchProcessor(DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics) {
+    DispatchProcessor(
+            DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics, FleetVersion fleet) {
         this.config = config;
+        this.fleet = fleet;
         this.override = override;
         this.metrics = metrics;
         this.breakers = new Breakers(config.breaker());
@@ -73,7 +76,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
                 ctx.getStateStore(StoreNames.RETIRE),
                 config.dedupeRetention(),
                 config.priorityAging());
-        this.workers = new WorkerDirectory(ctx.getStateStore(StoreNames.WORKERS), config.workerLease());
+        this.workers = new WorkerDirectory(ctx.getStateStore(StoreNames.WORKERS), config.workerLease(), fleet);
         this.router = new Router(config, override, workers, breakers, book);
         book.rebuild();
         book.modelsWithQueue().forEach(this::reportDepth);

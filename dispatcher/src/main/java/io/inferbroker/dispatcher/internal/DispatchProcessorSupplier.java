@@ -17,18 +17,29 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
     private final DispatcherConfig config;
     private final @Nullable RoutingPolicy override;
     private final DispatcherMetrics metrics;
+    private final FleetVersion fleet;
 
-    /** @param override the policy for every model instead of each model's configured strategy; null for those */
+    /**
+     * @param override the policy for every model instead of each model's configured strategy; null for those
+     * @param fleet the changes of the global workers store ({@link Inbound#fleet()})
+     */
     public DispatchProcessorSupplier(
-            DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics) {
+            DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics, FleetVersion fleet) {
         this.config = config;
         this.override = override;
         this.metrics = metrics;
+        this.fleet = fleet;
+    }
+
+    /** A supplier whose processors read the workers store afresh for every decision. */
+    public DispatchProcessorSupplier(
+            DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics) {
+        this(config, override, metrics, FleetVersion.UNTRACKED);
     }
 
     @Override
     public Processor<String, Envelope, String, Outbound> get() {
-        return new DispatchProcessor(config, override, metrics);
+        return new DispatchProcessor(config, override, metrics, fleet);
     }
 
     @Override

@@ -32,9 +32,11 @@ public final class Inbound {
     private final RoutingGroups groups;
     private final KStream<String, JobRequested> requests;
     private final KStream<String, JobResult> results;
+    private final FleetVersion fleet;
 
-    private Inbound(StreamsBuilder builder, DispatcherConfig config) {
+    private Inbound(StreamsBuilder builder, DispatcherConfig config, FleetVersion fleet) {
         this.builder = builder;
+        this.fleet = fleet;
         this.config = config;
         this.groups = RoutingGroups.of(config);
         TopicNames topics = config.topics();
@@ -50,12 +52,18 @@ public final class Inbound {
 
     /** Reads the inputs of {@code config} into {@code builder}, with the global workers store. */
     public static Inbound of(StreamsBuilder builder, DispatcherConfig config) {
-        addWorkersStore(builder, config.topics());
-        return new Inbound(builder, config);
+        FleetVersion fleet = new FleetVersion();
+        addWorkersStore(builder, config.topics(), fleet);
+        return new Inbound(builder, config, fleet);
+    }
+
+    /** Counts the changes of the global workers store, for readers that keep it decoded. */
+    public FleetVersion fleet() {
+        return fleet;
     }
 
     /** Adds the global store of worker statuses, filled from the compacted workers topic. */
-    static void addWorkersStore(StreamsBuilder builder, TopicNames topics) {
+    static void addWorkersStore(StreamsBuilder builder, TopicNames topics, FleetVersion fleet) {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(
                                 Stores.persistentKeyValueStore(StoreNames.WORKERS),
@@ -65,7 +73,7 @@ public final class Inbound {
                 topics.workers(),
                 Consumed.<String, WorkerStatus>with(Serdes.String(), WireSerdes.WORKER_STATUS)
                         .withName("workers-source"),
-                WorkerStoreUpdater::new);
+                () -> new WorkerStoreUpdater(fleet));
     }
 
     /**

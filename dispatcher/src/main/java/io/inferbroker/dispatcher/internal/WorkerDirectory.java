@@ -12,30 +12,54 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The workers every dispatcher instance sees, read from the global store of the compacted workers
- * topic. Reads only local state, never blocks.
+ * topic. Reads only local state, never blocks. Keeps the decoded fleet until the store changes
+ * ({@link FleetVersion}). One per task.
  */
 final class WorkerDirectory {
     private final ReadOnlyKeyValueStore<String, WorkerStatus> store;
     private final Duration lease;
+    private final FleetVersion fleet;
+    private List<WorkerStatus> decoded = List.of();
+    private long decodedVersion = -2;
 
-    WorkerDirectory(ReadOnlyKeyValueStore<String, WorkerStatus> store, Duration lease) {
+    WorkerDirectory(ReadOnlyKeyValueStore<String, WorkerStatus> store, Duration lease, FleetVersion fleet) {
         this.store = store;
         this.lease = lease;
+        this.fleet = fleet;
+    }
+
+    WorkerDirectory(ReadOnlyKeyValueStore<String, WorkerStatus> store, Duration lease) {
+        this(store, lease, FleetVersion.UNTRACKED);
     }
 
     /** Workers that may receive work for {@code model} now. */
     List<WorkerStatus> usableFor(String model, Instant now) {
         List<WorkerStatus> usable = new ArrayList<>();
-        try (KeyValueIterator<String, WorkerStatus> it = store.all()) {
-            while (it.hasNext()) {
-                WorkerStatus status = it.next().value;
-                // null: a value the lenient store serde could not read.
-                if (status != null && isUsable(status, model, now, lease)) {
-                    usable.add(status);
-                }
+        for (WorkerStatus status : all()) {
+            if (isUsable(status, model, now, lease)) {
+                usable.add(status);
             }
         }
         return usable;
+    }
+
+    private List<WorkerStatus> all() {
+        long version = fleet.current();
+        if (version == -1 || version != decodedVersion) {
+            List<WorkerStatus> read = new ArrayList<>();
+            try (KeyValueIterator<String, WorkerStatus> it = store.all()) {
+                while (it.hasNext()) {
+                    WorkerStatus status = it.next().value;
+                    // null: a value the lenient store serde could not read.
+                    if (status != null) {
+                        read.add(status);
+                    }
+                }
+            }
+            decoded = read;
+            decodedVersion = version;
+        }
+        return decoded;
     }
 
     /** The latest status of {@code workerId}; null when it never reported or was removed. */

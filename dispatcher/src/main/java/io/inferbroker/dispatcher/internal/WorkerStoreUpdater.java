@@ -8,7 +8,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /** Keeps the global workers store equal to the compacted workers topic: latest status per worker id. */
 final class WorkerStoreUpdater implements Processor<String, WorkerStatus, Void, Void> {
+    private final FleetVersion fleet;
     private KeyValueStore<String, WorkerStatus> store;
+
+    WorkerStoreUpdater(FleetVersion fleet) {
+        this.fleet = fleet;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -25,5 +30,6 @@ final class WorkerStoreUpdater implements Processor<String, WorkerStatus, Void, 
         } else {
             store.put(record.key(), record.value());
         }
+        fleet.changed();
     }
 }
