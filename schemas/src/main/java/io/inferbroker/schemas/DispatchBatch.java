@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param cancel ids of jobs this worker is running (from earlier batches) that were canceled: the
  *     worker should stop them and report them canceled. Absent (null) on most batches; a batch that
  *     only carries cancels has no jobs.
+ * @param replyPartition the partition of the results topic the worker writes these jobs' results to
+ *     (the dispatcher task that owns the queue reads it directly); absent: the default partitioning
  */
 public record DispatchBatch(
         int schemaVersion,
@@ -18,13 +20,26 @@ public record DispatchBatch(
         String model,
         Instant dispatchedAt,
         List<DispatchedJob> jobs,
-        @Nullable List<String> cancel) {
+        @Nullable List<String> cancel,
+        @Nullable Integer replyPartition) {
 
     public static final int VERSION = 1;
 
     public DispatchBatch {
         jobs = List.copyOf(jobs);
         cancel = cancel == null || cancel.isEmpty() ? null : List.copyOf(cancel);
+    }
+
+    /** A batch without a reply partition. */
+    public DispatchBatch(
+            int schemaVersion,
+            String batchId,
+            String workerId,
+            String model,
+            Instant dispatchedAt,
+            List<DispatchedJob> jobs,
+            @Nullable List<String> cancel) {
+        this(schemaVersion, batchId, workerId, model, dispatchedAt, jobs, cancel, null);
     }
 
     /** A batch of jobs with no cancels. */
@@ -35,7 +50,7 @@ public record DispatchBatch(
             String model,
             Instant dispatchedAt,
             List<DispatchedJob> jobs) {
-        this(schemaVersion, batchId, workerId, model, dispatchedAt, jobs, null);
+        this(schemaVersion, batchId, workerId, model, dispatchedAt, jobs, null, null);
     }
 
     /** The ids of jobs to cancel on the worker; empty when none. */

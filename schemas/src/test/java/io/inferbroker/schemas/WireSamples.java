@@ -88,7 +88,8 @@ final class WireSamples {
                         MODEL,
                         DISPATCHED,
                         List.of(dispatched(JOB_ID, Instant.parse("2025-06-01T12:05:00Z")), dispatched("job_2", null)),
-                        List.of("job_0"));
+                        List.of("job_0"),
+                        3);
             case TOKENS -> new TokenDelta(TokenDelta.VERSION, JOB_ID, 1, 7, 0, " tickets", FIRST_TOKEN);
             case RESULTS ->
                 new JobResult(

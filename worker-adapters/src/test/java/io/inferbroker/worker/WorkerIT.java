@@ -13,6 +13,7 @@ import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleEvent;
 import io.inferbroker.schemas.LifecycleType;
+import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.TopicNames;
@@ -65,6 +66,10 @@ class WorkerIT {
         String other = neighbourOf(me, partitions);
         DispatchBatch theirs = new DispatchBatch(
                 DispatchBatch.VERSION, "b0", other, "sim-echo", Instant.now(), List.of(chat("x1", "not mine")));
+        int resultPartitions = partitionsOf(kafka, topics.results());
+        assertThat(resultPartitions).as("the test needs a choice of partitions").isGreaterThan(1);
+        // Not the partition j1 hashes to: its result lands there only because the batch asks.
+        int reply = (Partitioning.of("j1", resultPartitions) + 1) % resultPartitions;
         DispatchBatch mine = new DispatchBatch(
                 DispatchBatch.VERSION,
                 "b1",
@@ -74,7 +79,9 @@ class WorkerIT {
                 List.of(
                         chat("j1", "hello brave new world"),
                         job("j2", JobKind.COMPLETION, "{\"prompt\": \"a b c d e\", \"max_tokens\": 3}"),
-                        job("j3", JobKind.EMBEDDING, "{\"input\": \"embed me\"}")));
+                        job("j3", JobKind.EMBEDDING, "{\"input\": \"embed me\"}")),
+                null,
+                reply);
         send(kafka, theirs, mine);
 
         try (TopicProbe<JobResult> results = kafka.probe(topics.results(), WireSerdes.JOB_RESULT);
@@ -84,7 +91,11 @@ class WorkerIT {
             WorkerConfig config = config(me, topics);
             try (Worker worker = startWorker(kafka, config)) {
                 assertThat(worker.config()).isEqualTo(config);
-                List<JobResult> done = values(results.awaitCount(3, WAIT));
+                List<ConsumerRecord<String, JobResult>> records = results.awaitCount(3, WAIT);
+                assertThat(records)
+                        .as("results go to the partition the dispatcher asked for")
+                        .allSatisfy(r -> assertThat(r.partition()).isEqualTo(reply));
+                List<JobResult> done = values(records);
                 assertResults(done);
                 assertEvents(values(events.awaitUntil(r -> r.size() >= 6, WAIT)));
                 assertTokens(values(tokens.awaitUntil(r -> r.size() >= 7, WAIT)));
@@ -312,8 +323,11 @@ class WorkerIT {
     }
 
     private static int dispatchPartitions(KafkaInfra kafka) throws Exception {
+        return partitionsOf(kafka, kafka.topics().dispatch());
+    }
+
+    private static int partitionsOf(KafkaInfra kafka, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            String topic = kafka.topics().dispatch();
             return admin.describeTopics(List.of(topic))
                     .allTopicNames()
                     .get()

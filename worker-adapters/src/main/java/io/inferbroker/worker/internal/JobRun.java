@@ -138,7 +138,7 @@ public final class JobRun {
                 context.workerId(),
                 job.attempt(),
                 new Timings(job.acceptedAt(), batch.dispatchedAt(), startedAt, firstTokenAt, completedAt));
-        sends.add(context.publisher().result(result));
+        sends.add(context.publisher().result(result, batch.replyPartition()));
         sends.add(context.publisher().event(event(terminalType(status), completedAt, error)));
         if (running != null) {
             running.stop();

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a worker writes, each value on its topic under its key (job id, or worker id for
@@ -22,6 +23,8 @@ import org.apache.kafka.common.KafkaException;
 public final class Publisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final TopicNames topics;
+    /** The results topic's partition count once known (0: not yet); partitions are only ever added. */
+    private volatile int resultPartitions;
 
     public Publisher(Producer<String, byte[]> producer, TopicNames topics) {
         this.producer = producer;
@@ -37,7 +40,30 @@ public final class Publisher implements AutoCloseable {
     }
 
     public CompletableFuture<Void> result(JobResult result) {
-        return send(topics.results(), result.jobId(), WireSerdes.JOB_RESULT, result);
+        return result(result, null);
+    }
+
+    /**
+     * A result on the partition its dispatcher asked for ({@link io.inferbroker.schemas.DispatchBatch#replyPartition()}),
+     * or by job id when none was asked for or the topic has no such partition.
+     */
+    public CompletableFuture<Void> result(JobResult result, @Nullable Integer partition) {
+        String topic = topics.results();
+        Integer target = partition != null && partition >= 0 && partition < partitionCount(topic) ? partition : null;
+        return send(topic, target, result.jobId(), WireSerdes.JOB_RESULT, result);
+    }
+
+    private int partitionCount(String topic) {
+        int known = resultPartitions;
+        if (known == 0) {
+            try {
+                known = producer.partitionsFor(topic).size();
+            } catch (KafkaException e) {
+                return 0;
+            }
+            resultPartitions = known;
+        }
+        return known;
     }
 
     public CompletableFuture<Void> status(WorkerStatus status) {
@@ -45,9 +71,16 @@ public final class Publisher implements AutoCloseable {
     }
 
     private <T> CompletableFuture<Void> send(String topic, String key, JsonSerde<T> serde, T value) {
+        return send(topic, null, key, serde, value);
+    }
+
+    private <T> CompletableFuture<Void> send(
+            String topic, @Nullable Integer partition, String key, JsonSerde<T> serde, T value) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, key, serde.serialize(topic, value)), (metadata, error) -> {
+            ProducerRecord<String, byte[]> record =
+                    new ProducerRecord<>(topic, partition, key, serde.serialize(topic, value));
+            producer.send(record, (metadata, error) -> {
                 if (error == null) {
                     acked.complete(null);
                 } else {
