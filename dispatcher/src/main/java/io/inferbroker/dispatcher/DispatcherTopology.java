@@ -3,10 +3,17 @@ package io.inferbroker.dispatcher;
 import io.inferbroker.dispatcher.internal.DispatchProcessorSupplier;
 import io.inferbroker.dispatcher.internal.Inbound;
 import io.inferbroker.dispatcher.internal.Outbound;
+import io.inferbroker.dispatcher.internal.RoutingGroups;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -14,6 +21,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,16 +31,15 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * (tenants with a budget only:)
  * requests, results --> re-key by tenant --> [dispatcher-by-tenant repartition] --> budget processor
- *                                                                                   | admitted, or rejected
- * requests (job id) --\   (others directly)                                         v
- * results  (job id) ---+-- re-key by model group --> [dispatcher-by-model repartition] --> dispatcher processor
- * control  (job id) --/    (cancels: every partition)                               |  stores: jobs, queue,
- *                                                                                   |  outstanding, retire
- * workers (compacted) --> global store dispatcher-workers ---- read by ------------/
- *                                                                                   +--> dispatch (worker id)
- *                                                                                   +--> events   (job id)
- *                                                                                   +--> results  (job id)
- *                                                                                   +--> queues   (model)
+ *                                                                                        |
+ * control (job id) --> cancels, to every partition ---+                admitted, by model |
+ *                                                     v                                   v
+ *                                       [dispatcher-by-model repartition] <---------------+
+ *                                                     |
+ * requests (the model's partition) -------------------+--> dispatcher processor --> dispatch (worker id)
+ * results  (the dispatching task's partition) --------/     | stores: jobs,       --> events   (job id)
+ *                                                           | queue, in-flight,   --> results  (model's partition)
+ * workers (compacted) --> global store dispatcher-workers --/ retire              --> queues   (model)
  * </pre>
  */
 public final class DispatcherTopology {
@@ -84,12 +91,17 @@ public final class DispatcherTopology {
                 v -> v instanceof Outbound.Event e ? e.event() : null,
                 topics.events(),
                 WireSerdes.LIFECYCLE_EVENT);
-        sink(
-                out,
-                "results",
-                v -> v instanceof Outbound.Result r ? r.result() : null,
-                topics.results(),
-                WireSerdes.JOB_RESULT);
+        // The dispatcher's own results (expired, canceled, rejected) go to the partition of the model's
+        // task, like the workers' results, so a replayed request for the job finds it finished there.
+        RoutingGroups groups = RoutingGroups.of(config);
+        out.flatMapValues(
+                        v -> v instanceof Outbound.Result r ? List.of(r.result()) : List.<JobResult>of(),
+                        Named.as("results-select"))
+                .to(
+                        topics.results(),
+                        Produced.with(Serdes.String(), WireSerdes.JOB_RESULT)
+                                .withStreamPartitioner(new ResultPartitioner(groups))
+                                .withName("results-sink"));
         sink(
                 out,
                 "queues",
@@ -97,6 +109,22 @@ public final class DispatcherTopology {
                 topics.queues(),
                 WireSerdes.QUEUE_STATUS);
         return builder.build();
+    }
+
+    /** A result to the partition of its model's routing group ({@link Partitioning}). */
+    private record ResultPartitioner(RoutingGroups groups) implements StreamPartitioner<String, JobResult> {
+        @Override
+        public Optional<Set<Integer>> partitions(
+                String topic, String key, JobResult value, Headers headers, int numPartitions) {
+            return Optional.of(Set.of(Partitioning.of(groups.groupOf(value.model()), numPartitions)));
+        }
+
+        /** Required by the interface until its removal; Kafka Streams calls the variant with headers. */
+        @Override
+        @SuppressWarnings("removal")
+        public Optional<Set<Integer>> partitions(String topic, String key, JobResult value, int numPartitions) {
+            return partitions(topic, key, value, new RecordHeaders(), numPartitions);
+        }
     }
 
     private static <T> void sink(

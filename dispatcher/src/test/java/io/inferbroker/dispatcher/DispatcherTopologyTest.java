@@ -96,6 +96,32 @@ class DispatcherTopologyTest {
     }
 
     @Test
+    void shouldReadRequestsAndResultsWithoutARepartitionAndAskWorkersToReplyToTheTasksPartition() {
+        var subtopologies = DispatcherTopology.build(DispatcherConfig.defaults("dispatcher-test", TOPICS))
+                .describe()
+                .subtopologies();
+        var owner = subtopologies.stream()
+                .filter(st -> st.nodes().stream().anyMatch(n -> n.name().equals("dispatcher")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(owner.nodes())
+                .filteredOn(n -> n instanceof org.apache.kafka.streams.TopologyDescription.Source)
+                .extracting(n -> ((org.apache.kafka.streams.TopologyDescription.Source) n).topicSet())
+                .as("the dispatcher's task reads requests and results itself; only cancels are repartitioned")
+                .containsExactlyInAnyOrder(
+                        java.util.Set.of(TOPICS.requests()),
+                        java.util.Set.of(TOPICS.results()),
+                        java.util.Set.of(StoreNames.BY_MODEL + "-repartition"));
+
+        start(batching(1, Duration.ZERO));
+        workers.pipeInput("w1", activeWorker("w1", 4, 0));
+        submit("j1");
+        assertThat(dispatched.readValue().replyPartition())
+                .as("the task's own partition")
+                .isZero();
+    }
+
+    @Test
     void shouldCloseBatchOnQueueDelayButNotBefore() {
         start(batching(8, Duration.ofMillis(20)));
         workers.pipeInput("w1", activeWorker("w1", 16, 0));

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.testkit.InfraExtension;
@@ -104,6 +105,8 @@ class FailoverIT {
     private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, Object job)
             throws Exception {
         byte[] value = WireSerdes.JOB_REQUESTED.serialize(topic, (io.inferbroker.schemas.JobRequested) job);
-        producer.send(new ProducerRecord<>(topic, key, value)).get();
+        // Like the ingress: on the partition of the model's routing key.
+        int partition = Partitioning.of(MODEL, producer.partitionsFor(topic).size());
+        producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
     }
 }

@@ -104,8 +104,12 @@ final class FakeWorker implements AutoCloseable {
                     id,
                     job.attempt(),
                     new Timings(job.acceptedAt(), now, now, now, now));
+            // Like a real worker: the result goes to the partition the dispatcher asked for.
             producer.send(new ProducerRecord<>(
-                    topics.results(), job.jobId(), WireSerdes.JOB_RESULT.serialize(topics.results(), result)));
+                    topics.results(),
+                    batch.replyPartition(),
+                    job.jobId(),
+                    WireSerdes.JOB_RESULT.serialize(topics.results(), result)));
             finished.incrementAndGet();
         }
         producer.flush();

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,11 @@ public final class IngressServer implements AutoCloseable {
             Clock clock) {
         var mapper = WireJson.newMapper();
         var metrics = new IngressMetrics(registry);
-        var submitter = new JobSubmitter(ports.requests(), config.topics(), config.submitTimeout());
+        var submitter = new JobSubmitter(
+                ports.requests(),
+                config.topics(),
+                config.submitTimeout(),
+                config.models().stream().collect(Collectors.toMap(ModelInfo::id, ModelInfo::routingKey)));
         var feed = JobFeed.start(
                 ports.kafkaClient(), config.topics(), JobFeed.DEFAULT_STREAM_CAPACITY, metrics, FEED_START_TIMEOUT);
         var waits = new JobWaits(feed, ports.jobs(), new JobJson(mapper), metrics);

@@ -303,7 +303,8 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     }
 
     private void dispatch(String model, Router.Routed routed, List<QueuedJob> jobs, Duration waited, Instant now) {
-        DispatchBatch batch = JobOutcomes.batch(routed.workerId(), routed.model(), jobs, now);
+        DispatchBatch batch = JobOutcomes.batch(
+                routed.workerId(), routed.model(), jobs, context.taskId().partition(), now);
         book.markDispatched(jobs, routed.workerId(), now);
         breakers.dispatched(routed.workerId(), now);
         forward(routed.workerId(), new Outbound.Batch(batch), now);

@@ -21,10 +21,10 @@ import org.apache.kafka.streams.state.Stores;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The dispatcher's inputs: the global workers store; requests, results and control commands merged
- * into one stream of {@link Envelope}s re-keyed by model group through one repartition topic; and,
- * when any tenant has a budget, the budget stage those tenants' requests and results pass first,
- * re-keyed by tenant.
+ * The dispatcher's inputs: the global workers store; requests and results read directly from their
+ * topics (their writers pick the partition of the owning task), cancels and budget admissions through
+ * one repartition topic, all as one stream of {@link Envelope}s; and, when any tenant has a budget,
+ * the budget stage those tenants' requests and results pass first, re-keyed by tenant.
  */
 public final class Inbound {
     private final StreamsBuilder builder;
@@ -102,17 +102,30 @@ public final class Inbound {
     }
 
     /**
-     * Admits (those of tenants without a budget, and {@code admitted} from the budget stage),
-     * results and cancels, keyed by model group (cancels go to every partition).
+     * Everything the dispatch processor reads. Requests (of tenants without a budget) and results
+     * come straight from their topics, without a repartition: the ingress writes a model's requests
+     * to the partition of its routing group ({@link io.inferbroker.schemas.Partitioning}) and workers
+     * write results to the partition of the task that dispatched them
+     * ({@link io.inferbroker.schemas.DispatchBatch#replyPartition()}), so partition i of both belongs
+     * to the task that owns those models. Only what cannot know its partition takes the repartition
+     * topic: cancels (a control command names only the job: sent to every partition) and jobs
+     * admitted by the budget stage (keyed by tenant there; re-keyed by routing group here).
      */
     public KStream<String, Envelope> byModel(@Nullable KStream<String, Outbound> budgetOut) {
-        KStream<String, Envelope> admits = requests.flatMap(
-                (jobId, job) -> job == null || hasBudget(job.tenantId())
-                        ? List.of()
-                        : List.of(KeyValue.pair(groups.groupOf(job.model()), (Envelope) new Envelope.Admit(job))),
-                Named.as("requests-by-model"));
+        KStream<String, Envelope> admits = requests.flatMapValues(
+                job -> job == null || hasBudget(job.tenantId())
+                        ? List.<Envelope>of()
+                        : List.<Envelope>of(new Envelope.Admit(job)),
+                Named.as("requests-to-admit"));
+        KStream<String, Envelope> finishes = results.flatMapValues(
+                r -> r == null ? List.<Envelope>of() : List.of(finishOf(r)), Named.as("results-to-finish"));
+        KStream<String, Envelope> routed = builder.stream(
+                        config.topics().control(),
+                        Consumed.<String, ControlCommand>with(Serdes.String(), WireSerdes.CONTROL_COMMAND)
+                                .withName("control-source"))
+                .flatMap((jobId, c) -> cancelOf(c), Named.as("control-to-cancel"));
         if (budgetOut != null) {
-            admits = admits.merge(
+            routed = routed.merge(
                     budgetOut.flatMap(
                             (key, out) -> out instanceof Outbound.Admitted a
                                     ? List.of(KeyValue.pair(
@@ -121,20 +134,12 @@ public final class Inbound {
                             Named.as("admitted-by-model")),
                     Named.as("merge-admitted"));
         }
-        KStream<String, Envelope> finishes = results.flatMap(
-                (jobId, r) -> r == null ? List.of() : List.of(KeyValue.pair(groups.groupOf(r.model()), finishOf(r))),
-                Named.as("results-by-model"));
-        KStream<String, Envelope> cancels = builder.stream(
-                        config.topics().control(),
-                        Consumed.<String, ControlCommand>with(Serdes.String(), WireSerdes.CONTROL_COMMAND)
-                                .withName("control-source"))
-                .flatMap((jobId, c) -> cancelOf(c), Named.as("control-to-cancel"));
-        return admits.merge(finishes, Named.as("merge-results"))
-                .merge(cancels, Named.as("merge-control"))
-                .repartition(Repartitioned.<String, Envelope>as(StoreNames.BY_MODEL)
+        KStream<String, Envelope> repartitioned =
+                routed.repartition(Repartitioned.<String, Envelope>as(StoreNames.BY_MODEL)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(JsonSerde.of(Envelope.class))
                         .withStreamPartitioner(new CancelBroadcastPartitioner()));
+        return admits.merge(finishes, Named.as("merge-results")).merge(repartitioned, Named.as("merge-routed"));
     }
 
     private boolean hasBudget(String tenantId) {

@@ -54,7 +54,8 @@ final class JobOutcomes {
         return event(job, LifecycleType.REQUEUED, now, workerId, attempt, error);
     }
 
-    static DispatchBatch batch(String workerId, String model, List<QueuedJob> jobs, Instant now) {
+    /** @param replyPartition the results partition this task reads (the worker writes the results there) */
+    static DispatchBatch batch(String workerId, String model, List<QueuedJob> jobs, int replyPartition, Instant now) {
         List<DispatchedJob> dispatched = jobs.stream()
                 .map(q -> new DispatchedJob(
                         q.job().jobId(),
@@ -67,7 +68,14 @@ final class JobOutcomes {
                         q.job().acceptedAt()))
                 .toList();
         return new DispatchBatch(
-                DispatchBatch.VERSION, UUID.randomUUID().toString(), workerId, model, now, dispatched, null);
+                DispatchBatch.VERSION,
+                UUID.randomUUID().toString(),
+                workerId,
+                model,
+                now,
+                dispatched,
+                null,
+                replyPartition);
     }
 
     /** A batch without jobs that tells {@code workerId} to stop a job it runs. */

@@ -1,8 +1,8 @@
 package io.inferbroker.dispatcher.internal;
 
 import io.inferbroker.dispatcher.DispatcherConfig;
-import io.inferbroker.dispatcher.ModelRouting;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,8 +20,15 @@ public final class RoutingGroups {
 
     /** The groups of the fallback chains in {@code config}. */
     public static RoutingGroups of(DispatcherConfig config) {
+        Map<String, List<String>> fallbacks = new HashMap<>();
+        config.routing().forEach((model, routing) -> fallbacks.put(model, routing.fallback()));
+        return ofFallbacks(fallbacks);
+    }
+
+    /** The groups of the fallback chains {@code fallbacks} (model to its fallback models). */
+    public static RoutingGroups ofFallbacks(Map<String, List<String>> fallbacks) {
         Map<String, String> parent = new HashMap<>();
-        config.routing().forEach((model, routing) -> union(parent, model, routing));
+        fallbacks.forEach((model, fallback) -> union(parent, model, fallback));
         Map<String, String> group = new HashMap<>();
         parent.keySet().forEach(m -> group.put(m, find(parent, m)));
         return new RoutingGroups(group);
@@ -32,9 +39,9 @@ public final class RoutingGroups {
         return groupOf.getOrDefault(model, model);
     }
 
-    private static void union(Map<String, String> parent, String model, ModelRouting routing) {
+    private static void union(Map<String, String> parent, String model, List<String> fallbacks) {
         parent.putIfAbsent(model, model);
-        for (String fallback : routing.fallback()) {
+        for (String fallback : fallbacks) {
             parent.putIfAbsent(fallback, fallback);
             String a = find(parent, model);
             String b = find(parent, fallback);
