@@ -4,7 +4,6 @@ import io.inferbroker.dispatcher.DispatcherConfig;
 import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
-import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JsonSerde;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
@@ -27,11 +26,14 @@ import org.jspecify.annotations.Nullable;
  * the budget stage those tenants' requests and results pass first, re-keyed by tenant.
  */
 public final class Inbound {
+    /** Reads only the result fields the dispatcher needs (see {@link ResultHeader}). */
+    private static final JsonSerde<ResultHeader> RESULT_HEADERS = JsonSerde.of(ResultHeader.class);
+
     private final StreamsBuilder builder;
     private final DispatcherConfig config;
     private final RoutingGroups groups;
     private final KStream<String, JobRequested> requests;
-    private final KStream<String, JobResult> results;
+    private final KStream<String, ResultHeader> results;
     private final FleetVersion fleet;
 
     private Inbound(StreamsBuilder builder, DispatcherConfig config, FleetVersion fleet) {
@@ -46,7 +48,7 @@ public final class Inbound {
                         .withName("requests-source"));
         this.results = builder.stream(
                 topics.results(),
-                Consumed.<String, JobResult>with(Serdes.String(), WireSerdes.JOB_RESULT)
+                Consumed.<String, ResultHeader>with(Serdes.String(), RESULT_HEADERS)
                         .withName("results-source"));
     }
 
@@ -146,7 +148,7 @@ public final class Inbound {
         return config.budgets().containsKey(tenantId);
     }
 
-    private static Envelope finishOf(JobResult r) {
+    private static Envelope finishOf(ResultHeader r) {
         return new Envelope.Finish(r.jobId(), r.model(), r.tenantId(), r.status(), r.workerId(), r.cost());
     }
 

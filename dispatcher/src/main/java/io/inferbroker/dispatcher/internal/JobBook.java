@@ -46,7 +46,7 @@ final class JobBook {
     /** Where the next purge starts: retire keys before it were purged (their deletions are not scanned again). */
     private @Nullable String purgedUpTo;
     /** A job in flight: when it was sent, to whom. */
-    record Sent(long atMillis, String workerId, String jobId) {}
+    record Sent(long atMillis, String workerId, String jobId, String model) {}
 
     private static final Comparator<Sent> BY_SEND_TIME =
             Comparator.comparingLong(Sent::atMillis).thenComparing(Sent::jobId);
@@ -131,8 +131,10 @@ final class JobBook {
                     ? entry
                     : JobEntry.queued(q.job().model(), q.job().tenantId(), "", 0);
             jobs.put(jobId, base.dispatchedTo(workerId, attempt));
-            InFlight f = new InFlight(q, now, attempt);
-            if (inFlight.putIfAbsent(StoreKeys.outstandingKey(workerId, jobId), f) == null) {
+            // The in-memory send index mirrors the in-flight store: no store read (and decode) needed.
+            if (!isInFlightOn(workerId, jobId)) {
+                InFlight f = new InFlight(q, now, attempt);
+                inFlight.put(StoreKeys.outstandingKey(workerId, jobId), f);
                 count(workerId, q.job().model(), 1);
                 track(workerId, f);
             }
@@ -320,15 +322,13 @@ final class JobBook {
     }
 
     private void release(String workerId, String jobId) {
-        InFlight released = inFlight.delete(StoreKeys.outstandingKey(workerId, jobId));
-        if (released != null) {
-            count(workerId, model(released), -1);
+        if (!isInFlightOn(workerId, jobId)) {
+            return;
         }
-        Sent s = sentByJob.get(jobId);
-        if (s != null && s.workerId().equals(workerId)) {
-            sentByJob.remove(jobId);
-            sent.remove(s);
-        }
+        Sent s = sentByJob.remove(jobId);
+        sent.remove(s);
+        inFlight.put(StoreKeys.outstandingKey(workerId, jobId), null);
+        count(workerId, s.model(), -1);
     }
 
     private void count(String workerId, String model, int delta) {
@@ -339,9 +339,14 @@ final class JobBook {
         }
     }
 
+    private boolean isInFlightOn(String workerId, String jobId) {
+        Sent s = sentByJob.get(jobId);
+        return s != null && s.workerId().equals(workerId);
+    }
+
     private void track(String workerId, InFlight f) {
         Sent s = new Sent(
-                f.dispatchedAt().toEpochMilli(), workerId, f.queued().job().jobId());
+                f.dispatchedAt().toEpochMilli(), workerId, f.queued().job().jobId(), model(f));
         Sent before = sentByJob.put(s.jobId(), s);
         if (before != null) {
             sent.remove(before);
