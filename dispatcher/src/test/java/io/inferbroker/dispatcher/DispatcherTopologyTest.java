@@ -122,6 +122,31 @@ class DispatcherTopologyTest {
     }
 
     @Test
+    void shouldWriteNothingToTheQueueStoreForAJobDispatchedOnArrivalButKeepAWaitingJobThere() {
+        start(batching(1, Duration.ZERO));
+        workers.pipeInput("w1", activeWorker("w1", 1, 0));
+        var queueChangelog = driver().createOutputTopic(
+                        "dispatcher-test-" + StoreNames.QUEUE + "-changelog",
+                        new StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+
+        submit("j1");
+        assertThat(dispatched.readValue().jobs())
+                .extracting(DispatchedJob::jobId)
+                .containsExactly("j1");
+        assertThat(queueChangelog.readKeyValuesToList())
+                .as("queued and dispatched in one step")
+                .isEmpty();
+
+        submit("j2");
+        assertThat(dispatched.isEmpty()).as("w1 is full").isTrue();
+        assertThat(queueChangelog.readKeyValuesToList())
+                .as("a job that waits is in the (changelogged) queue store")
+                .singleElement()
+                .satisfies(kv -> assertThat(kv.key).endsWith("j2"));
+    }
+
+    @Test
     void shouldCloseBatchOnQueueDelayButNotBefore() {
         start(batching(8, Duration.ofMillis(20)));
         workers.pipeInput("w1", activeWorker("w1", 16, 0));

@@ -134,6 +134,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             expirePastDeadline(now);
             dispatchDue(job.model(), now);
         }
+        book.persistQueued();
     }
 
     private void finish(Envelope.Finish finish, Instant now) {

@@ -43,6 +43,12 @@ final class JobBook {
     private final QueueIndex index = new QueueIndex();
     /** Model to queued jobs in queue order (their queue store keys): the store's queue, decoded. */
     private final Map<String, NavigableMap<String, QueuedJob>> queues = new HashMap<>();
+    /**
+     * Queue keys of jobs admitted in the current record and not written to the queue store yet: a job
+     * dispatched on arrival never is (no write and no deletion for the changelog); the rest are
+     * written by {@link #persistQueued()} before the record is done.
+     */
+    private final Map<String, QueuedJob> unpersisted = new HashMap<>();
     /** Where the next purge starts: retire keys before it were purged (their deletions are not scanned again). */
     private @Nullable String purgedUpTo;
     /** A job in flight: when it was sent, to whom. */
@@ -96,9 +102,15 @@ final class JobBook {
         return jobs.get(jobId);
     }
 
-    /** Queues a new job. */
+    /** Queues a new job; call {@link #persistQueued()} before the record that admitted it is done. */
     void enqueue(JobRequested job, Instant now) {
-        put(new QueuedJob(job, now, 0));
+        put(new QueuedJob(job, now, 0), false);
+    }
+
+    /** Writes the jobs admitted in this record that are still queued to the queue store. */
+    void persistQueued() {
+        unpersisted.forEach(queue::put);
+        unpersisted.clear();
     }
 
     /** Up to {@code max} jobs of {@code model} in queue order (aged priority, then acceptance). */
@@ -196,7 +208,7 @@ final class JobBook {
     /** Takes a job off a lost worker and queues it again, keeping its first queue time and attempts. */
     void requeue(InFlight lost, String workerId) {
         release(workerId, lost.queued().job().jobId());
-        put(new QueuedJob(lost.queued().job(), lost.queued().queuedAt(), lost.attempt()));
+        put(new QueuedJob(lost.queued().job(), lost.queued().queuedAt(), lost.attempt()), true);
     }
 
     /** Remembers a job id never queued here as finished (so a later request for it is ignored). */
@@ -294,10 +306,14 @@ final class JobBook {
         return expired.size();
     }
 
-    private void put(QueuedJob queued) {
+    private void put(QueuedJob queued, boolean persistNow) {
         JobRequested job = queued.job();
         String key = StoreKeys.queueKey(job, queued.queuedAt(), agingMillis);
-        queue.put(key, queued);
+        if (persistNow) {
+            queue.put(key, queued);
+        } else {
+            unpersisted.put(key, queued);
+        }
         queueOf(job.model()).put(key, queued);
         jobs.put(job.jobId(), JobEntry.queued(job.model(), job.tenantId(), key, queued.attempts()));
         index(queued);
@@ -309,7 +325,9 @@ final class JobBook {
 
     /** Takes a job off its model's queue, in the store and in memory; the job as queued, if it was. */
     private @Nullable QueuedJob unqueue(String model, String queueKey) {
-        queue.put(queueKey, null);
+        if (unpersisted.remove(queueKey) == null) {
+            queue.put(queueKey, null);
+        }
         NavigableMap<String, QueuedJob> jobsOfModel = queues.get(model);
         if (jobsOfModel == null) {
             return null;
