@@ -52,7 +52,9 @@ public final class ConfigLoader {
             Map.entry("webhooks.jitter", "0.1"),
             Map.entry("webhooks.timeout_ms", "15000"),
             Map.entry("webhooks.batch_size", "32"),
-            Map.entry("store.retention_days", "30"));
+            Map.entry("store.retention_days", "30"),
+            Map.entry("store.retention_batch_rows", "1000"),
+            Map.entry("store.retention_interval_ms", "600000"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -220,7 +222,9 @@ public final class ConfigLoader {
                 bs,
                 webhooks(),
                 new RetentionConfig(
-                        Duration.ofDays(integer("store.retention_days", 0, 36_500)), 1000, Duration.ofMinutes(10)));
+                        Duration.ofDays(integer("store.retention_days", 0, 36_500)),
+                        integer("store.retention_batch_rows", 1, 100_000),
+                        Duration.ofMillis(integer("store.retention_interval_ms", 1, Integer.MAX_VALUE))));
     }
 
     private WebhookConfig webhooks() {

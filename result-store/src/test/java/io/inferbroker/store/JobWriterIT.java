@@ -3,6 +3,7 @@ package io.inferbroker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Topic;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.internal.Decoded;
@@ -14,6 +15,7 @@ import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.PostgresInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,6 +60,50 @@ class JobWriterIT {
                             .one());
             assertThat(audited).isEqualTo(4);
         }
+    }
+
+    @Test
+    void shouldMergeRequestsAndEventsOfOneJobWithinOneBatchWhateverTheirOrder(PostgresInfra pg) {
+        try (StoreDatabase db = StoreDatabase.open(
+                new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 2, pg.schema()), new SimpleMeterRegistry())) {
+            var mapper = WireJson.newMapper();
+            var writer = new JdbiRecordWriter(
+                    db.jdbi(),
+                    new JobWriter(mapper, Clock.systemUTC()),
+                    new DeliveryPlanner(mapper),
+                    Clock.systemUTC());
+            writer.write(List.of(
+                    event(1, "a", LifecycleType.STARTED, 2),
+                    event(2, "b", LifecycleType.SUCCEEDED, 4),
+                    new Decoded.Request(
+                            new Source(Topic.REQUESTS, "requests", 0, 3), WireFixtures.request("a", TENANT)),
+                    event(4, "a", LifecycleType.DISPATCHED, 1),
+                    event(5, "a", LifecycleType.STARTED, 2),
+                    event(6, "b", LifecycleType.STARTED, 2),
+                    new Decoded.Request(
+                            new Source(Topic.REQUESTS, "requests", 0, 7), WireFixtures.request("a", TENANT)),
+                    event(8, "b", LifecycleType.DISPATCHED, 1)));
+            writer.write(List.of(event(9, "b", LifecycleType.STARTED, 2), event(10, "a", LifecycleType.DISPATCHED, 1)));
+
+            StoredJob a = db.jobs().find(TENANT, "a").orElseThrow();
+            assertThat(a.status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(a.createdAt()).isEqualTo(WireFixtures.ACCEPTED);
+            assertThat(a.dispatchedAt()).isEqualTo(WireFixtures.ACCEPTED.plusSeconds(1));
+            assertThat(a.startedAt()).isEqualTo(WireFixtures.ACCEPTED.plusSeconds(2));
+            assertThat(a.metadata()).containsEntry("team", "search");
+            StoredJob b = db.jobs().find(TENANT, "b").orElseThrow();
+            assertThat(b.status()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(b.dispatchedAt()).isEqualTo(WireFixtures.ACCEPTED.plusSeconds(1));
+            assertThat(b.startedAt()).isEqualTo(WireFixtures.ACCEPTED.plusSeconds(2));
+            assertThat(b.completedAt()).isEqualTo(WireFixtures.ACCEPTED.plusSeconds(4));
+            assertThat(b.workerId()).isEqualTo("w-e");
+        }
+    }
+
+    private static Decoded event(long offset, String job, LifecycleType type, int seconds) {
+        return new Decoded.Event(
+                new Source(Topic.EVENTS, "events", 0, offset),
+                WireFixtures.event(job, TENANT, type, Duration.ofSeconds(seconds), "w-e", 1));
     }
 
     private static Decoded result(long offset, io.inferbroker.schemas.JobResult r) {
