@@ -13,17 +13,22 @@ import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.Usage;
 import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,15 +54,43 @@ public final class JobWriter {
     /** One multi-row statement of a batch and its rows. */
     record Bulk(String sql, TextColumns rows) {}
 
-    /** Writes every non-poison record; poison records are ignored. */
-    public void write(Handle handle, List<Decoded> records) {
+    /**
+     * Writes every non-poison record; poison records are ignored.
+     *
+     * @return the rows of the jobs written, as the batch left them (read back from the upserts, in job id order)
+     */
+    public Collection<TouchedJob> write(Handle handle, List<Decoded> records) {
         Instant now = clock.instant();
+        Map<String, TouchedJob> touched = new TreeMap<>();
         for (Bulk bulk : statements(records)) {
-            Update update = handle.createUpdate(bulk.sql());
+            if (bulk.sql().equals(JobSql.INSERT_RESULTS_AUDIT)) {
+                bulk.rows()
+                        .bind(handle.createUpdate(bulk.sql()))
+                        .bindByType("now", now, Instant.class)
+                        .execute();
+                continue;
+            }
+            Query upsert = handle.createQuery(bulk.sql() + TouchedJob.RETURNING);
             // Result rows carry their Kafka position for the audit; the upsert does not read it.
-            update.configure(SqlStatements.class, cfg -> cfg.setUnusedBindingAllowed(true));
-            bulk.rows().bind(update).bindByType("now", now, Instant.class).execute();
+            upsert.configure(SqlStatements.class, cfg -> cfg.setUnusedBindingAllowed(true));
+            // Later statements see the earlier ones' rows: the last row returned for a job is its state.
+            bulk.rows()
+                    .bind(upsert)
+                    .bindByType("now", now, Instant.class)
+                    .map(JobWriter::touched)
+                    .forEach(t -> touched.put(t.id(), t));
         }
+        return touched.values();
+    }
+
+    private static TouchedJob touched(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new TouchedJob(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                JobStatus.fromWire(rs.getString("status")).orElse(JobStatus.QUEUED),
+                rs.getBoolean("request_received"),
+                rs.getBoolean("started"),
+                rs.getString("webhook"));
     }
 
     /**

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,14 +36,14 @@ final class TextColumns {
     }
 
     /** Binds each column as a text array under its name. */
-    Update bind(Update update) {
+    <S extends SqlStatement<S>> S bind(S statement) {
         columns.forEach((name, values) -> {
             if (values.size() != rows) {
                 throw new IllegalStateException(
                         "column " + name + " has " + values.size() + " values for " + rows + " rows");
             }
-            update.bind(name, values.toArray(String[]::new));
+            statement.bind(name, values.toArray(String[]::new));
         });
-        return update;
+        return statement;
     }
 }
