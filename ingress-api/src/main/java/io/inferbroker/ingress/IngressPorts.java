@@ -66,22 +66,6 @@ public record IngressPorts(
                 new WebhookTargetPolicy(List.of()));
     }
 
-    /** These ports with another check of webhook URLs. */
-    public IngressPorts withWebhookTargets(WebhookTargetPolicy newWebhookTargets) {
-        return new IngressPorts(
-                requests,
-                control,
-                kafkaClient,
-                jobs,
-                keys,
-                adminKey,
-                tenantLimits,
-                admission,
-                idempotency,
-                webhooks,
-                newWebhookTargets);
-    }
-
     /**
      * Ports on one store database, without admission limits (no default limit, no queue limit) and
      * with nothing allow-listed for webhooks: for tools and tests that do not exercise admission.
@@ -92,6 +76,17 @@ public record IngressPorts(
             Properties kafkaClient,
             StoreDatabase db,
             String adminKey) {
+        return of(requests, control, kafkaClient, db, adminKey, new WebhookTargetPolicy(List.of()));
+    }
+
+    /** {@link #of(Producer, Producer, Properties, StoreDatabase, String)} with a check of webhook URLs. */
+    public static IngressPorts of(
+            Producer<String, JobRequested> requests,
+            Producer<String, ControlCommand> control,
+            Properties kafkaClient,
+            StoreDatabase db,
+            String adminKey,
+            WebhookTargetPolicy webhookTargets) {
         return new IngressPorts(
                 requests,
                 control,
@@ -102,6 +97,7 @@ public record IngressPorts(
                 db.tenantLimits(),
                 AdmissionConfig.unlimited(),
                 db.idempotency(),
-                db.webhooks());
+                db.webhooks(),
+                webhookTargets);
     }
 }

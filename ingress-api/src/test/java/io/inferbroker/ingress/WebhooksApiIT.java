@@ -74,8 +74,8 @@ class WebhooksApiIT {
                 List.of(new ModelInfo("sim-echo", "inferbroker", JobKind.CHAT, true, "simulator")));
         server = IngressServer.startApi(
                 config,
-                IngressPorts.of(requests, control, kafka.clientProps(), db, "admin")
-                        .withWebhookTargets(new WebhookTargetPolicy(List.of(ALLOWED))),
+                IngressPorts.of(
+                        requests, control, kafka.clientProps(), db, "admin", new WebhookTargetPolicy(List.of(ALLOWED))),
                 List.of(),
                 registry,
                 Clock.systemUTC());

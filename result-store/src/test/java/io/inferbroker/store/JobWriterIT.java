@@ -29,12 +29,7 @@ class JobWriterIT {
     void shouldKeepTheFirstResultOfAJobRepeatedWithinOneBatchAndAuditEveryResult(PostgresInfra pg) {
         try (StoreDatabase db = StoreDatabase.open(
                 new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 2, pg.schema()), new SimpleMeterRegistry())) {
-            var mapper = WireJson.newMapper();
-            var writer = new JdbiRecordWriter(
-                    db.jdbi(),
-                    new JobWriter(mapper, Clock.systemUTC()),
-                    new DeliveryPlanner(mapper),
-                    Clock.systemUTC());
+            var writer = writer(db);
             writer.write(List.of(
                     result(1, WireFixtures.succeeded("twice", TENANT, "w-a", 1, "first")),
                     result(2, WireFixtures.succeeded("once", TENANT, "w-b", 1, "only")),
@@ -66,12 +61,7 @@ class JobWriterIT {
     void shouldMergeRequestsAndEventsOfOneJobWithinOneBatchWhateverTheirOrder(PostgresInfra pg) {
         try (StoreDatabase db = StoreDatabase.open(
                 new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 2, pg.schema()), new SimpleMeterRegistry())) {
-            var mapper = WireJson.newMapper();
-            var writer = new JdbiRecordWriter(
-                    db.jdbi(),
-                    new JobWriter(mapper, Clock.systemUTC()),
-                    new DeliveryPlanner(mapper),
-                    Clock.systemUTC());
+            var writer = writer(db);
             writer.write(List.of(
                     event(1, "a", LifecycleType.STARTED, 2),
                     event(2, "b", LifecycleType.SUCCEEDED, 4),
@@ -98,6 +88,12 @@ class JobWriterIT {
             assertThat(b.completedAt()).isEqualTo(WireFixtures.ACCEPTED.plusSeconds(4));
             assertThat(b.workerId()).isEqualTo("w-e");
         }
+    }
+
+    private static JdbiRecordWriter writer(StoreDatabase db) {
+        var mapper = WireJson.newMapper();
+        return new JdbiRecordWriter(
+                db.jdbi(), new JobWriter(mapper, Clock.systemUTC()), new DeliveryPlanner(mapper), Clock.systemUTC());
     }
 
     private static Decoded event(long offset, String job, LifecycleType type, int seconds) {
