@@ -71,7 +71,8 @@ import picocli.CommandLine.Option;
  *   <li>ingest (a) a bare JDBC batch insert of the same rows into {@code jobs}, 500 rows a
  *       transaction; (b) the {@link ResultSink}: results pre-produced to Kafka, consumed, decoded,
  *       upserted with the first-result-wins rules, audited, webhook planning included, committed;
- *       timed from the first stored row to the last;
+ *       timed from the first stored batch to the last by the sink's own counters; (e) the same for
+ *       whole jobs: each job's request, lifecycle events and result on their three topics;
  *   <li>webhooks (c) bare POSTs of the same bodies to the same local receiver, as many in flight
  *       as the dispatcher's batch; (d) the {@link WebhookDispatcher}: claim, sign, POST, record the
  *       attempt, for messages the sink created for a subscription.

@@ -2,7 +2,9 @@ package io.inferbroker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.LifecycleEvent;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Topic;
 import io.inferbroker.schemas.WireJson;
@@ -16,7 +18,9 @@ import io.inferbroker.testkit.PostgresInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -88,6 +92,84 @@ class JobWriterIT {
             assertThat(b.completedAt()).isEqualTo(WireFixtures.ACCEPTED.plusSeconds(4));
             assertThat(b.workerId()).isEqualTo("w-e");
         }
+    }
+
+    @Test
+    void shouldStoreTheEventsOfAJobInOneBatchExactlyAsOneBatchPerEvent(PostgresInfra pg) {
+        JobError broke = new JobError("worker_error", "it broke");
+        List<List<LifecycleEvent>> scenarios = List.of(
+                List.of(
+                        lifecycle(LifecycleType.DISPATCHED, 1, "w-1", 1, null),
+                        lifecycle(LifecycleType.STARTED, 2, "w-1", 1, null),
+                        lifecycle(LifecycleType.SUCCEEDED, 4, "w-2", 1, null)),
+                List.of(
+                        lifecycle(LifecycleType.SUCCEEDED, 4, "w-1", 1, null),
+                        lifecycle(LifecycleType.STARTED, 2, "w-1", 1, null),
+                        lifecycle(LifecycleType.DISPATCHED, 1, "w-1", 1, null)),
+                List.of(
+                        lifecycle(LifecycleType.STARTED, 2, "w-1", 1, null),
+                        lifecycle(LifecycleType.FAILED, 4, "w-1", 1, broke),
+                        lifecycle(LifecycleType.CANCELED, 5, "w-3", 1, null)),
+                List.of(
+                        lifecycle(LifecycleType.DISPATCHED, 1, "w-1", 1, null),
+                        lifecycle(LifecycleType.STARTED, 6, "w-2", 2, null),
+                        lifecycle(LifecycleType.DISPATCHED, 3, null, 1, null)));
+        try (StoreDatabase db = StoreDatabase.open(
+                new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 2, pg.schema()), new SimpleMeterRegistry())) {
+            var writer = writer(db);
+            long offset = 0;
+            for (int i = 0; i < scenarios.size(); i++) {
+                for (String job : List.of("one-by-one-" + i, "batched-" + i)) {
+                    // a stored state first: started, on the events' attempt or a later one
+                    writer.write(List.of(event(offset++, job, LifecycleType.STARTED, 3, "w-9", 1 + i % 2)));
+                }
+                List<Decoded> batched = new ArrayList<>();
+                for (LifecycleEvent e : scenarios.get(i)) {
+                    writer.write(List.of(event(offset++, "one-by-one-" + i, e)));
+                    batched.add(event(offset++, "batched-" + i, e));
+                }
+                writer.write(batched);
+                StoredJob expected = db.jobs().find(TENANT, "one-by-one-" + i).orElseThrow();
+                assertThat(db.jobs().find(TENANT, "batched-" + i).orElseThrow())
+                        .as("scenario %d", i)
+                        .usingRecursiveComparison()
+                        .ignoringFields("id")
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    private static LifecycleEvent lifecycle(
+            LifecycleType type, int seconds, @Nullable String worker, int attempt, @Nullable JobError error) {
+        return new LifecycleEvent(
+                LifecycleEvent.VERSION,
+                "job",
+                TENANT,
+                WireFixtures.MODEL,
+                type,
+                WireFixtures.ACCEPTED.plusSeconds(seconds),
+                worker,
+                attempt,
+                error);
+    }
+
+    private static Decoded event(long offset, String job, LifecycleEvent e) {
+        return new Decoded.Event(
+                new Source(Topic.EVENTS, "events", 0, offset),
+                new LifecycleEvent(
+                        e.schemaVersion(),
+                        job,
+                        e.tenantId(),
+                        e.model(),
+                        e.type(),
+                        e.at(),
+                        e.workerId(),
+                        e.attempt(),
+                        e.error()));
+    }
+
+    private static Decoded event(long offset, String job, LifecycleType type, int seconds, String worker, int attempt) {
+        return event(offset, job, lifecycle(type, seconds, worker, attempt, null));
     }
 
     private static JdbiRecordWriter writer(StoreDatabase db) {

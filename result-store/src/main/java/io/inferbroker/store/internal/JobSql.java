@@ -86,6 +86,10 @@ final class JobSql {
                     Stream.of("topic", "kafka_partition", "kafka_offset"), RESULT_COLUMNS.stream())
             .toList();
 
+    /** What an upsert of {@code jobs} gives back of each row it leaves: a {@link TouchedJob}. */
+    static final String RETURNING_JOB =
+            "returning id, tenant_id, status, request_received, started_at is not null as started, webhook::text\n";
+
     /** Requests, at most one per job (one statement may update a row only once). */
     static final String UPSERT_REQUESTS = """
             insert into jobs (id, tenant_id, api_key_id, model, kind, status, status_rank, request_received, input,
@@ -109,7 +113,7 @@ final class JobSql {
                 idempotency_key = excluded.idempotency_key,
                 created_at = excluded.created_at,
                 updated_at = excluded.updated_at
-            """;
+            """ + RETURNING_JOB;
 
     /**
      * Lifecycle events, at most one per job. Bound error columns are null unless the event is
@@ -141,7 +145,7 @@ final class JobSql {
                                  then excluded.worker_id else jobs.worker_id end,
                 attempts = greatest(jobs.attempts, excluded.attempts),
                 updated_at = excluded.updated_at
-            """;
+            """ + RETURNING_JOB;
 
     /** Results, at most one per job; the first terminal result wins. */
     static final String UPSERT_RESULTS = """
@@ -181,7 +185,7 @@ final class JobSql {
                 attempts = greatest(jobs.attempts, excluded.attempts),
                 result_attempt = coalesce(jobs.result_attempt, excluded.result_attempt),
                 updated_at = excluded.updated_at
-            """;
+            """ + RETURNING_JOB;
 
     /**
      * Every result is kept for audit, a whole batch in one statement; a redelivered record (same

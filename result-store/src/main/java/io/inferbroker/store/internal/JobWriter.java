@@ -9,7 +9,6 @@ import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleEvent;
-import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.Usage;
 import java.io.UncheckedIOException;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * transaction, as a few multi-row statements per batch: requests, lifecycle events and results each
  * in rounds, where round k holds the k-th record (in arrival order) of every job that has one. A
  * statement thus updates a row at most once, and the records of one job apply in arrival order, so
- * the first result received stays the first and a late event never moves a job back. Rows are
+ * the first result received stays the first and a late event never moves a job back. A job's events
+ * of one batch are first folded into one row where that has the same effect ({@link EventRow#fold}),
+ * which saves a row version per event. Rows are
  * touched in job id order, which makes deadlocks between concurrent sinks unlikely (one is retried
  * like any transient failure). Thread-safe.
  */
@@ -51,8 +53,12 @@ public final class JobWriter {
         this.clock = clock;
     }
 
-    /** One multi-row statement of a batch and its rows. */
-    record Bulk(String sql, TextColumns rows) {}
+    /**
+     * One multi-row statement of a batch and its rows.
+     *
+     * @param returnsJobs whether it is an upsert of {@code jobs} giving back the rows it leaves
+     */
+    record Bulk(String sql, TextColumns rows, boolean returnsJobs) {}
 
     /**
      * Writes every non-poison record; poison records are ignored.
@@ -63,14 +69,14 @@ public final class JobWriter {
         Instant now = clock.instant();
         Map<String, TouchedJob> touched = new TreeMap<>();
         for (Bulk bulk : statements(records)) {
-            if (bulk.sql().equals(JobSql.INSERT_RESULTS_AUDIT)) {
+            if (!bulk.returnsJobs()) {
                 bulk.rows()
                         .bind(handle.createUpdate(bulk.sql()))
                         .bindByType("now", now, Instant.class)
                         .execute();
                 continue;
             }
-            Query upsert = handle.createQuery(bulk.sql() + TouchedJob.RETURNING);
+            Query upsert = handle.createQuery(bulk.sql());
             // Result rows carry their Kafka position for the audit; the upsert does not read it.
             upsert.configure(SqlStatements.class, cfg -> cfg.setUnusedBindingAllowed(true));
             // Later statements see the earlier ones' rows: the last row returned for a job is its state.
@@ -112,44 +118,65 @@ public final class JobWriter {
             }
         });
         List<Bulk> out = new ArrayList<>();
-        for (List<Decoded.Request> round : rounds(requests)) {
+        for (List<Decoded.Request> round : rounds(requests, Decoded::jobId)) {
             TextColumns rows = new TextColumns();
             round.forEach(r -> request(rows.row(), r.value()));
-            out.add(new Bulk(JobSql.UPSERT_REQUESTS, rows));
+            out.add(new Bulk(JobSql.UPSERT_REQUESTS, rows, true));
         }
-        for (List<Decoded.Event> round : rounds(events)) {
+        for (List<EventRow> round : rounds(eventRows(events), EventRow::jobId)) {
             TextColumns rows = new TextColumns();
-            round.forEach(e -> event(rows.row(), e.value()));
-            out.add(new Bulk(JobSql.UPSERT_EVENTS, rows));
+            round.forEach(e -> event(rows.row(), e));
+            out.add(new Bulk(JobSql.UPSERT_EVENTS, rows, true));
         }
         TextColumns audit = new TextColumns();
-        for (List<Decoded.Result> round : rounds(results)) {
+        for (List<Decoded.Result> round : rounds(results, Decoded::jobId)) {
             TextColumns rows = new TextColumns();
             for (Decoded.Result r : round) {
                 String output = json(r.value().output());
                 result(rows.row(), r, output);
                 result(audit.row(), r, output);
             }
-            out.add(new Bulk(JobSql.UPSERT_RESULTS, rows));
+            out.add(new Bulk(JobSql.UPSERT_RESULTS, rows, true));
         }
         if (audit.rows() > 0) {
-            out.add(new Bulk(JobSql.INSERT_RESULTS_AUDIT, audit));
+            out.add(new Bulk(JobSql.INSERT_RESULTS_AUDIT, audit, false));
         }
         return out;
     }
 
     /** Round k holds the k-th record of each job that has one, in the order of {@code records}. */
-    static <T extends Decoded> List<List<T>> rounds(List<T> records) {
+    static <T> List<List<T>> rounds(List<T> records, Function<T, String> job) {
         List<List<T>> rounds = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (T r : records) {
-            int round = seen.merge(r.jobId(), 1, Integer::sum) - 1;
+            int round = seen.merge(job.apply(r), 1, Integer::sum) - 1;
             if (round == rounds.size()) {
                 rounds.add(new ArrayList<>());
             }
             rounds.get(round).add(r);
         }
         return rounds;
+    }
+
+    /**
+     * The rows of events sorted by job: the events of one job folded into one row where that is exact
+     * (see {@link EventRow#fold}), one row per event otherwise.
+     */
+    static List<EventRow> eventRows(List<Decoded.Event> byJob) {
+        List<EventRow> rows = new ArrayList<>(byJob.size());
+        int from = 0;
+        while (from < byJob.size()) {
+            int to = from + 1;
+            while (to < byJob.size()
+                    && byJob.get(to).jobId().equals(byJob.get(from).jobId())) {
+                to++;
+            }
+            List<LifecycleEvent> job =
+                    byJob.subList(from, to).stream().map(Decoded.Event::value).toList();
+            EventRow.fold(job).ifPresentOrElse(rows::add, () -> job.forEach(e -> rows.add(EventRow.of(e))));
+            from = to;
+        }
+        return rows;
     }
 
     private void request(TextColumns c, JobRequested r) {
@@ -169,18 +196,17 @@ public final class JobWriter {
                 .put("created_at", r.acceptedAt());
     }
 
-    private static void event(TextColumns c, LifecycleEvent e) {
-        JobStatus status = e.type().status();
-        @Nullable JobError error = status.isTerminal() ? e.error() : null;
+    private static void event(TextColumns c, EventRow e) {
+        @Nullable JobError error = e.error();
         c.put("id", e.jobId())
                 .put("tenant_id", e.tenantId())
                 .put("model", e.model())
-                .put("status", status.wireName())
-                .put("status_rank", status.rank())
+                .put("status", e.status().wireName())
+                .put("status_rank", e.status().rank())
                 .put("at", e.at())
-                .put("dispatched_at", e.type() == LifecycleType.DISPATCHED ? e.at() : null)
-                .put("started_at", e.type() == LifecycleType.STARTED ? e.at() : null)
-                .put("completed_at", status.isTerminal() ? e.at() : null)
+                .put("dispatched_at", e.dispatchedAt())
+                .put("started_at", e.startedAt())
+                .put("completed_at", e.completedAt())
                 .put("error_code", error == null ? null : error.code())
                 .put("error_message", error == null ? null : error.message())
                 .put("worker_id", e.workerId())

@@ -32,13 +32,11 @@ class JobWriterTest {
 
         List<JobWriter.Bulk> statements = writer.statements(batch);
 
-        // one statement of requests, one per event of a job (three), one of results, one audit
+        // one statement of requests, one of events (a job's three folded into one row), one of results, one audit
         assertThat(statements)
                 .extracting(JobWriter.Bulk::sql)
                 .containsExactly(
                         JobSql.UPSERT_REQUESTS,
-                        JobSql.UPSERT_EVENTS,
-                        JobSql.UPSERT_EVENTS,
                         JobSql.UPSERT_EVENTS,
                         JobSql.UPSERT_RESULTS,
                         JobSql.INSERT_RESULTS_AUDIT);
@@ -59,15 +57,25 @@ class JobWriterTest {
                 .extracting(JobWriter.Bulk::sql)
                 .containsExactly(
                         JobSql.UPSERT_EVENTS,
-                        JobSql.UPSERT_EVENTS,
                         JobSql.UPSERT_RESULTS,
                         JobSql.UPSERT_RESULTS,
                         JobSql.INSERT_RESULTS_AUDIT);
-        assertThat(statements).extracting(s -> s.rows().rows()).containsExactly(1, 1, 2, 1, 3);
-        assertThat(JobWriter.rounds(List.of(first, other, second)))
+        assertThat(statements).extracting(s -> s.rows().rows()).containsExactly(1, 2, 1, 3);
+        assertThat(JobWriter.rounds(List.of(first, other, second), Decoded::jobId))
                 .containsExactly(List.of(first, other), List.of(second));
-        assertThat(JobWriter.rounds(List.of(started, dispatched)))
-                .containsExactly(List.of(started), List.of(dispatched));
+    }
+
+    @Test
+    void shouldKeepEventsOfOneJobApartWhenFoldingWouldNotBeExact() {
+        Decoded.Event dispatched = (Decoded.Event) event("a", LifecycleType.DISPATCHED, 1);
+        Decoded.Event retried = new Decoded.Event(
+                source(Topic.EVENTS),
+                WireFixtures.event("a", TENANT, LifecycleType.STARTED, Duration.ofSeconds(5), "w-2", 2));
+
+        assertThat(JobWriter.eventRows(List.of(dispatched, retried))).hasSize(2);
+        assertThat(writer.statements(List.of(dispatched, retried)))
+                .extracting(JobWriter.Bulk::sql)
+                .containsExactly(JobSql.UPSERT_EVENTS, JobSql.UPSERT_EVENTS);
     }
 
     private Decoded event(String job, LifecycleType type, int seconds) {
