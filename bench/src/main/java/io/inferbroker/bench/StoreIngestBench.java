@@ -6,8 +6,12 @@ import io.inferbroker.embedded.EmbeddedKafka;
 import io.inferbroker.embedded.EmbeddedPostgres;
 import io.inferbroker.embedded.TopicProvisioner;
 import io.inferbroker.schemas.Cost;
+import io.inferbroker.schemas.JobKind;
+import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.LifecycleEvent;
+import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.Usage;
@@ -17,6 +21,7 @@ import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.WebhookConfig;
 import io.inferbroker.store.WebhookDispatcher;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -38,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -46,10 +52,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,7 +71,8 @@ import picocli.CommandLine.Option;
  *   <li>ingest (a) a bare JDBC batch insert of the same rows into {@code jobs}, 500 rows a
  *       transaction; (b) the {@link ResultSink}: results pre-produced to Kafka, consumed, decoded,
  *       upserted with the first-result-wins rules, audited, webhook planning included, committed;
- *       timed from the first stored row to the last;
+ *       timed from the first stored batch to the last by the sink's own counters; (e) the same for
+ *       whole jobs: each job's request, lifecycle events and result on their three topics;
  *   <li>webhooks (c) bare POSTs of the same bodies to the same local receiver, as many in flight
  *       as the dispatcher's batch; (d) the {@link WebhookDispatcher}: claim, sign, POST, record the
  *       attempt, for messages the sink created for a subscription.
@@ -73,12 +82,21 @@ import picocli.CommandLine.Option;
 public final class StoreIngestBench implements Callable<Integer> {
     private static final String TENANT = "ten_bench";
     private static final int JDBC_BATCH = 500;
+    private static final List<LifecycleType> LIFECYCLE =
+            List.of(LifecycleType.DISPATCHED, LifecycleType.STARTED, LifecycleType.SUCCEEDED);
 
     @Option(names = "--results", description = "results per ingest run (default ${DEFAULT-VALUE})")
     int results = 100_000;
 
-    @Option(names = "--webhooks", description = "webhook messages per delivery run (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--webhooks",
+            description = "webhook messages per delivery run, 0 to skip it (default ${DEFAULT-VALUE})")
     int webhooks = 5_000;
+
+    @Option(
+            names = "--jobs",
+            description = "jobs per whole-lifecycle ingest run, 0 to skip it (default ${DEFAULT-VALUE})")
+    int jobs = 20_000;
 
     @Option(names = "--runs", description = "runs of each variant (default ${DEFAULT-VALUE})")
     int runs = 3;
@@ -101,21 +119,36 @@ public final class StoreIngestBench implements Callable<Integer> {
             pg = p;
             List<Double> jdbc = new ArrayList<>();
             List<Double> sink = new ArrayList<>();
+            List<Double> lifecycle = new ArrayList<>();
             List<Double> bare = new ArrayList<>();
             List<Double> dispatched = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 jdbc.add(report("a bare JDBC batch insert", jdbcBaseline(run)));
                 sink.add(report("b result sink (Kafka -> PostgreSQL)", sinkIngest(run)));
-                bare.add(report("c bare POSTs to the receiver", barePosts(receiver)));
-                dispatched.add(report("d webhook dispatcher", dispatch(run, receiver)));
+                if (jobs > 0) {
+                    lifecycle.add(report("e result sink, whole job lifecycles", lifecycleIngest(run)));
+                }
+                if (webhooks > 0) {
+                    bare.add(report("c bare POSTs to the receiver", barePosts(receiver)));
+                    dispatched.add(report("d webhook dispatcher", dispatch(run, receiver)));
+                }
             }
             System.out.printf("%n| variant (median of %d runs) | per second |%n|---|---|%n", runs);
             System.out.printf("| a bare JDBC batch insert, %d rows | %.0f |%n", results, median(jdbc));
             System.out.printf("| b result sink, %d results | %.0f |%n", results, median(sink));
-            System.out.printf("| c bare POSTs, %d | %.0f |%n", webhooks, median(bare));
-            System.out.printf("| d webhook dispatcher, %d messages | %.0f |%n", webhooks, median(dispatched));
-            System.out.printf(
-                    "%nratio b/a: %.2f, d/c: %.2f%n", median(sink) / median(jdbc), median(dispatched) / median(bare));
+            if (jobs > 0) {
+                System.out.printf(
+                        "| e result sink, %d jobs of %d records (request, %d events, result) | %.0f jobs |%n",
+                        jobs, LIFECYCLE.size() + 2, LIFECYCLE.size(), median(lifecycle));
+            }
+            if (webhooks > 0) {
+                System.out.printf("| c bare POSTs, %d | %.0f |%n", webhooks, median(bare));
+                System.out.printf("| d webhook dispatcher, %d messages | %.0f |%n", webhooks, median(dispatched));
+            }
+            System.out.printf("%nratio b/a: %.2f%n", median(sink) / median(jdbc));
+            if (webhooks > 0) {
+                System.out.printf("ratio d/c: %.2f%n", median(dispatched) / median(bare));
+            }
         }
         return 0;
     }
@@ -157,21 +190,74 @@ public final class StoreIngestBench implements Callable<Integer> {
 
     private double sinkIngest(int run) throws Exception {
         TopicNames topics = new TopicNames("ingest" + run + ".");
-        produce(topics, results("sink", results));
-        StoreConfig config = store("sink_" + run);
-        try (StoreDatabase db = StoreDatabase.open(config, registry);
+        produce(topics, results("sink", results), WireSerdes.JOB_RESULT, JobResult::jobId);
+        return timedSink(topics, "sink_" + run, results);
+    }
+
+    /** Each job as the broker makes it: its request, its lifecycle events and its result, on three topics. */
+    private double lifecycleIngest(int run) throws Exception {
+        TopicNames topics = new TopicNames("life" + run + ".");
+        List<JobResult> done = results("life", jobs);
+        List<JobRequested> requests =
+                done.stream().map(StoreIngestBench::request).toList();
+        List<LifecycleEvent> events = new ArrayList<>(jobs * LIFECYCLE.size());
+        for (JobResult r : done) {
+            for (int i = 0; i < LIFECYCLE.size(); i++) {
+                events.add(new LifecycleEvent(
+                        LifecycleEvent.VERSION,
+                        r.jobId(),
+                        r.tenantId(),
+                        r.model(),
+                        LIFECYCLE.get(i),
+                        r.timings().acceptedAt().plusMillis(5L * (i + 1)),
+                        r.workerId(),
+                        1,
+                        null));
+            }
+        }
+        produce(topics, requests, WireSerdes.JOB_REQUESTED, JobRequested::jobId);
+        produce(topics, events, WireSerdes.LIFECYCLE_EVENT, LifecycleEvent::jobId);
+        produce(topics, done, WireSerdes.JOB_RESULT, JobResult::jobId);
+        int records = jobs * (LIFECYCLE.size() + 2);
+        return timedSink(topics, "life_" + run, records) * jobs / records;
+    }
+
+    /**
+     * Starts a sink on produced topics; records stored per second, from the first stored batch to the
+     * last (consumer-group start-up excluded), read from the sink's own counters.
+     */
+    private double timedSink(TopicNames topics, String schema, int expected) throws Exception {
+        StoreConfig config = store(schema);
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        try (StoreDatabase db = StoreDatabase.open(config, metrics);
                 ResultSink sink =
-                        new ResultSink(db, topics, props(), topics.prefix() + "store", registry, Clock.systemUTC());
-                Connection c = connect(config)) {
+                        new ResultSink(db, topics, props(), topics.prefix() + "store", metrics, Clock.systemUTC())) {
             sink.start();
-            long before = writeNanos();
-            long start = System.nanoTime();
-            double rate = awaitRows(c, "select count(*) from jobs", results);
-            var size = registry.get("broker.store.write.batch.size").summary();
-            System.out.printf(
-                    "   sink: %.0f records per transaction on average; writing took %.0f %% of the run%n",
-                    size.mean(), 100.0 * (writeNanos() - before) / (System.nanoTime() - start));
-            return rate;
+            CountDownLatch never = new CountDownLatch(1);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            long first = 0;
+            double firstCount = 0;
+            while (System.nanoTime() < deadline) {
+                double n = metrics.find("broker.store.records.written").counters().stream()
+                        .mapToDouble(Counter::count)
+                        .sum();
+                if (n > 0 && first == 0) {
+                    first = System.nanoTime();
+                    firstCount = n;
+                }
+                if (n >= expected) {
+                    double rate = (expected - firstCount) / seconds(first);
+                    var size = metrics.get("broker.store.write.batch.size").summary();
+                    double writing =
+                            metrics.get("broker.store.write.latency").timer().totalTime(TimeUnit.NANOSECONDS);
+                    System.out.printf(
+                            "   sink: %.0f records per transaction on average; writing took %.0f %% of the run%n",
+                            size.mean(), 100.0 * writing / (System.nanoTime() - first));
+                    return rate;
+                }
+                never.await(5, TimeUnit.MILLISECONDS);
+            }
+            throw new IllegalStateException("timed out waiting for " + expected + " records in " + schema);
         }
     }
 
@@ -183,7 +269,7 @@ public final class StoreIngestBench implements Callable<Integer> {
         try (StoreDatabase db = StoreDatabase.open(config, registry);
                 Connection c = connect(config)) {
             db.webhooks().create(TENANT, receiver.url(), List.of("job.succeeded"));
-            produce(topics, results("hook", webhooks));
+            produce(topics, results("hook", webhooks), WireSerdes.JOB_RESULT, JobResult::jobId);
             try (ResultSink sink =
                     new ResultSink(db, topics, props(), topics.prefix() + "store", registry, Clock.systemUTC())) {
                 sink.start();
@@ -251,7 +337,8 @@ public final class StoreIngestBench implements Callable<Integer> {
         }
     }
 
-    private void produce(TopicNames topics, List<JobResult> values) throws Exception {
+    private <T> void produce(TopicNames topics, List<T> values, Serializer<T> serde, Function<T, String> key)
+            throws Exception {
         try (Admin admin = Admin.create(props())) {
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensureAll(topics, Optional.empty());
         }
@@ -260,10 +347,11 @@ public final class StoreIngestBench implements Callable<Integer> {
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (var producer = new KafkaProducer<>(p, new StringSerializer(), WireSerdes.JOB_RESULT)) {
+        try (var producer = new KafkaProducer<>(p, new StringSerializer(), serde)) {
             List<Future<?>> pending = new ArrayList<>();
-            for (JobResult r : values) {
-                pending.add(producer.send(new ProducerRecord<>(topics.results(), r.jobId(), r)));
+            String topic = topic(topics, values.get(0));
+            for (T v : values) {
+                pending.add(producer.send(new ProducerRecord<>(topic, key.apply(v), v)));
                 if (pending.size() == 5_000) {
                     for (Future<?> f : pending) {
                         f.get(60, TimeUnit.SECONDS);
@@ -275,6 +363,32 @@ public final class StoreIngestBench implements Callable<Integer> {
                 f.get(60, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private static String topic(TopicNames topics, Object value) {
+        return switch (value) {
+            case JobRequested r -> topics.requests();
+            case LifecycleEvent e -> topics.events();
+            default -> topics.results();
+        };
+    }
+
+    private static JobRequested request(JobResult r) {
+        return new JobRequested(
+                JobRequested.VERSION,
+                r.jobId(),
+                r.tenantId(),
+                "key_bench",
+                r.model(),
+                JobKind.CHAT,
+                JsonNodeFactory.instance.objectNode().put("prompt", "the quick brown fox jumps over the lazy dog"),
+                5,
+                null,
+                null,
+                Map.of("run", "bench"),
+                null,
+                null,
+                r.timings().acceptedAt());
     }
 
     private static List<JobResult> results(String prefix, int n) {
@@ -312,10 +426,6 @@ public final class StoreIngestBench implements Callable<Integer> {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         return p;
-    }
-
-    private long writeNanos() {
-        return (long) registry.get("broker.store.write.latency").timer().totalTime(TimeUnit.NANOSECONDS);
     }
 
     private static double seconds(long startNanos) {

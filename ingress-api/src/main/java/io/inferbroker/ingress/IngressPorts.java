@@ -8,6 +8,8 @@ import io.inferbroker.store.JobStore;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.TenantLimitStore;
 import io.inferbroker.store.WebhookStore;
+import io.inferbroker.store.WebhookTargetPolicy;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -22,6 +24,8 @@ import org.apache.kafka.clients.producer.Producer;
  * @param tenantLimits tenants' own rate limits, read (and cached) on admission, set by the admin API
  * @param admission the instance's default rate limits and per-model queue limits
  * @param webhooks tenants' webhook subscriptions and delivery log
+ * @param webhookTargets the check of webhook URLs at registration (subscriptions and jobs' own
+ *     webhooks), with the dispatcher's allow-list
  */
 public record IngressPorts(
         Producer<String, JobRequested> requests,
@@ -33,11 +37,38 @@ public record IngressPorts(
         TenantLimitStore tenantLimits,
         AdmissionConfig admission,
         IdempotencyStore idempotency,
-        WebhookStore webhooks) {
+        WebhookStore webhooks,
+        WebhookTargetPolicy webhookTargets) {
+
+    /** Ports whose webhook URLs may not point at any internal address (nothing allow-listed). */
+    public IngressPorts(
+            Producer<String, JobRequested> requests,
+            Producer<String, ControlCommand> control,
+            Properties kafkaClient,
+            JobStore jobs,
+            ApiKeyStore keys,
+            String adminKey,
+            TenantLimitStore tenantLimits,
+            AdmissionConfig admission,
+            IdempotencyStore idempotency,
+            WebhookStore webhooks) {
+        this(
+                requests,
+                control,
+                kafkaClient,
+                jobs,
+                keys,
+                adminKey,
+                tenantLimits,
+                admission,
+                idempotency,
+                webhooks,
+                new WebhookTargetPolicy(List.of()));
+    }
 
     /**
-     * Ports on one store database, without admission limits (no default limit, no queue limit): for
-     * tools and tests that do not exercise admission.
+     * Ports on one store database, without admission limits (no default limit, no queue limit) and
+     * with nothing allow-listed for webhooks: for tools and tests that do not exercise admission.
      */
     public static IngressPorts of(
             Producer<String, JobRequested> requests,
@@ -45,6 +76,17 @@ public record IngressPorts(
             Properties kafkaClient,
             StoreDatabase db,
             String adminKey) {
+        return of(requests, control, kafkaClient, db, adminKey, new WebhookTargetPolicy(List.of()));
+    }
+
+    /** {@link #of(Producer, Producer, Properties, StoreDatabase, String)} with a check of webhook URLs. */
+    public static IngressPorts of(
+            Producer<String, JobRequested> requests,
+            Producer<String, ControlCommand> control,
+            Properties kafkaClient,
+            StoreDatabase db,
+            String adminKey,
+            WebhookTargetPolicy webhookTargets) {
         return new IngressPorts(
                 requests,
                 control,
@@ -55,6 +97,7 @@ public record IngressPorts(
                 db.tenantLimits(),
                 AdmissionConfig.unlimited(),
                 db.idempotency(),
-                db.webhooks());
+                db.webhooks(),
+                webhookTargets);
     }
 }

@@ -23,6 +23,7 @@ import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
 import io.inferbroker.ingress.internal.ReplayAdminHandler;
 import io.inferbroker.ingress.internal.TenantLimitsHandler;
+import io.inferbroker.ingress.internal.WebhookTargets;
 import io.inferbroker.ingress.internal.WebhooksHandler;
 import io.inferbroker.ingress.internal.WorkerBoard;
 import io.inferbroker.replay.ReplayRuns;
@@ -81,8 +82,9 @@ public final class IngressServer implements AutoCloseable {
                 ports.kafkaClient(), config.topics(), JobFeed.DEFAULT_STREAM_CAPACITY, metrics, FEED_START_TIMEOUT);
         var waits = new JobWaits(feed, ports.jobs(), new JobJson(mapper), metrics);
         var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
+        var targets = new WebhookTargets(ports.webhookTargets());
         var jobsHandler = new JobsHandler(
-                config, mapper, submitter, control, ports.idempotency(), waits, ports.jobs(), metrics, clock);
+                config, mapper, submitter, control, ports.idempotency(), waits, ports.jobs(), targets, metrics, clock);
         var streams = new JobStreamHandler(
                 jobsHandler,
                 waits,
@@ -107,7 +109,7 @@ public final class IngressServer implements AutoCloseable {
                 metrics,
                 clock);
         var operator = Operator.start(config, ports, auth, admission, mapper, registry, clock);
-        var webhooks = new WebhooksHandler(ports.webhooks(), mapper);
+        var webhooks = new WebhooksHandler(ports.webhooks(), targets, mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
         AutoCloseable owned = () -> {
             operator.close();

@@ -15,6 +15,7 @@ import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.WebhookConfig;
 import io.inferbroker.store.WebhookDispatcher;
+import io.inferbroker.store.WebhookTargetPolicy;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(InfraExtension.class)
 class WebhooksApiIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The one internal address the ingress's allow-list admits (the dispatchers here admit none). */
+    private static final String ALLOWED = "127.0.0.2";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -71,7 +74,8 @@ class WebhooksApiIT {
                 List.of(new ModelInfo("sim-echo", "inferbroker", JobKind.CHAT, true, "simulator")));
         server = IngressServer.startApi(
                 config,
-                IngressPorts.of(requests, control, kafka.clientProps(), db, "admin"),
+                IngressPorts.of(
+                        requests, control, kafka.clientProps(), db, "admin", new WebhookTargetPolicy(List.of(ALLOWED))),
                 List.of(),
                 registry,
                 Clock.systemUTC());
@@ -150,12 +154,13 @@ class WebhooksApiIT {
 
     @Test
     void shouldLogDeliveriesAndRetryAnExhaustedOneForItsTenantOnly() throws Exception {
-        // 127.0.0.1 is not allow-listed: the one attempt is refused and the delivery is exhausted.
+        // Allow-listed when registered but not by the dispatcher, which checks again on connect: the one
+        // attempt is refused and the delivery is exhausted.
         String id = mapper.readTree(send(
                                 "POST",
                                 "/v1/webhooks",
                                 key,
-                                "{\"url\":\"http://127.0.0.1:9/x\",\"events\":[\"job.failed\"]}")
+                                "{\"url\":\"http://" + ALLOWED + ":9/x\",\"events\":[\"job.failed\"]}")
                         .body())
                 .get("id")
                 .asText();
@@ -210,6 +215,46 @@ class WebhooksApiIT {
                                     .asInt()
                             == 2);
         }
+    }
+
+    @Test
+    void shouldRefuseWebhookUrlsAimedAtInternalAddressesWhenRegisteredUnlessAllowListed() throws Exception {
+        for (String url : List.of(
+                "http://10.1.2.3/hook",
+                "http://192.168.0.10/hook",
+                "http://169.254.169.254/latest/meta-data",
+                "http://[::1]:8080/hook",
+                "http://[fd00:ec2::254]/hook",
+                "http://0.0.0.0/hook",
+                "http://224.0.0.1/hook",
+                "http://localhost:9/hook")) {
+            var refused = send("POST", "/v1/webhooks", key, "{\"url\":\"" + url + "\",\"events\":[\"job.*\"]}");
+            assertPointer(refused, "pointer", "/url");
+            assertThat(mapper.readTree(refused.body()).get("detail").asText())
+                    .as(url)
+                    .contains("internal address");
+        }
+        assertThat(mapper.readTree(send("GET", "/v1/webhooks", key, null).body())
+                        .get("data"))
+                .isEmpty();
+        String job = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"x\"},\"webhook\":{\"url\":\"%s\"}}";
+        assertPointer(
+                send("POST", "/v1/jobs", key, job.formatted("http://localhost:9/hook")), "pointer", "/webhook/url");
+
+        String allowed = "http://" + ALLOWED + ":9/hook";
+        assertThat(send("POST", "/v1/webhooks", key, "{\"url\":\"" + allowed + "\",\"events\":[\"job.*\"]}")
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(send("POST", "/v1/jobs", key, job.formatted(allowed)).statusCode())
+                .isEqualTo(202);
+        // A name that does not resolve now is accepted; the dispatcher checks it again on connect.
+        assertThat(send(
+                                "POST",
+                                "/v1/webhooks",
+                                key,
+                                "{\"url\":\"https://hooks.example.invalid/x\",\"events\":[\"job.*\"]}")
+                        .statusCode())
+                .isEqualTo(201);
     }
 
     private void sendFailedResult(String jobId) throws Exception {

@@ -16,6 +16,7 @@ import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
+import io.inferbroker.store.WebhookTargetPolicy;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -237,7 +238,8 @@ public final class BrokerProcess implements AutoCloseable {
                 db.tenantLimits(),
                 admission,
                 db.idempotency(),
-                db.webhooks());
+                db.webhooks(),
+                WebhookTargetPolicy.of(config.webhooks()));
         return IngressServer.startApi(ingress, ports, readiness, registry, clock);
     }
 

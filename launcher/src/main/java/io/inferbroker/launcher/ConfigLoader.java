@@ -53,6 +53,8 @@ public final class ConfigLoader {
             Map.entry("webhooks.timeout_ms", "15000"),
             Map.entry("webhooks.batch_size", "32"),
             Map.entry("store.retention_days", "30"),
+            Map.entry("store.retention_batch_rows", "1000"),
+            Map.entry("store.retention_interval_ms", "600000"),
             Map.entry("dispatcher.tick_ms", "5"),
             Map.entry("dispatcher.stream_threads", "1"),
             Map.entry("dispatcher.worker_lease_ms", "10000"),
@@ -230,7 +232,9 @@ public final class ConfigLoader {
                 bs,
                 webhooks(),
                 new RetentionConfig(
-                        Duration.ofDays(integer("store.retention_days", 0, 36_500)), 1000, Duration.ofMinutes(10)),
+                        Duration.ofDays(integer("store.retention_days", 0, 36_500)),
+                        integer("store.retention_batch_rows", 1, 100_000),
+                        Duration.ofMillis(integer("store.retention_interval_ms", 1, Integer.MAX_VALUE))),
                 dispatcher(ws));
     }
 
@@ -246,13 +250,12 @@ public final class ConfigLoader {
                 integer("dispatcher.breaker_failures", 1, 1000),
                 Duration.ofMillis(integer("dispatcher.breaker_open_ms", 1, 86_400_000)),
                 Duration.ofMillis(integer("dispatcher.job_timeout_ms", 1000, 86_400_000)));
+        String source = values.get("dispatcher.job_timeout_ms").source();
+        long timeout = d.jobTimeout().toMillis();
         for (int i = 0; i < workers.size(); i++) {
             long request = workers.get(i).requestTimeoutMs();
-            if (!workers.get(i).adapter().equals("sim")
-                    && request >= d.jobTimeout().toMillis()) {
-                throw new ConfigException(values.get("dispatcher.job_timeout_ms")
-                                .source() + " ("
-                        + d.jobTimeout().toMillis() + " ms) must be longer than workers[" + i
+            if (!workers.get(i).adapter().equals("sim") && request >= timeout) {
+                throw new ConfigException(source + " (" + timeout + " ms) must be longer than workers[" + i
                         + "].request_timeout_ms (" + request + " ms), or jobs still running would be sent again");
             }
         }

@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The store role: the result sink, the webhook dispatcher (publishing each attempt to the webhooks
- * topic) and retention. Several store processes may run on one database: the sink shares partitions
+ * topic) and retention; the sink and the dispatcher count in the process's readiness. Several store processes may run on one database: the sink shares partitions
  * through its consumer group, dispatchers claim messages with leases, retention deletes in batches.
  */
 final class StoreWiring {
@@ -34,7 +34,9 @@ final class StoreWiring {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         KafkaProducer<String, WebhookDelivery> audit =
                 process.own(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.WEBHOOK_DELIVERY));
-        process.own(WebhookDispatcher.start(db, config.webhooks(), audit, topics, process.registry(), process.clock()));
+        WebhookDispatcher dispatcher = process.own(
+                WebhookDispatcher.start(db, config.webhooks(), audit, topics, process.registry(), process.clock()));
+        process.addReadiness(new ReadinessCheck("webhook-dispatcher", dispatcher::isHealthy));
         process.own(StoreRetention.start(db, config.retention(), process.registry(), process.clock()));
     }
 }

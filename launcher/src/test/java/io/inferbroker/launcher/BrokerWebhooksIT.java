@@ -20,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -98,6 +100,39 @@ class BrokerWebhooksIT {
         } finally {
             receiver.stop(0);
         }
+    }
+
+    @Test
+    void shouldReportNotReadyWhileTheWebhookDispatcherCannotClaimMessages(KafkaInfra kafka, PostgresInfra pg)
+            throws Exception {
+        try (TestBroker broker = TestBroker.start(kafka, pg, dir, Map.of());
+                Connection db = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> dispatcherCheck(broker).equals("up"));
+
+            db.createStatement().execute("alter table webhook_deliveries rename to webhook_deliveries_away");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> dispatcherCheck(broker).equals("down"));
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(broker.base + "/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(503);
+
+            db.createStatement().execute("alter table webhook_deliveries_away rename to webhook_deliveries");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> dispatcherCheck(broker).equals("up"));
+        }
+    }
+
+    private String dispatcherCheck(TestBroker broker) throws IOException, InterruptedException {
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create(broker.base + "/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return mapper.readTree(body).path("checks").path("webhook-dispatcher").asText("absent");
     }
 
     /** Standard Webhooks v1, from the specification: HMAC-SHA256 of "id.timestamp.body" under the whsec_ key. */

@@ -394,4 +394,37 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("BROKER_WEBHOOKS_TIMEOUT_MS");
     }
+
+    @Test
+    void shouldReadTheRetentionBatchAndIntervalKeepingTheirDefaults() throws IOException {
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                store:
+                  retention_batch_rows: 250
+                  retention_interval_ms: 30000
+                """);
+        BrokerConfig c = ConfigLoader.load(Map.of(), Map.of(), Optional.of(file));
+        assertThat(c.retention().batchSize()).isEqualTo(250);
+        assertThat(c.retention().interval()).isEqualTo(Duration.ofSeconds(30));
+        BrokerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), Optional.empty());
+        assertThat(defaults.retention().batchSize()).isEqualTo(1000);
+        assertThat(defaults.retention().interval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(defaults.retention().keep()).isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void shouldNameTheRetentionKeyOfABadValue() throws IOException {
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Map.of(), Map.of("BROKER_STORE_RETENTION_BATCH_ROWS", "0"), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BROKER_STORE_RETENTION_BATCH_ROWS")
+                .hasMessageContaining("between 1 and 100000");
+        Path file = Files.writeString(dir.resolve("broker.yaml"), """
+                store:
+                  retention_interval_ms: soon
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'store.retention_interval_ms'")
+                .hasMessageContaining("'soon'");
+    }
 }

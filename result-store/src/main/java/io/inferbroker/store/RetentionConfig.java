@@ -8,8 +8,8 @@ import java.time.Duration;
  *
  * @param keep finished jobs older than this (by completion) are deleted; zero keeps everything
  *     ({@code store.retention_days})
- * @param batchSize rows deleted per statement, so deletion never holds long locks ({@code store.retention_batch})
- * @param interval pause between deletion rounds ({@code store.retention_interval_s})
+ * @param batchSize rows deleted per statement, so deletion never holds long locks ({@code store.retention_batch_rows})
+ * @param interval pause between deletion rounds ({@code store.retention_interval_ms})
  */
 public record RetentionConfig(Duration keep, int batchSize, Duration interval) {
     public RetentionConfig {
@@ -17,10 +17,11 @@ public record RetentionConfig(Duration keep, int batchSize, Duration interval) {
             throw new IllegalArgumentException("store.retention_days must be >= 0, was " + keep.toDays());
         }
         if (batchSize < 1 || batchSize > 100_000) {
-            throw new IllegalArgumentException("store.retention_batch must be between 1 and 100000, was " + batchSize);
+            throw new IllegalArgumentException(
+                    "store.retention_batch_rows must be between 1 and 100000, was " + batchSize);
         }
         if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("store.retention_interval_s must be >= 1, was " + interval.toSeconds());
+            throw new IllegalArgumentException("store.retention_interval_ms must be >= 1, was " + interval.toMillis());
         }
     }
 

@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.WebhookTarget;
 import io.inferbroker.store.IdempotencyStore;
 import io.inferbroker.store.JobPage;
 import io.inferbroker.store.JobStore;
@@ -39,6 +40,7 @@ public final class JobsHandler {
 
     private final IngressConfig config;
     private final SubmitParser parser;
+    private final WebhookTargets webhookTargets;
     private final JobSubmitter submitter;
     private final JobStore store;
     private final ControlSender control;
@@ -62,9 +64,11 @@ public final class JobsHandler {
             IdempotencyStore idempotency,
             JobWaits waits,
             JobStore store,
+            WebhookTargets webhookTargets,
             IngressMetrics metrics,
             Clock clock) {
         this.config = config;
+        this.webhookTargets = webhookTargets;
         this.parser = new SubmitParser(mapper, config.models());
         this.submitter = submitter;
         this.control = control;
@@ -83,6 +87,10 @@ public final class JobsHandler {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         SubmitParser.Submission parsed = ctx.attribute(SubmitParser.PARSED_ATTRIBUTE);
         SubmitParser.Submission s = parsed != null ? parsed : parser.parse(parser.readJson(ctx.bodyAsBytes()), now);
+        WebhookTarget webhook = s.webhook();
+        if (webhook != null) {
+            webhookTargets.check(webhook.url(), "/webhook/url");
+        }
         JobRequested job = new JobRequested(
                 JobRequested.VERSION,
                 ids.generate().toString(),

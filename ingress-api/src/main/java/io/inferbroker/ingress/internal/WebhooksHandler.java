@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A tenant's webhooks: subscriptions (the signing secret is shown once, at creation or rotation),
  * secret rotation with an overlap, the delivery log per job and per subscription, and a manual retry
- * of an exhausted message. Another tenant's ids answer 404.
+ * of an exhausted message. Another tenant's ids answer 404. A subscription's URL aimed at an internal
+ * address (not allow-listed) is refused when it is registered, as well as before each delivery.
  */
 public final class WebhooksHandler {
     static final int MAX_URL = 2048;
@@ -31,11 +32,13 @@ public final class WebhooksHandler {
     static final int MAX_LIMIT = 200;
 
     private final WebhookStore store;
+    private final WebhookTargets targets;
     private final SubmitParser json;
     private final ObjectMapper mapper;
 
-    public WebhooksHandler(WebhookStore store, ObjectMapper mapper) {
+    public WebhooksHandler(WebhookStore store, WebhookTargets targets, ObjectMapper mapper) {
         this.store = store;
+        this.targets = targets;
         this.mapper = mapper;
         this.json = new SubmitParser(mapper, List.of());
     }
@@ -53,6 +56,7 @@ public final class WebhooksHandler {
         if (!errors.isEmpty()) {
             throw Problems.validation(errors);
         }
+        targets.check(url, "/url");
         WebhookStore.Created created = store.create(principal(ctx), url, events);
         ObjectNode out = subscription(created.subscription()).put("secret", created.secret());
         ctx.status(201)

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,24 @@ public final class AddressPolicy {
     /** True when a webhook may connect to this address. */
     public boolean permits(InetAddress address) {
         return !isInternal(address) || allowed.stream().anyMatch(b -> b.contains(address));
+    }
+
+    /**
+     * Resolves a host name (or reads an IP literal) and refuses it when any of its addresses is
+     * refused: the check of a webhook target, at registration and before each connection.
+     *
+     * @throws RefusedTargetException naming the host and the refused address
+     * @throws UnknownHostException when the name does not resolve
+     */
+    public List<InetAddress> resolve(String host) throws UnknownHostException {
+        List<InetAddress> all = Arrays.asList(InetAddress.getAllByName(host));
+        for (InetAddress a : all) {
+            if (!permits(a)) {
+                throw new RefusedTargetException("refused: " + host + " resolves to internal address "
+                        + a.getHostAddress() + " (not in webhooks.allow_list)");
+            }
+        }
+        return all;
     }
 
     /** True for the addresses a request forger aims at: anything not on the public internet. */

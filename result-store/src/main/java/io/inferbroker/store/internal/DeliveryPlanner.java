@@ -2,7 +2,6 @@ package io.inferbroker.store.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.WebhookTarget;
 import io.inferbroker.store.StoredJob;
 import java.security.SecureRandom;
@@ -33,13 +32,6 @@ public final class DeliveryPlanner {
     /** Target name of a job's own webhook; subscriptions' targets are their ids. */
     public static final String JOB_TARGET = "job";
 
-    private static final String TOUCHED = """
-            select id, tenant_id, status, request_received, started_at is not null as started,
-                   webhook::text as webhook
-              from jobs j
-             where id = any(:ids) and status_rank >= 2
-               and (webhook is not null
-                    or exists (select 1 from webhook_endpoints e where e.tenant_id = j.tenant_id and e.status = 'active'))""";
     private static final String SUBSCRIPTIONS =
             "select id, tenant_id, url, events from webhook_endpoints where status = 'active' and tenant_id = any(:t)";
     private static final String EXISTING =
@@ -65,19 +57,11 @@ public final class DeliveryPlanner {
         this.rows = new JobRowMapper(mapper);
     }
 
-    private record Touched(
-            String id,
-            String tenantId,
-            JobStatus status,
-            boolean requestReceived,
-            boolean started,
-            @Nullable String webhook) {}
-
     private record Subscription(String id, String tenantId, String url, List<String> events) {}
 
     /** A message to create: job, target, event. */
     private record Planned(
-            Touched job, String target, @Nullable String endpointId, String url, String type, int rank) {
+            TouchedJob job, String target, @Nullable String endpointId, String url, String type, int rank) {
         String key() {
             return job.id() + "\u0000" + target + "\u0000" + rank;
         }
@@ -86,27 +70,17 @@ public final class DeliveryPlanner {
     /**
      * Creates the messages the current state of these jobs calls for and that do not exist yet. Only
      * jobs that started or finished and have a target (their own webhook, or a subscription of their
-     * tenant) are read, so a batch without webhooks costs one indexed lookup.
+     * tenant) are considered, so a batch without webhooks costs one lookup of its tenants' subscriptions.
+     *
+     * @param touched the jobs a batch wrote, as it left them
      */
-    public void plan(Handle h, Collection<String> jobIds, Instant now) {
-        if (jobIds.isEmpty()) {
+    public void plan(Handle h, Collection<TouchedJob> touched, Instant now) {
+        List<TouchedJob> started =
+                touched.stream().filter(t -> t.status().rank() >= 2).toList();
+        if (started.isEmpty()) {
             return;
         }
-        String[] ids = jobIds.toArray(String[]::new);
-        List<Touched> touched = h.createQuery(TOUCHED)
-                .bind("ids", ids)
-                .map((rs, ctx) -> new Touched(
-                        rs.getString("id"),
-                        rs.getString("tenant_id"),
-                        JobStatus.fromWire(rs.getString("status")).orElse(JobStatus.QUEUED),
-                        rs.getBoolean("request_received"),
-                        rs.getBoolean("started"),
-                        rs.getString("webhook")))
-                .list();
-        if (touched.isEmpty()) {
-            return;
-        }
-        String[] tenants = touched.stream().map(Touched::tenantId).distinct().toArray(String[]::new);
+        String[] tenants = started.stream().map(TouchedJob::tenantId).distinct().toArray(String[]::new);
         Map<String, List<Subscription>> subs = h
                 .createQuery(SUBSCRIPTIONS)
                 .bind("t", tenants)
@@ -118,8 +92,11 @@ public final class DeliveryPlanner {
                 .stream()
                 .collect(Collectors.groupingBy(Subscription::tenantId));
         List<Planned> planned = new ArrayList<>();
-        for (Touched t : touched) {
-            planFor(t, subs.getOrDefault(t.tenantId(), List.of()), planned);
+        for (TouchedJob t : started) {
+            List<Subscription> own = subs.getOrDefault(t.tenantId(), List.of());
+            if (t.webhook() != null || !own.isEmpty()) {
+                planFor(t, own, planned);
+            }
         }
         if (planned.isEmpty()) {
             return;
@@ -135,7 +112,7 @@ public final class DeliveryPlanner {
         }
     }
 
-    private void planFor(Touched t, List<Subscription> subs, List<Planned> out) {
+    private void planFor(TouchedJob t, List<Subscription> subs, List<Planned> out) {
         List<String> types = new ArrayList<>(2);
         if (t.started()) {
             types.add(WebhookEvents.STARTED);
@@ -187,7 +164,7 @@ public final class DeliveryPlanner {
         }
     }
 
-    private @Nullable WebhookTarget target(Touched t) {
+    private @Nullable WebhookTarget target(TouchedJob t) {
         if (t.webhook() == null) {
             return null;
         }

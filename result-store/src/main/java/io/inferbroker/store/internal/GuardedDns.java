@@ -2,7 +2,6 @@ package io.inferbroker.store.internal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.List;
 import okhttp3.Dns;
 
@@ -20,13 +19,6 @@ final class GuardedDns implements Dns {
 
     @Override
     public List<InetAddress> lookup(String hostname) throws UnknownHostException {
-        List<InetAddress> all = Arrays.asList(InetAddress.getAllByName(hostname));
-        for (InetAddress a : all) {
-            if (!policy.permits(a)) {
-                throw new RefusedTargetException("refused: " + hostname + " resolves to internal address "
-                        + a.getHostAddress() + " (not in webhooks.allow_list)");
-            }
-        }
-        return all;
+        return policy.resolve(hostname);
     }
 }

@@ -1,5 +1,9 @@
 package io.inferbroker.store.internal;
 
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
 /**
  * The statements that merge records into {@code jobs}. Each is an upsert, so whichever record of a
  * job comes first creates its row. The rules, enforced here so that any order of arrival and any
@@ -16,16 +20,85 @@ package io.inferbroker.store.internal;
  * </ul>
  *
  * In {@code ON CONFLICT DO UPDATE}, {@code jobs.*} is the stored row and {@code excluded.*} the incoming one.
+ * Each statement takes many records, one text array per column ({@link TextColumns}); one statement
+ * may update a row only once, so a statement holds at most one record per job.
  */
 final class JobSql {
     private JobSql() {}
 
-    static final String UPSERT_REQUEST = """
+    /** The columns of {@link #UPSERT_REQUESTS}, one bound text array each. */
+    static final List<String> REQUEST_COLUMNS = List.of(
+            "id",
+            "tenant_id",
+            "api_key_id",
+            "model",
+            "kind",
+            "status",
+            "status_rank",
+            "input",
+            "priority",
+            "deadline",
+            "webhook",
+            "metadata",
+            "idempotency_key",
+            "created_at");
+
+    /** The columns of {@link #UPSERT_EVENTS}. */
+    static final List<String> EVENT_COLUMNS = List.of(
+            "id",
+            "tenant_id",
+            "model",
+            "status",
+            "status_rank",
+            "at",
+            "dispatched_at",
+            "started_at",
+            "completed_at",
+            "error_code",
+            "error_message",
+            "worker_id",
+            "attempt");
+
+    /** The columns of {@link #UPSERT_RESULTS}. */
+    static final List<String> RESULT_COLUMNS = List.of(
+            "id",
+            "tenant_id",
+            "model",
+            "status",
+            "status_rank",
+            "accepted_at",
+            "dispatched_at",
+            "started_at",
+            "first_token_at",
+            "completed_at",
+            "output",
+            "error_code",
+            "error_message",
+            "prompt_tokens",
+            "completion_tokens",
+            "cost_amount",
+            "cost_currency",
+            "worker_id",
+            "attempt");
+
+    /** The columns of {@link #INSERT_RESULTS_AUDIT}: a result's and its Kafka position. */
+    static final List<String> AUDIT_COLUMNS = Stream.concat(
+                    Stream.of("topic", "kafka_partition", "kafka_offset"), RESULT_COLUMNS.stream())
+            .toList();
+
+    /** What an upsert of {@code jobs} gives back of each row it leaves: a {@link TouchedJob}. */
+    static final String RETURNING_JOB =
+            "returning id, tenant_id, status, request_received, started_at is not null as started, webhook::text\n";
+
+    /** Requests, at most one per job (one statement may update a row only once). */
+    static final String UPSERT_REQUESTS = """
             insert into jobs (id, tenant_id, api_key_id, model, kind, status, status_rank, request_received, input,
                               priority, deadline, webhook, metadata, idempotency_key, created_at, attempts, updated_at)
-            values (:id, :tenant_id, :api_key_id, :model, :kind, :status, :status_rank, true, cast(:input as jsonb),
-                    :priority, :deadline, cast(:webhook as jsonb), cast(:metadata as jsonb), :idempotency_key,
-                    :created_at, 0, :now)
+            select u.id, u.tenant_id, u.api_key_id, u.model, u.kind, u.status, cast(u.status_rank as smallint), true,
+                   cast(u.input as jsonb), cast(u.priority as integer), cast(u.deadline as timestamptz),
+                   cast(u.webhook as jsonb), cast(u.metadata as jsonb), u.idempotency_key,
+                   cast(u.created_at as timestamptz), 0, :now
+            """ + unnest(REQUEST_COLUMNS) + """
             on conflict (id) do update set
                 tenant_id = excluded.tenant_id,
                 api_key_id = excluded.api_key_id,
@@ -40,14 +113,20 @@ final class JobSql {
                 idempotency_key = excluded.idempotency_key,
                 created_at = excluded.created_at,
                 updated_at = excluded.updated_at
-            """;
+            """ + RETURNING_JOB;
 
-    /** Bound error columns are null unless the event is terminal; they apply only if the event makes the job terminal. */
-    static final String UPSERT_EVENT = """
+    /**
+     * Lifecycle events, at most one per job. Bound error columns are null unless the event is
+     * terminal; they apply only if the event makes the job terminal.
+     */
+    static final String UPSERT_EVENTS = """
             insert into jobs (id, tenant_id, model, status, status_rank, created_at, dispatched_at, started_at,
                               completed_at, error_code, error_message, worker_id, attempts, updated_at)
-            values (:id, :tenant_id, :model, :status, :status_rank, :at, :dispatched_at, :started_at,
-                    :completed_at, :error_code, :error_message, :worker_id, :attempt, :now)
+            select u.id, u.tenant_id, u.model, u.status, cast(u.status_rank as smallint), cast(u.at as timestamptz),
+                   cast(u.dispatched_at as timestamptz), cast(u.started_at as timestamptz),
+                   cast(u.completed_at as timestamptz), u.error_code, u.error_message, u.worker_id,
+                   cast(u.attempt as integer), :now
+            """ + unnest(EVENT_COLUMNS) + """
             on conflict (id) do update set
                 status = case when excluded.status_rank > jobs.status_rank
                               then excluded.status else jobs.status end,
@@ -66,22 +145,23 @@ final class JobSql {
                                  then excluded.worker_id else jobs.worker_id end,
                 attempts = greatest(jobs.attempts, excluded.attempts),
                 updated_at = excluded.updated_at
-            """;
+            """ + RETURNING_JOB;
 
-    static final String UPSERT_RESULT = """
+    /** Results, at most one per job; the first terminal result wins. */
+    static final String UPSERT_RESULTS = """
             insert into jobs (id, tenant_id, model, status, status_rank, created_at, dispatched_at, started_at,
                               first_token_at, completed_at, output, error_code, error_message, prompt_tokens,
                               completion_tokens, cost_amount, cost_currency, worker_id, attempts, result_attempt,
                               updated_at)
-            values (:id, :tenant_id, :model, :status, :status_rank, :accepted_at, :dispatched_at, :started_at,
-                    :first_token_at, :completed_at, cast(:output as jsonb), :error_code, :error_message,
-                    :prompt_tokens, :completion_tokens, :cost_amount, :cost_currency, :worker_id, :attempt, :attempt,
-                    :now)
+            select u.id, u.tenant_id, u.model, u.status, cast(u.status_rank as smallint),
+                   cast(u.accepted_at as timestamptz), cast(u.dispatched_at as timestamptz),
+                   cast(u.started_at as timestamptz), cast(u.first_token_at as timestamptz),
+                   cast(u.completed_at as timestamptz), cast(u.output as jsonb), u.error_code, u.error_message,
+                   cast(u.prompt_tokens as integer), cast(u.completion_tokens as integer),
+                   cast(u.cost_amount as numeric), u.cost_currency, u.worker_id, cast(u.attempt as integer),
+                   cast(u.attempt as integer), :now
+            """ + unnest(RESULT_COLUMNS) + """
             on conflict (id) do update set
-            """ + JobSql.RESULT_CONFLICT;
-
-    /** The update of a stored row by a result: the first terminal result wins. */
-    static final String RESULT_CONFLICT = """
                 status = case when jobs.result_attempt is null then excluded.status else jobs.status end,
                 status_rank = greatest(jobs.status_rank, excluded.status_rank),
                 created_at = case when jobs.request_received
@@ -105,43 +185,13 @@ final class JobSql {
                 attempts = greatest(jobs.attempts, excluded.attempts),
                 result_attempt = coalesce(jobs.result_attempt, excluded.result_attempt),
                 updated_at = excluded.updated_at
-            """;
+            """ + RETURNING_JOB;
 
     /**
-     * {@link #UPSERT_RESULT} for many jobs in one statement, each column bound as a text array: for
-     * jobs that appear once in a batch (one statement may update a row only once).
+     * Every result is kept for audit, a whole batch in one statement; a redelivered record (same
+     * Kafka position) is kept once.
      */
-    static final String UPSERT_RESULTS_BULK = """
-            insert into jobs (id, tenant_id, model, status, status_rank, created_at, dispatched_at, started_at,
-                              first_token_at, completed_at, output, error_code, error_message, prompt_tokens,
-                              completion_tokens, cost_amount, cost_currency, worker_id, attempts, result_attempt,
-                              updated_at)
-            select u.id, u.tenant_id, u.model, u.status, cast(u.status_rank as smallint),
-                   cast(u.accepted_at as timestamptz), cast(u.dispatched_at as timestamptz),
-                   cast(u.started_at as timestamptz), cast(u.first_token_at as timestamptz),
-                   cast(u.completed_at as timestamptz), cast(u.output as jsonb), u.error_code, u.error_message,
-                   cast(u.prompt_tokens as integer), cast(u.completion_tokens as integer),
-                   cast(u.cost_amount as numeric), u.cost_currency, u.worker_id, cast(u.attempt as integer),
-                   cast(u.attempt as integer), :now
-              from unnest(cast(:id as text[]), cast(:tenant_id as text[]), cast(:model as text[]),
-                          cast(:status as text[]), cast(:status_rank as text[]), cast(:accepted_at as text[]),
-                          cast(:dispatched_at as text[]), cast(:started_at as text[]),
-                          cast(:first_token_at as text[]), cast(:completed_at as text[]), cast(:output as text[]),
-                          cast(:error_code as text[]), cast(:error_message as text[]),
-                          cast(:prompt_tokens as text[]), cast(:completion_tokens as text[]),
-                          cast(:cost_amount as text[]), cast(:cost_currency as text[]), cast(:worker_id as text[]),
-                          cast(:attempt as text[]))
-                   as u(id, tenant_id, model, status, status_rank, accepted_at, dispatched_at, started_at,
-                        first_token_at, completed_at, output, error_code, error_message, prompt_tokens,
-                        completion_tokens, cost_amount, cost_currency, worker_id, attempt)
-            on conflict (id) do update set
-            """ + JobSql.RESULT_CONFLICT;
-
-    /**
-     * Every result is kept for audit, a whole batch in one statement (columns as text arrays); a
-     * redelivered record (same Kafka position) is kept once.
-     */
-    static final String INSERT_RESULTS_AUDIT_BULK = """
+    static final String INSERT_RESULTS_AUDIT = """
             insert into job_results (topic, kafka_partition, kafka_offset, job_id, tenant_id, attempt, worker_id,
                                      status, output, error_code, error_message, prompt_tokens, completion_tokens,
                                      cost_amount, cost_currency, accepted_at, dispatched_at, started_at,
@@ -152,17 +202,14 @@ final class JobSql {
                    cast(u.cost_amount as numeric), u.cost_currency, cast(u.accepted_at as timestamptz),
                    cast(u.dispatched_at as timestamptz), cast(u.started_at as timestamptz),
                    cast(u.first_token_at as timestamptz), cast(u.completed_at as timestamptz), :now
-              from unnest(cast(:topic as text[]), cast(:kafka_partition as text[]), cast(:kafka_offset as text[]),
-                          cast(:id as text[]), cast(:tenant_id as text[]), cast(:attempt as text[]),
-                          cast(:worker_id as text[]), cast(:status as text[]), cast(:output as text[]),
-                          cast(:error_code as text[]), cast(:error_message as text[]),
-                          cast(:prompt_tokens as text[]), cast(:completion_tokens as text[]),
-                          cast(:cost_amount as text[]), cast(:cost_currency as text[]), cast(:accepted_at as text[]),
-                          cast(:dispatched_at as text[]), cast(:started_at as text[]),
-                          cast(:first_token_at as text[]), cast(:completed_at as text[]))
-                   as u(topic, kafka_partition, kafka_offset, id, tenant_id, attempt, worker_id, status, output,
-                        error_code, error_message, prompt_tokens, completion_tokens, cost_amount, cost_currency,
-                        accepted_at, dispatched_at, started_at, first_token_at, completed_at)
+            """ + unnest(AUDIT_COLUMNS) + """
             on conflict do nothing
             """;
+
+    /** {@code from unnest(cast(:a as text[]), ...) as u(a, ...)}: one row per array index. */
+    private static String unnest(List<String> columns) {
+        return "  from unnest("
+                + columns.stream().map(c -> "cast(:" + c + " as text[])").collect(Collectors.joining(", "))
+                + ")\n       as u(" + String.join(", ", columns) + ")\n";
+    }
 }

@@ -9,28 +9,38 @@ import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleEvent;
-import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.Usage;
 import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Writes decoded records into {@code jobs} and {@code job_results} on a handle the caller holds in a
- * transaction, one JDBC batch per statement. Each batch touches rows in job id order, which makes
- * deadlocks between concurrent sinks unlikely (one is retried like any transient failure); records of
- * one job keep their arrival order, so the first result received stays the first. Thread-safe.
+ * transaction, as a few multi-row statements per batch: requests, lifecycle events and results each
+ * in rounds, where round k holds the k-th record (in arrival order) of every job that has one. A
+ * statement thus updates a row at most once, and the records of one job apply in arrival order, so
+ * the first result received stays the first and a late event never moves a job back. A job's events
+ * of one batch are first folded into one row where that has the same effect ({@link EventRow#fold}),
+ * which saves a row version per event. Rows are
+ * touched in job id order, which makes deadlocks between concurrent sinks unlikely (one is retried
+ * like any transient failure). Thread-safe.
  */
 public final class JobWriter {
     private static final Comparator<Decoded> BY_JOB = Comparator.comparing(Decoded::jobId);
@@ -43,9 +53,57 @@ public final class JobWriter {
         this.clock = clock;
     }
 
-    /** Writes every non-poison record; poison records are ignored. */
-    public void write(Handle handle, List<Decoded> records) {
+    /**
+     * One multi-row statement of a batch and its rows.
+     *
+     * @param returnsJobs whether it is an upsert of {@code jobs} giving back the rows it leaves
+     */
+    record Bulk(String sql, TextColumns rows, boolean returnsJobs) {}
+
+    /**
+     * Writes every non-poison record; poison records are ignored.
+     *
+     * @return the rows of the jobs written, as the batch left them (read back from the upserts, in job id order)
+     */
+    public Collection<TouchedJob> write(Handle handle, List<Decoded> records) {
         Instant now = clock.instant();
+        Map<String, TouchedJob> touched = new TreeMap<>();
+        for (Bulk bulk : statements(records)) {
+            if (!bulk.returnsJobs()) {
+                bulk.rows()
+                        .bind(handle.createUpdate(bulk.sql()))
+                        .bindByType("now", now, Instant.class)
+                        .execute();
+                continue;
+            }
+            Query upsert = handle.createQuery(bulk.sql());
+            // Result rows carry their Kafka position for the audit; the upsert does not read it.
+            upsert.configure(SqlStatements.class, cfg -> cfg.setUnusedBindingAllowed(true));
+            // Later statements see the earlier ones' rows: the last row returned for a job is its state.
+            bulk.rows()
+                    .bind(upsert)
+                    .bindByType("now", now, Instant.class)
+                    .map(JobWriter::touched)
+                    .forEach(t -> touched.put(t.id(), t));
+        }
+        return touched.values();
+    }
+
+    private static TouchedJob touched(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new TouchedJob(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                JobStatus.fromWire(rs.getString("status")).orElse(JobStatus.QUEUED),
+                rs.getBoolean("request_received"),
+                rs.getBoolean("started"),
+                rs.getString("webhook"));
+    }
+
+    /**
+     * The statements a batch needs, in the order they run: the rounds of requests, of events, of
+     * results, then one audit insert of every result.
+     */
+    List<Bulk> statements(List<Decoded> records) {
         List<Decoded.Request> requests = new ArrayList<>();
         List<Decoded.Event> events = new ArrayList<>();
         List<Decoded.Result> results = new ArrayList<>();
@@ -59,113 +117,130 @@ public final class JobWriter {
                 }
             }
         });
-        if (!requests.isEmpty()) {
-            PreparedBatch batch = handle.prepareBatch(JobSql.UPSERT_REQUEST);
-            requests.forEach(r -> bindRequest(batch, r.value(), now).add());
-            batch.execute();
+        List<Bulk> out = new ArrayList<>();
+        for (List<Decoded.Request> round : rounds(requests, Decoded::jobId)) {
+            TextColumns rows = new TextColumns();
+            round.forEach(r -> request(rows.row(), r.value()));
+            out.add(new Bulk(JobSql.UPSERT_REQUESTS, rows, true));
         }
-        if (!events.isEmpty()) {
-            PreparedBatch batch = handle.prepareBatch(JobSql.UPSERT_EVENT);
-            events.forEach(e -> bindEvent(batch, e.value(), now).add());
-            batch.execute();
+        for (List<EventRow> round : rounds(eventRows(events), EventRow::jobId)) {
+            TextColumns rows = new TextColumns();
+            round.forEach(e -> event(rows.row(), e));
+            out.add(new Bulk(JobSql.UPSERT_EVENTS, rows, true));
         }
-        if (!results.isEmpty()) {
-            writeResults(handle, results, now);
+        TextColumns audit = new TextColumns();
+        for (List<Decoded.Result> round : rounds(results, Decoded::jobId)) {
+            TextColumns rows = new TextColumns();
+            for (Decoded.Result r : round) {
+                String output = json(r.value().output());
+                result(rows.row(), r, output);
+                result(audit.row(), r, output);
+            }
+            out.add(new Bulk(JobSql.UPSERT_RESULTS, rows, true));
         }
+        if (audit.rows() > 0) {
+            out.add(new Bulk(JobSql.INSERT_RESULTS_AUDIT, audit, false));
+        }
+        return out;
+    }
+
+    /** Round k holds the k-th record of each job that has one, in the order of {@code records}. */
+    static <T> List<List<T>> rounds(List<T> records, Function<T, String> job) {
+        List<List<T>> rounds = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (T r : records) {
+            int round = seen.merge(job.apply(r), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(r);
+        }
+        return rounds;
     }
 
     /**
-     * Results of jobs that appear once in the batch go in one multi-row statement each for the upsert
-     * and the audit; a job with several results in the batch has them applied one by one, in arrival
-     * order, so the first still wins.
+     * The rows of events sorted by job: the events of one job folded into one row where that is exact
+     * (see {@link EventRow#fold}), one row per event otherwise.
      */
-    private void writeResults(Handle handle, List<Decoded.Result> results, Instant now) {
-        Map<String, Integer> perJob = new HashMap<>();
-        results.forEach(r -> perJob.merge(r.jobId(), 1, Integer::sum));
-        List<Decoded.Result> single = new ArrayList<>(results.size());
-        List<Decoded.Result> repeated = new ArrayList<>();
-        for (Decoded.Result r : results) {
-            (perJob.get(r.jobId()) == 1 ? single : repeated).add(r);
+    static List<EventRow> eventRows(List<Decoded.Event> byJob) {
+        List<EventRow> rows = new ArrayList<>(byJob.size());
+        int from = 0;
+        while (from < byJob.size()) {
+            int to = from + 1;
+            while (to < byJob.size()
+                    && byJob.get(to).jobId().equals(byJob.get(from).jobId())) {
+                to++;
+            }
+            List<LifecycleEvent> job =
+                    byJob.subList(from, to).stream().map(Decoded.Event::value).toList();
+            EventRow.fold(job).ifPresentOrElse(rows::add, () -> job.forEach(e -> rows.add(EventRow.of(e))));
+            from = to;
         }
-        if (!single.isEmpty()) {
-            ResultColumns c = new ResultColumns(single.size());
-            single.forEach(r -> c.add(r, json(r.value().output())));
-            c.bind(handle.createUpdate(JobSql.UPSERT_RESULTS_BULK), now).execute();
-        }
-        if (!repeated.isEmpty()) {
-            PreparedBatch upsert = handle.prepareBatch(JobSql.UPSERT_RESULT);
-            upsert.configure(SqlStatements.class, cfg -> cfg.setUnusedBindingAllowed(true));
-            repeated.forEach(r -> bindResult(upsert, r.value(), now).add());
-            upsert.execute();
-        }
-        ResultColumns audit = new ResultColumns(results.size());
-        results.forEach(r -> audit.add(r, json(r.value().output())));
-        audit.bindAudit(handle.createUpdate(JobSql.INSERT_RESULTS_AUDIT_BULK), now)
-                .execute();
+        return rows;
     }
 
-    private PreparedBatch bindRequest(PreparedBatch b, JobRequested r, Instant now) {
-        return b.bind("id", r.jobId())
-                .bind("tenant_id", r.tenantId())
-                .bind("api_key_id", r.apiKeyId())
-                .bind("model", r.model())
-                .bind("kind", r.kind().name().toLowerCase(Locale.ROOT))
-                .bind("status", JobStatus.QUEUED.wireName())
-                .bind("status_rank", (short) JobStatus.QUEUED.rank())
-                .bind("input", json(r.input()))
-                .bind("priority", r.priority())
-                .bindByType("deadline", r.deadline(), Instant.class)
-                .bind("webhook", json(r.webhook()))
-                .bind("metadata", json(r.metadata()))
-                .bind("idempotency_key", r.idempotencyKey())
-                .bindByType("created_at", r.acceptedAt(), Instant.class)
-                .bindByType("now", now, Instant.class);
+    private void request(TextColumns c, JobRequested r) {
+        c.put("id", r.jobId())
+                .put("tenant_id", r.tenantId())
+                .put("api_key_id", r.apiKeyId())
+                .put("model", r.model())
+                .put("kind", r.kind().name().toLowerCase(Locale.ROOT))
+                .put("status", JobStatus.QUEUED.wireName())
+                .put("status_rank", JobStatus.QUEUED.rank())
+                .put("input", json(r.input()))
+                .put("priority", r.priority())
+                .put("deadline", r.deadline())
+                .put("webhook", json(r.webhook()))
+                .put("metadata", json(r.metadata()))
+                .put("idempotency_key", r.idempotencyKey())
+                .put("created_at", r.acceptedAt());
     }
 
-    private static PreparedBatch bindEvent(PreparedBatch b, LifecycleEvent e, Instant now) {
-        JobStatus status = e.type().status();
-        @Nullable JobError error = status.isTerminal() ? e.error() : null;
-        return b.bind("id", e.jobId())
-                .bind("tenant_id", e.tenantId())
-                .bind("model", e.model())
-                .bind("status", status.wireName())
-                .bind("status_rank", (short) status.rank())
-                .bindByType("at", e.at(), Instant.class)
-                .bindByType("dispatched_at", e.type() == LifecycleType.DISPATCHED ? e.at() : null, Instant.class)
-                .bindByType("started_at", e.type() == LifecycleType.STARTED ? e.at() : null, Instant.class)
-                .bindByType("completed_at", status.isTerminal() ? e.at() : null, Instant.class)
-                .bind("error_code", error == null ? null : error.code())
-                .bind("error_message", error == null ? null : error.message())
-                .bind("worker_id", e.workerId())
-                .bind("attempt", e.attempt())
-                .bindByType("now", now, Instant.class);
+    private static void event(TextColumns c, EventRow e) {
+        @Nullable JobError error = e.error();
+        c.put("id", e.jobId())
+                .put("tenant_id", e.tenantId())
+                .put("model", e.model())
+                .put("status", e.status().wireName())
+                .put("status_rank", e.status().rank())
+                .put("at", e.at())
+                .put("dispatched_at", e.dispatchedAt())
+                .put("started_at", e.startedAt())
+                .put("completed_at", e.completedAt())
+                .put("error_code", error == null ? null : error.code())
+                .put("error_message", error == null ? null : error.message())
+                .put("worker_id", e.workerId())
+                .put("attempt", e.attempt());
     }
 
-    private PreparedBatch bindResult(PreparedBatch b, JobResult r, Instant now) {
+    private static void result(TextColumns c, Decoded.Result decoded, @Nullable String output) {
+        JobResult r = decoded.value();
         Timings t = r.timings();
         @Nullable Usage usage = r.usage();
         @Nullable Cost cost = r.cost();
         @Nullable JobError error = r.error();
-        return b.bind("id", r.jobId())
-                .bind("tenant_id", r.tenantId())
-                .bind("model", r.model())
-                .bind("status", r.status().wireName())
-                .bind("status_rank", (short) r.status().rank())
-                .bindByType("accepted_at", t.acceptedAt(), Instant.class)
-                .bindByType("dispatched_at", t.dispatchedAt(), Instant.class)
-                .bindByType("started_at", t.startedAt(), Instant.class)
-                .bindByType("first_token_at", t.firstTokenAt(), Instant.class)
-                .bindByType("completed_at", t.completedAt(), Instant.class)
-                .bind("output", json(r.output()))
-                .bind("error_code", error == null ? null : error.code())
-                .bind("error_message", error == null ? null : error.message())
-                .bind("prompt_tokens", usage == null ? null : usage.promptTokens())
-                .bind("completion_tokens", usage == null ? null : usage.completionTokens())
-                .bind("cost_amount", cost == null ? null : cost.amount())
-                .bind("cost_currency", cost == null ? null : cost.currency())
-                .bind("worker_id", r.workerId())
-                .bind("attempt", r.attempt())
-                .bindByType("now", now, Instant.class);
+        c.put("topic", decoded.source().topicName())
+                .put("kafka_partition", decoded.source().partition())
+                .put("kafka_offset", decoded.source().offset())
+                .put("id", r.jobId())
+                .put("tenant_id", r.tenantId())
+                .put("model", r.model())
+                .put("status", r.status().wireName())
+                .put("status_rank", r.status().rank())
+                .put("accepted_at", t.acceptedAt())
+                .put("dispatched_at", t.dispatchedAt())
+                .put("started_at", t.startedAt())
+                .put("first_token_at", t.firstTokenAt())
+                .put("completed_at", t.completedAt())
+                .put("output", output)
+                .put("error_code", error == null ? null : error.code())
+                .put("error_message", error == null ? null : error.message())
+                .put("prompt_tokens", usage == null ? null : usage.promptTokens())
+                .put("completion_tokens", usage == null ? null : usage.completionTokens())
+                .put("cost_amount", cost == null ? null : cost.amount())
+                .put("cost_currency", cost == null ? null : cost.currency())
+                .put("worker_id", r.workerId())
+                .put("attempt", r.attempt());
     }
 
     /** JSON text for a jsonb column; null (also JSON null) stays SQL null. */
