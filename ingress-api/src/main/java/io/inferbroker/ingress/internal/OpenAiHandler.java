@@ -12,7 +12,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -90,10 +89,10 @@ public final class OpenAiHandler implements AutoCloseable {
                 request.model(),
                 endpoint.kind(),
                 request.input(),
-                SubmitParser.PRIORITY_NORMAL,
+                request.priority(),
                 null,
                 null,
-                Map.of(),
+                request.metadata(),
                 null,
                 feed.instanceId(),
                 now);

@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe.
  */
 public final class OpenAiRequests {
-    private static final Set<String> TRANSPORT = Set.of("model", "stream", "stream_options");
+    /** Parameters for the broker, not the model server: taken out of the job's input. */
+    private static final Set<String> TRANSPORT =
+            Set.of("model", "stream", "stream_options", "service_tier", "metadata");
 
     private final Map<String, ModelInfo> models;
     private final List<String> available;
@@ -50,12 +52,30 @@ public final class OpenAiRequests {
         boolean stream = endpoint != OpenAiEndpoint.EMBEDDING && bool(body, "stream", errors);
         boolean includeUsage = stream && includeUsage(body.get("stream_options"), errors);
         boolean base64 = endpoint == OpenAiEndpoint.EMBEDDING && base64(body.get("encoding_format"), errors);
+        int priority = priority(body.get("service_tier"), errors);
+        Map<String, String> metadata = SubmitParser.metadata(body.get("metadata"), errors);
         if (!errors.isEmpty()) {
             throw Problems.validation(errors);
         }
         ObjectNode input = ((ObjectNode) body).deepCopy();
         input.remove(TRANSPORT);
-        return new OpenAiRequest(endpoint, model, input, stream, includeUsage, base64);
+        return new OpenAiRequest(endpoint, model, input, stream, includeUsage, base64, priority, metadata);
+    }
+
+    /** OpenAI's processing tiers as the broker's priorities. */
+    private static int priority(@Nullable JsonNode tier, List<Problem.FieldError> errors) {
+        if (tier == null || tier.isNull()) {
+            return SubmitParser.PRIORITY_NORMAL;
+        }
+        return switch (tier.isTextual() ? tier.asText() : "") {
+            case "priority" -> SubmitParser.PRIORITY_HIGH;
+            case "auto", "default" -> SubmitParser.PRIORITY_NORMAL;
+            case "flex" -> SubmitParser.PRIORITY_LOW;
+            default -> {
+                errors.add(new Problem.FieldError("/service_tier", "must be one of auto, default, flex, priority"));
+                yield SubmitParser.PRIORITY_NORMAL;
+            }
+        };
     }
 
     private String model(OpenAiEndpoint endpoint, JsonNode body) {

@@ -216,7 +216,8 @@ public final class SubmitParser {
         return new WebhookTarget(url.asText(), events);
     }
 
-    private static Map<String, String> metadata(@Nullable JsonNode n, List<Problem.FieldError> errors) {
+    /** A job's {@code metadata}: at most a few short string values; errors name each bad entry. */
+    static Map<String, String> metadata(@Nullable JsonNode n, List<Problem.FieldError> errors) {
         if (n == null || n.isNull()) {
             return Map.of();
         }

@@ -21,6 +21,31 @@ class OpenAiRequestsTest {
     }
 
     @Test
+    void shouldReadServiceTierAsPriorityAndMetadataAsTheJobsKeepingBothFromTheModelServer() throws Exception {
+        String chat = "\"model\":\"sim-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        OpenAiRequest urgent = requests.parse(
+                OpenAiEndpoint.CHAT,
+                json("{" + chat + ",\"service_tier\":\"priority\",\"metadata\":{\"team\":\"search\"}}"));
+        assertThat(urgent.priority()).isEqualTo(SubmitParser.PRIORITY_HIGH);
+        assertThat(urgent.metadata()).containsExactly(java.util.Map.entry("team", "search"));
+        assertThat(urgent.input().has("service_tier")).isFalse();
+        assertThat(urgent.input().has("metadata")).isFalse();
+        assertThat(requests.parse(OpenAiEndpoint.CHAT, json("{" + chat + ",\"service_tier\":\"flex\"}"))
+                        .priority())
+                .isEqualTo(SubmitParser.PRIORITY_LOW);
+        assertThat(requests.parse(OpenAiEndpoint.CHAT, json("{" + chat + "}")).priority())
+                .isEqualTo(SubmitParser.PRIORITY_NORMAL);
+
+        assertThatThrownBy(() -> requests.parse(
+                        OpenAiEndpoint.CHAT, json("{" + chat + ",\"service_tier\":\"turbo\",\"metadata\":{\"n\":1}}")))
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        e -> assertThat(e.problem().errors())
+                                .extracting(Problem.FieldError::pointer)
+                                .containsExactlyInAnyOrder("/service_tier", "/metadata/n"));
+    }
+
+    @Test
     void shouldPassUnknownParametersThroughAndDropTransportOnes() throws Exception {
         OpenAiRequest r = requests.parse(
                 OpenAiEndpoint.CHAT,

@@ -22,7 +22,8 @@ class OpenAiResponsesTest {
     private final OpenAiResponses responses = new OpenAiResponses(mapper);
 
     private OpenAiRequest request(OpenAiEndpoint endpoint, boolean includeUsage, boolean base64) {
-        return new OpenAiRequest(endpoint, "sim-echo", mapper.createObjectNode(), true, includeUsage, base64);
+        return new OpenAiRequest(
+                endpoint, "sim-echo", mapper.createObjectNode(), true, includeUsage, base64, 5, java.util.Map.of());
     }
 
     private JobResult succeeded(JsonNode output) {
