@@ -13,6 +13,8 @@ import java.util.List;
  * @param submitTimeout how long a submit waits for Kafka's acknowledgement before answering 503
  * @param publicBaseUrl base of the URLs put in job objects, or empty to use the request's own
  * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job before answering 504
+ * @param streamBufferEvents events a job stream may have waiting for a slow client before it is cut
+ *     with an {@code error} event naming where to resume
  */
 public record IngressConfig(
         String host,
@@ -22,10 +24,14 @@ public record IngressConfig(
         String publicBaseUrl,
         TopicNames topics,
         List<ModelInfo> models,
-        Duration syncTimeout) {
+        Duration syncTimeout,
+        int streamBufferEvents) {
 
     /** The default of {@code http.sync_timeout_ms}. */
     public static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofSeconds(120);
+
+    /** The default of {@code http.stream_buffer_events}. */
+    public static final int DEFAULT_STREAM_BUFFER_EVENTS = 4096;
 
     public IngressConfig {
         if (port < 0 || port > 65_535) {
@@ -40,10 +46,14 @@ public record IngressConfig(
         if (syncTimeout.isNegative() || syncTimeout.isZero()) {
             throw new IllegalArgumentException("BROKER_HTTP_SYNC_TIMEOUT_MS must be positive, was " + syncTimeout);
         }
+        if (streamBufferEvents < 1) {
+            throw new IllegalArgumentException(
+                    "BROKER_HTTP_STREAM_BUFFER_EVENTS must be positive, was " + streamBufferEvents);
+        }
         models = List.copyOf(models);
     }
 
-    /** Settings with the default {@link #DEFAULT_SYNC_TIMEOUT}. */
+    /** Settings with the default {@link #DEFAULT_SYNC_TIMEOUT} and {@link #DEFAULT_STREAM_BUFFER_EVENTS}. */
     public IngressConfig(
             String host,
             int port,
@@ -52,6 +62,15 @@ public record IngressConfig(
             String publicBaseUrl,
             TopicNames topics,
             List<ModelInfo> models) {
-        this(host, port, maxBodyBytes, submitTimeout, publicBaseUrl, topics, models, DEFAULT_SYNC_TIMEOUT);
+        this(
+                host,
+                port,
+                maxBodyBytes,
+                submitTimeout,
+                publicBaseUrl,
+                topics,
+                models,
+                DEFAULT_SYNC_TIMEOUT,
+                DEFAULT_STREAM_BUFFER_EVENTS);
     }
 }

@@ -79,7 +79,7 @@ public final class IngressServer implements AutoCloseable {
                 config.submitTimeout(),
                 config.models().stream().collect(Collectors.toMap(ModelInfo::id, ModelInfo::routingKey)));
         var feed = JobFeed.start(
-                ports.kafkaClient(), config.topics(), JobFeed.DEFAULT_STREAM_CAPACITY, metrics, FEED_START_TIMEOUT);
+                ports.kafkaClient(), config.topics(), config.streamBufferEvents(), metrics, FEED_START_TIMEOUT);
         var waits = new JobWaits(feed, ports.jobs(), new JobJson(mapper), metrics);
         var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
         var targets = new WebhookTargets(ports.webhookTargets());

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param requestsPerMinute default per-tenant rate limit of the ingress; 0 = unlimited
  * @param tokensPerMinute default per-tenant limit of estimated tokens per minute; 0 = unlimited
  * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job ({@code http.sync_timeout_ms})
+ * @param streamBufferEvents events a job stream holds for a slow client ({@code http.stream_buffer_events})
  * @param budgets per-tenant spending limits the dispatcher enforces ({@code budgets})
  * @param webhooks webhook delivery of the store role ({@code webhooks.*})
  * @param retention how long the store keeps finished jobs ({@code store.*})
@@ -39,6 +40,7 @@ public record BrokerConfig(
         int requestsPerMinute,
         int tokensPerMinute,
         Duration syncTimeout,
+        int streamBufferEvents,
         List<BudgetSpec> budgets,
         WebhookConfig webhooks,
         RetentionConfig retention,

@@ -224,7 +224,8 @@ public final class BrokerProcess implements AutoCloseable {
                     config.publicBaseUrl(),
                     topics,
                     models,
-                    config.syncTimeout());
+                    config.syncTimeout(),
+                    config.streamBufferEvents());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

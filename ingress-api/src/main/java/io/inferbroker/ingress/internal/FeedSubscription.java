@@ -91,18 +91,23 @@ public final class FeedSubscription implements AutoCloseable {
         }
     }
 
-    /** Called by the feed thread for each record of this job. */
-    void deliver(FeedRecord record) {
+    /**
+     * Called by the feed thread for each record of this job.
+     *
+     * @return true when this record found the queue full and ended the subscription with {@link
+     *     FeedEndedException.Reason#OVERFLOW}
+     */
+    boolean deliver(FeedRecord record) {
         if (record instanceof FeedRecord.Result r) {
             result.complete(r.result());
         }
         if (!streaming()) {
-            return;
+            return false;
         }
         lock.lock();
         try {
             if (ended != null) {
-                return;
+                return false;
             }
             if (queue == null) {
                 queue = new ArrayDeque<>();
@@ -113,10 +118,11 @@ public final class FeedSubscription implements AutoCloseable {
                         jobId,
                         FeedEndedException.Reason.OVERFLOW,
                         "more than " + capacity + " records were waiting to be sent; the client reads too slowly"));
-                return;
+                return true;
             }
             queue.add(record);
             changed.signalAll();
+            return false;
         } finally {
             lock.unlock();
         }

@@ -16,6 +16,7 @@ public final class IngressMetrics {
     private final Counter tokensFannedOut;
     private final Counter eventsFannedOut;
     private final Counter resultsFannedOut;
+    private final Counter streamOverflows;
 
     public IngressMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,6 +30,9 @@ public final class IngressMetrics {
         this.tokensFannedOut = fanOutCounter("tokens");
         this.eventsFannedOut = fanOutCounter("events");
         this.resultsFannedOut = fanOutCounter("results");
+        this.streamOverflows = Counter.builder("broker.ingress.stream.overflows")
+                .description("Job streams cut because their client read too slowly (http.stream_buffer_events)")
+                .register(registry);
     }
 
     private Counter fanOutCounter(String topic) {
@@ -87,6 +91,11 @@ public final class IngressMetrics {
             case FeedRecord.Status s -> eventsFannedOut.increment();
             case FeedRecord.Result r -> resultsFannedOut.increment();
         }
+    }
+
+    /** Counts a job stream cut because its buffer filled up. */
+    public void streamOverflowed() {
+        streamOverflows.increment();
     }
 
     /**

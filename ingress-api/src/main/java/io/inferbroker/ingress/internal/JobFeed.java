@@ -46,9 +46,6 @@ import org.slf4j.LoggerFactory;
  * to stop polling; open subscriptions then end with {@link FeedEndedException.Reason#FEED_CLOSED}.
  */
 public final class JobFeed implements AutoCloseable {
-    /** Default queue bound of a streaming subscription. */
-    public static final int DEFAULT_STREAM_CAPACITY = 4096;
-
     private static final Logger LOG = LoggerFactory.getLogger(JobFeed.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration STALL = Duration.ofSeconds(15);
@@ -275,7 +272,9 @@ public final class JobFeed implements AutoCloseable {
             return;
         }
         for (FeedSubscription sub : subs) {
-            sub.deliver(record);
+            if (sub.deliver(record)) {
+                metrics.streamOverflowed();
+            }
         }
         metrics.fannedOut(record);
     }

@@ -9,6 +9,7 @@ import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.TokenDelta;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -65,10 +66,13 @@ class FeedSubscriptionTest {
     @Test
     void shouldEndWithOverflowWhenMoreRecordsWaitThanItsCapacity() {
         FeedSubscription sub = sub(2);
-        sub.deliver(token(1));
-        sub.deliver(token(2));
-        sub.deliver(token(3));
+        boolean first = sub.deliver(token(1));
+        boolean second = sub.deliver(token(2));
+        boolean third = sub.deliver(token(3));
+        boolean fourth = sub.deliver(token(4));
 
+        // Only the record that found the queue full reports the cut, once.
+        assertThat(List.of(first, second, third, fourth)).containsExactly(false, false, true, false);
         assertThatThrownBy(() -> sub.next(Duration.ZERO))
                 .isInstanceOfSatisfying(
                         FeedEndedException.class,
