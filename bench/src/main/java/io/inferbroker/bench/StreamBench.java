@@ -80,19 +80,24 @@ public final class StreamBench implements Callable<Integer> {
         }
         // The broker runs in a JVM of its own: ten thousand streams take a file descriptor on each
         // side, more than one process may hold here, and its heap is then its own to measure.
-        ProcessBuilder command = new ProcessBuilder(
-                        javaBin("java"),
-                        "-Xmx4g",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "io.inferbroker.launcher.Main",
-                        "serve",
-                        "--config",
-                        config.toString(),
-                        "--data-dir",
-                        dir.resolve("data").toString(),
-                        "--port",
-                        Integer.toString(port))
+        // BROKER_JAVA_OPTS (e.g. a flight recording) go to the broker's JVM, as with ./broker.
+        List<String> java = new ArrayList<>(List.of(javaBin("java"), "-Xmx4g"));
+        String brokerOpts = System.getenv().getOrDefault("BROKER_JAVA_OPTS", "").trim();
+        if (!brokerOpts.isEmpty()) {
+            java.addAll(List.of(brokerOpts.split("\\s+")));
+        }
+        java.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.inferbroker.launcher.Main",
+                "serve",
+                "--config",
+                config.toString(),
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--port",
+                Integer.toString(port)));
+        ProcessBuilder command = new ProcessBuilder(java)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("broker.log").toFile());
         command.environment().put("BROKER_ADMIN_KEY", BenchBroker.ADMIN_KEY);
@@ -123,6 +128,7 @@ public final class StreamBench implements Callable<Integer> {
 
     private void run(HttpClient client, Process broker, String base, String key, int n, String name) throws Exception {
         long heapBefore = brokerHeapAfterGc(client, broker, base);
+        Stages stagesBefore = Stages.scrape(client, base);
         String body = body();
         List<Stream> all = new ArrayList<>();
         CountDownLatch ended = new CountDownLatch(n);
@@ -163,6 +169,49 @@ public final class StreamBench implements Callable<Integer> {
             }
         }
         report(client, base, key, name, n, all, peakOpen.get(), heapOpen == 0 ? 0 : heapOpen - heapBefore);
+        Stages.scrape(client, base).since(stagesBefore).print();
+    }
+
+    /**
+     * The broker's own timers of every live token (not only first ones): worker stamp -> arrival in
+     * the ingress's job feed, and worker stamp -> written on the stream; sums and counts, so a run's
+     * mean is the difference of two scrapes.
+     */
+    private record Stages(double fedSeconds, double fed, double streamedSeconds, double streamed) {
+        static Stages scrape(HttpClient client, String base) throws Exception {
+            String metrics =
+                    client.newRequest(URI.create(base + "/metrics")).send().getContentAsString();
+            return new Stages(
+                    value(metrics, "broker_ingress_feed_token_delay_seconds_sum"),
+                    value(metrics, "broker_ingress_feed_token_delay_seconds_count"),
+                    value(metrics, "broker_ingress_stream_token_delay_seconds_sum"),
+                    value(metrics, "broker_ingress_stream_token_delay_seconds_count"));
+        }
+
+        private static double value(String metrics, String name) {
+            return metrics.lines()
+                    .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+        }
+
+        Stages since(Stages before) {
+            return new Stages(
+                    fedSeconds - before.fedSeconds,
+                    fed - before.fed,
+                    streamedSeconds - before.streamedSeconds,
+                    streamed - before.streamed);
+        }
+
+        void print() {
+            System.out.printf(
+                    "  every live token (broker's timers, mean): worker -> ingress feed %.2f ms (n=%.0f);"
+                            + " worker -> written on the stream %.2f ms (n=%.0f)%n",
+                    fedSeconds / Math.max(1, fed) * 1000,
+                    fed,
+                    streamedSeconds / Math.max(1, streamed) * 1000,
+                    streamed);
+        }
     }
 
     private void open(

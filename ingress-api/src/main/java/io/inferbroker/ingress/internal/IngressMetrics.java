@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -17,6 +19,8 @@ public final class IngressMetrics {
     private final Counter eventsFannedOut;
     private final Counter resultsFannedOut;
     private final Counter streamOverflows;
+    private final Timer tokenFeedDelay;
+    private final Timer tokenStreamDelay;
 
     public IngressMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,6 +36,15 @@ public final class IngressMetrics {
         this.resultsFannedOut = fanOutCounter("results");
         this.streamOverflows = Counter.builder("broker.ingress.stream.overflows")
                 .description("Job streams cut because their client read too slowly (http.stream_buffer_events)")
+                .register(registry);
+        this.tokenFeedDelay = Timer.builder("broker.ingress.feed.token.delay")
+                .description("Time from a token's production by its worker to its arrival in this instance's job feed")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.tokenStreamDelay = Timer.builder("broker.ingress.stream.token.delay")
+                .description(
+                        "Time from a token's production by its worker to its write on a job stream of this instance")
+                .publishPercentileHistogram()
                 .register(registry);
     }
 
@@ -91,6 +104,25 @@ public final class IngressMetrics {
             case FeedRecord.Status s -> eventsFannedOut.increment();
             case FeedRecord.Result r -> resultsFannedOut.increment();
         }
+    }
+
+    /** A token of a subscribed job reached the feed; {@code producedAt} is the worker's stamp. */
+    public void tokenFed(Instant producedAt) {
+        sinceProduced(tokenFeedDelay, producedAt);
+    }
+
+    /** A live token (not a backlog one) was written to a job stream. */
+    public void tokenStreamed(Instant producedAt) {
+        sinceProduced(tokenStreamDelay, producedAt);
+    }
+
+    @SuppressWarnings("ConstantValue") // The wire may omit the stamp the record declares non-null.
+    private static void sinceProduced(Timer timer, Instant producedAt) {
+        if (producedAt == null) {
+            return;
+        }
+        long nanos = Duration.between(producedAt, Instant.now()).toNanos();
+        timer.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     /** Counts a job stream cut because its buffer filled up. */

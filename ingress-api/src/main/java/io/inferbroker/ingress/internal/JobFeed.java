@@ -238,6 +238,7 @@ public final class JobFeed implements AutoCloseable {
         if (log != null || subscribers.containsKey(r.key())) {
             var delta = decode(r, () -> WireSerdes.TOKEN_DELTA.deserialize(r.topic(), r.value()));
             if (delta != null) {
+                metrics.tokenFed(delta.at());
                 if (log != null) {
                     log.append(delta);
                 }

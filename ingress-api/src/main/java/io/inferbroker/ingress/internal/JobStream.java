@@ -151,7 +151,11 @@ final class JobStream {
                 continue;
             }
             switch (next.get()) {
-                case FeedRecord.Token t -> token(t.delta());
+                case FeedRecord.Token t -> {
+                    if (token(t.delta())) {
+                        metrics.tokenStreamed(t.delta().at());
+                    }
+                }
                 case FeedRecord.Status s -> status(s.event());
                 case FeedRecord.Result r -> {
                     result(r.result());
@@ -161,9 +165,10 @@ final class JobStream {
         }
     }
 
-    private void token(TokenDelta d) throws IOException {
+    /** Sends {@code d} unless the client saw it already; true when sent. */
+    private boolean token(TokenDelta d) throws IOException {
         if (!position.isBefore(d)) {
-            return; // seen already: on this connection, or before the client resumed
+            return false; // seen already: on this connection, or before the client resumed
         }
         if (d.attempt() > position.attempt()) {
             // A re-run starts its text again: what the earlier attempt produced is void.
@@ -180,6 +185,7 @@ final class JobStream {
         if (attemptText != null) {
             attemptText.append(d.text());
         }
+        return true;
     }
 
     private void status(LifecycleEvent e) throws IOException {
