@@ -252,6 +252,12 @@ public final class IngressServer implements AutoCloseable {
             cfg.http.maxRequestSize = maxBody;
             cfg.jetty.host = host;
             cfg.jetty.port = port;
+            // Jetty's per-connection cache of repeated header fields is a trie of about 100 KiB,
+            // built on a connection's second request and kept while it is open: with thousands of
+            // kept-alive API clients and open job streams that was half of the heap per connection
+            // (StreamBench), against a few header objects saved per request. Common fields stay
+            // cached in Jetty's static cache.
+            cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             routes.accept(cfg);
             cfg.routes.exception(ProblemException.class, problems::problem);
             cfg.routes.exception(HttpResponseException.class, problems::http);

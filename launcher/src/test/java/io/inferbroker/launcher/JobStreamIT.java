@@ -139,8 +139,8 @@ class JobStreamIT {
     @Test
     void shouldResumeOnTheSameInstanceFromItsMemory() throws Exception {
         String id = submit();
-        double before = backlogFrom(a, "memory");
         Read first = read(a, id, null, 7);
+        double before = backlogFrom(a, "memory");
 
         Read rest = read(a, id, first.ids().getLast(), Integer.MAX_VALUE);
 

@@ -62,6 +62,15 @@ public final class JobFeed implements AutoCloseable {
             .expireAfterAccess(Duration.ofMinutes(2))
             .build();
 
+    /**
+     * Jobs this instance is producing or produced whose first token the feed has not seen: a stream
+     * subscribing while its job is here knows that nothing came before it.
+     */
+    private final Cache<String, Boolean> awaitingFirstToken = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(2))
+            .build();
+
     private final Cache<String, JobResult> recentResults = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(2))
@@ -146,9 +155,27 @@ public final class JobFeed implements AutoCloseable {
         return add(new FeedSubscription(jobId, 0, handoff, this::remove));
     }
 
+    /**
+     * Notes a job this instance is about to produce; call before producing it. Until the job's first
+     * token reaches the feed, a stream subscribing here has no backlog to read from the tokens topic.
+     */
+    public void expectTokens(String jobId) {
+        awaitingFirstToken.put(jobId, Boolean.TRUE);
+    }
+
     /** A subscription to the job's tokens, status changes and result, queued up to the stream capacity. */
     public FeedSubscription subscribeStream(String jobId) {
-        tokenLogs.get(jobId, k -> new TokenLog(streamCapacity));
+        // Atomic with the feed thread's look-up of the job's log (see token): the mark of a job
+        // whose first token has not come is taken only by one of them.
+        tokenLogs
+                .asMap()
+                .compute(
+                        jobId,
+                        (k, log) -> log != null
+                                ? log
+                                : new TokenLog(
+                                        streamCapacity,
+                                        awaitingFirstToken.asMap().remove(k) != null));
         return add(new FeedSubscription(jobId, streamCapacity, handoff, this::remove));
     }
 
@@ -235,6 +262,16 @@ public final class JobFeed implements AutoCloseable {
             return;
         }
         TokenLog log = tokenLogs.getIfPresent(r.key());
+        if (log == null) {
+            // Waits for a subscription making this job's log right now; else the job has had a
+            // token before any stream here, and a later stream reads its backlog from the topic.
+            log = tokenLogs.asMap().compute(r.key(), (k, existing) -> {
+                if (existing == null) {
+                    awaitingFirstToken.invalidate(k);
+                }
+                return existing;
+            });
+        }
         if (log != null || subscribers.containsKey(r.key())) {
             var delta = decode(r, () -> WireSerdes.TOKEN_DELTA.deserialize(r.topic(), r.value()));
             if (delta != null) {

@@ -114,6 +114,8 @@ public final class JobsHandler {
         Optional<Duration> wait = WaitPreference.fromPrefer(ctx.header("Prefer"));
         // Subscribed before producing, so the result cannot slip past.
         FeedSubscription held = wait.map(w -> waits.subscribe(job.jobId())).orElse(null);
+        // A stream opened here right after the 202 then needs no read of the tokens topic.
+        waits.expectTokens(job.jobId());
         long start = System.nanoTime();
         ctx.future(() -> submitter
                 .submit(job)

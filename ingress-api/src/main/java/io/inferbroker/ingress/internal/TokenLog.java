@@ -13,10 +13,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class TokenLog {
     private final int capacity;
+    private final boolean fromStart;
     private final ArrayDeque<TokenDelta> deltas = new ArrayDeque<>();
 
-    TokenLog(int capacity) {
+    /**
+     * @param fromStart true when the log was made before the job's first delta reached this
+     *     instance: while it is empty, the job has produced nothing yet
+     */
+    TokenLog(int capacity, boolean fromStart) {
         this.capacity = capacity;
+        this.fromStart = fromStart;
     }
 
     synchronized void append(TokenDelta delta) {
@@ -32,7 +38,10 @@ final class TokenLog {
      */
     synchronized @Nullable List<TokenDelta> after(StreamPosition position) {
         TokenDelta first = deltas.peekFirst();
-        if (first == null || !position.coveredFrom(first)) {
+        if (first == null) {
+            return fromStart ? List.of() : null;
+        }
+        if (!position.coveredFrom(first)) {
             return null;
         }
         return deltas.stream().filter(position::isBefore).toList();

@@ -84,6 +84,38 @@ class JobFeedIT {
     }
 
     @Test
+    void shouldVouchThatAJobItProducesHasNoBacklogOnlyUntilItsFirstTokenCame() throws Exception {
+        feed.expectTokens("job-new");
+        feed.expectTokens("job-early");
+        // job-early's first token reaches the feed before any stream subscribes to it here.
+        FeedSubscription watch = feed.subscribe("job-early");
+        token("job-early", 1, "first");
+        await().atMost(WAIT)
+                .until(() -> registry.get("broker.ingress.feed.records")
+                                .tag("topic", "tokens")
+                                .counter()
+                                .count()
+                        == 1.0);
+        watch.close();
+
+        FeedSubscription fresh = feed.subscribeStream("job-new");
+        FeedSubscription late = feed.subscribeStream("job-early");
+        FeedSubscription unknown = feed.subscribeStream("job-elsewhere");
+
+        assertThat(feed.recentTokens("job-new", StreamPosition.START)).isEmpty();
+        assertThat(feed.recentTokens("job-early", StreamPosition.START)).isNull();
+        assertThat(feed.recentTokens("job-elsewhere", StreamPosition.START)).isNull();
+        token("job-new", 1, "hello");
+        assertThat(drain(fresh, 1)).containsExactly("token:hello");
+        assertThat(feed.recentTokens("job-new", StreamPosition.START))
+                .extracting(TokenDelta::text)
+                .containsExactly("hello");
+        fresh.close();
+        late.close();
+        unknown.close();
+    }
+
+    @Test
     void shouldCutASubscriberThatFallsTooFarBehindAndNoOther() throws Exception {
         FeedSubscription slow = feed.subscribeStream("job-slow");
         FeedSubscription other = feed.subscribe("job-other");

@@ -37,7 +37,7 @@ class StreamPositionTest {
 
     @Test
     void shouldServeFromTheLogOnlyWhatItHoldsWithoutAGap() {
-        TokenLog log = new TokenLog(3);
+        TokenLog log = new TokenLog(3, false);
         for (int seq = 3; seq <= 6; seq++) {
             log.append(delta(1, seq));
         }
@@ -55,13 +55,19 @@ class StreamPositionTest {
 
     @Test
     void shouldServeARerunFromItsFirstToken() {
-        TokenLog log = new TokenLog(10);
+        TokenLog log = new TokenLog(10, true);
         log.append(delta(2, 1));
         log.append(delta(2, 2));
 
         List<TokenDelta> after = log.after(new StreamPosition(1, 9));
 
         assertThat(after).extracting(TokenDelta::seq).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void shouldServeNothingFromAnEmptyLogOnlyWhenItWasThereBeforeTheFirstToken() {
+        assertThat(new TokenLog(10, true).after(StreamPosition.START)).isEmpty();
+        assertThat(new TokenLog(10, false).after(StreamPosition.START)).isNull();
     }
 
     private static TokenDelta delta(int attempt, long seq) {
