@@ -28,11 +28,13 @@ import picocli.CommandLine.Option;
  * Many concurrent job streams on one ingress instance: submits {@code --streams} long jobs at
  * {@code --rate} per second and opens {@code GET /v1/jobs/{id}/stream} for each right after its
  * {@code 202}; the jobs last long enough that nearly all streams are open at once. Reports the
- * heap the open streams take (measured once after a full GC while nearly all are open, against the
- * same JVM before the run) and how much later than the worker's first token the
+ * heap the open streams take (measured once after a full GC while nearly all are open and nearly
+ * every first token has arrived, so the collection's pause does not delay the first tokens it
+ * measures, against the same JVM before the run), how much later than the worker's first token the
  * client saw it (the job's {@code first_token_at}, stamped by the worker, against the arrival of
- * the first {@code token} event). The broker runs in its own JVM ({@code broker serve}); both share
- * the machine's clock.
+ * the first {@code token} event), and the broker's own share of it (its timers from the worker's
+ * stamp to the ingress feed and to the write on the stream). The broker runs in its own JVM
+ * ({@code broker serve}, with {@code BROKER_JAVA_OPTS} when set); both share the machine's clock.
  */
 @Command(name = "stream-bench", mixinStandardHelpOptions = true)
 public final class StreamBench implements Callable<Integer> {
@@ -176,19 +178,34 @@ public final class StreamBench implements Callable<Integer> {
     }
 
     /**
-     * The broker's own timers of every live token (not only first ones): worker stamp -> arrival in
-     * the ingress's job feed, and worker stamp -> written on the stream; sums and counts, so a run's
-     * mean is the difference of two scrapes.
+     * The broker's own timers of the live tokens: worker stamp -> arrival in the ingress's job feed,
+     * and worker stamp -> written on the stream, for every token (sums and counts) and for first
+     * tokens (histogram buckets); a run's figures are the difference of two scrapes.
      */
-    private record Stages(double fedSeconds, double fed, double streamedSeconds, double streamed) {
+    private record Stages(
+            double fedSeconds,
+            double fed,
+            double streamedSeconds,
+            double streamed,
+            java.util.NavigableMap<Double, Double> firstTokenBuckets) {
+        private static final String FIRST_BUCKET = "broker_ingress_stream_first_token_delay_seconds_bucket{le=\"";
+
         static Stages scrape(HttpClient client, String base) throws Exception {
             String metrics =
                     client.newRequest(URI.create(base + "/metrics")).send().getContentAsString();
+            java.util.NavigableMap<Double, Double> buckets = new java.util.TreeMap<>();
+            metrics.lines().filter(l -> l.startsWith(FIRST_BUCKET)).forEach(l -> {
+                String le = l.substring(FIRST_BUCKET.length(), l.indexOf('"', FIRST_BUCKET.length()));
+                buckets.put(
+                        le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le),
+                        Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
+            });
             return new Stages(
                     value(metrics, "broker_ingress_feed_token_delay_seconds_sum"),
                     value(metrics, "broker_ingress_feed_token_delay_seconds_count"),
                     value(metrics, "broker_ingress_stream_token_delay_seconds_sum"),
-                    value(metrics, "broker_ingress_stream_token_delay_seconds_count"));
+                    value(metrics, "broker_ingress_stream_token_delay_seconds_count"),
+                    buckets);
         }
 
         private static double value(String metrics, String name) {
@@ -199,21 +216,43 @@ public final class StreamBench implements Callable<Integer> {
         }
 
         Stages since(Stages before) {
+            java.util.NavigableMap<Double, Double> buckets = new java.util.TreeMap<>();
+            firstTokenBuckets.forEach((le, n) -> buckets.put(le, n - before.firstTokenBuckets.getOrDefault(le, 0.0)));
             return new Stages(
                     fedSeconds - before.fedSeconds,
                     fed - before.fed,
                     streamedSeconds - before.streamedSeconds,
-                    streamed - before.streamed);
+                    streamed - before.streamed,
+                    buckets);
+        }
+
+        /** The upper bound, in ms, of the histogram bucket holding quantile {@code q} of first tokens. */
+        private double firstTokenQuantileMs(double q) {
+            double total = firstTokenBuckets.isEmpty()
+                    ? 0
+                    : firstTokenBuckets.lastEntry().getValue();
+            for (var bucket : firstTokenBuckets.entrySet()) {
+                if (total > 0 && bucket.getValue() >= q * total) {
+                    return bucket.getKey() * 1000;
+                }
+            }
+            return Double.NaN;
         }
 
         void print() {
             System.out.printf(
-                    "  every live token (broker's timers, mean): worker -> ingress feed %.2f ms (n=%.0f);"
-                            + " worker -> written on the stream %.2f ms (n=%.0f)%n",
+                    "  broker's timers: every live token (mean) worker -> ingress feed %.2f ms (n=%.0f),"
+                            + " worker -> written on the stream %.2f ms (n=%.0f); first tokens worker -> written"
+                            + " p50 <= %.2f ms p99 <= %.2f ms (n=%.0f)%n",
                     fedSeconds / Math.max(1, fed) * 1000,
                     fed,
                     streamedSeconds / Math.max(1, streamed) * 1000,
-                    streamed);
+                    streamed,
+                    firstTokenQuantileMs(0.5),
+                    firstTokenQuantileMs(0.99),
+                    firstTokenBuckets.isEmpty()
+                            ? 0
+                            : firstTokenBuckets.lastEntry().getValue());
         }
     }
 

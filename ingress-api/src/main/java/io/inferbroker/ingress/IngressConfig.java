@@ -15,6 +15,8 @@ import java.util.List;
  * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job before answering 504
  * @param streamBufferEvents events a job stream may have waiting for a slow client before it is cut
  *     with an {@code error} event naming where to resume
+ * @param socketSendBufferBytes the kernel send buffer of each accepted connection, or 0 for the
+ *     operating system's own (autotuned, up to megabytes per slow connection)
  */
 public record IngressConfig(
         String host,
@@ -25,7 +27,8 @@ public record IngressConfig(
         TopicNames topics,
         List<ModelInfo> models,
         Duration syncTimeout,
-        int streamBufferEvents) {
+        int streamBufferEvents,
+        int socketSendBufferBytes) {
 
     /** The default of {@code http.sync_timeout_ms}. */
     public static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofSeconds(120);
@@ -50,6 +53,11 @@ public record IngressConfig(
             throw new IllegalArgumentException(
                     "BROKER_HTTP_STREAM_BUFFER_EVENTS must be positive, was " + streamBufferEvents);
         }
+        if (socketSendBufferBytes < 0) {
+            throw new IllegalArgumentException(
+                    "BROKER_HTTP_SOCKET_SEND_BUFFER_BYTES must be 0 (the system's) or positive, was "
+                            + socketSendBufferBytes);
+        }
         models = List.copyOf(models);
     }
 
@@ -71,6 +79,7 @@ public record IngressConfig(
                 topics,
                 models,
                 DEFAULT_SYNC_TIMEOUT,
-                DEFAULT_STREAM_BUFFER_EVENTS);
+                DEFAULT_STREAM_BUFFER_EVENTS,
+                0);
     }
 }

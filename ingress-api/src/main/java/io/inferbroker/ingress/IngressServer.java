@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -119,34 +121,35 @@ public final class IngressServer implements AutoCloseable {
             feed.close();
             admission.close();
         };
-        return start(config.host(), config.port(), config.maxBodyBytes(), owned, cfg -> {
-            ops(cfg, ops);
-            docs(cfg);
-            cfg.routes.before("/v1/*", auth);
-            cfg.routes.post("/v1/jobs", jobsHandler::submit);
-            cfg.routes.get("/v1/jobs", jobsHandler::list);
-            cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
-            cfg.routes.post("/v1/jobs/{id}/cancel", jobsHandler::cancel);
-            cfg.routes.get("/v1/jobs/{id}/stream", streams::stream);
-            cfg.routes.get("/v1/models", models::list);
-            // OpenAI-compatible: synchronous for the caller, through Kafka and the job feed inside.
-            cfg.routes.post("/v1/chat/completions", openAi::chat);
-            cfg.routes.post("/v1/completions", openAi::completions);
-            cfg.routes.post("/v1/embeddings", openAi::embeddings);
-            // Admission: rate and queue limits before a submit reaches Kafka.
-            cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
-            operator.routes(cfg);
-            // Webhooks: a tenant's subscriptions, signing secrets and delivery log.
-            cfg.routes.post("/v1/webhooks", webhooks::create);
-            cfg.routes.get("/v1/webhooks", webhooks::list);
-            cfg.routes.post("/v1/webhooks/job-secret/rotate", webhooks::rotateJobSecret);
-            cfg.routes.get("/v1/webhooks/{id}", webhooks::get);
-            cfg.routes.delete("/v1/webhooks/{id}", webhooks::delete);
-            cfg.routes.post("/v1/webhooks/{id}/rotate-secret", webhooks::rotate);
-            cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
-            cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
-            cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
-        });
+        return start(
+                config.host(), config.port(), config.maxBodyBytes(), config.socketSendBufferBytes(), owned, cfg -> {
+                    ops(cfg, ops);
+                    docs(cfg);
+                    cfg.routes.before("/v1/*", auth);
+                    cfg.routes.post("/v1/jobs", jobsHandler::submit);
+                    cfg.routes.get("/v1/jobs", jobsHandler::list);
+                    cfg.routes.get("/v1/jobs/{id}", jobsHandler::get);
+                    cfg.routes.post("/v1/jobs/{id}/cancel", jobsHandler::cancel);
+                    cfg.routes.get("/v1/jobs/{id}/stream", streams::stream);
+                    cfg.routes.get("/v1/models", models::list);
+                    // OpenAI-compatible: synchronous for the caller, through Kafka and the job feed inside.
+                    cfg.routes.post("/v1/chat/completions", openAi::chat);
+                    cfg.routes.post("/v1/completions", openAi::completions);
+                    cfg.routes.post("/v1/embeddings", openAi::embeddings);
+                    // Admission: rate and queue limits before a submit reaches Kafka.
+                    cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
+                    operator.routes(cfg);
+                    // Webhooks: a tenant's subscriptions, signing secrets and delivery log.
+                    cfg.routes.post("/v1/webhooks", webhooks::create);
+                    cfg.routes.get("/v1/webhooks", webhooks::list);
+                    cfg.routes.post("/v1/webhooks/job-secret/rotate", webhooks::rotateJobSecret);
+                    cfg.routes.get("/v1/webhooks/{id}", webhooks::get);
+                    cfg.routes.delete("/v1/webhooks/{id}", webhooks::delete);
+                    cfg.routes.post("/v1/webhooks/{id}/rotate-secret", webhooks::rotate);
+                    cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
+                    cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
+                    cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
+                });
     }
 
     /** The operator's side of the API: tenants and keys, limits, live dispatching state, replays. */
@@ -214,7 +217,7 @@ public final class IngressServer implements AutoCloseable {
     public static IngressServer startOps(
             String host, int port, List<ReadinessCheck> readiness, PrometheusMeterRegistry registry) {
         var ops = new OpsHandler(WireJson.newMapper(), readiness, registry);
-        return start(host, port, 64 * 1024, () -> {}, cfg -> ops(cfg, ops));
+        return start(host, port, 64 * 1024, 0, () -> {}, cfg -> ops(cfg, ops));
     }
 
     private static void docs(JavalinConfig cfg) {
@@ -244,7 +247,12 @@ public final class IngressServer implements AutoCloseable {
     }
 
     private static IngressServer start(
-            String host, int port, long maxBody, AutoCloseable owned, Consumer<JavalinConfig> routes) {
+            String host,
+            int port,
+            long maxBody,
+            int sendBufferBytes,
+            AutoCloseable owned,
+            Consumer<JavalinConfig> routes) {
         var problems = new ProblemResponder(WireJson.newMapper());
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -274,6 +282,14 @@ public final class IngressServer implements AutoCloseable {
                 throw new PortInUseException(port, e);
             }
             throw e;
+        }
+        if (sendBufferBytes > 0) {
+            // Read at each accept: connections accepted from now on get the bounded buffer.
+            for (Connector connector : app.jettyServer().server().getConnectors()) {
+                if (connector instanceof ServerConnector server) {
+                    server.setAcceptedSendBufferSize(sendBufferBytes);
+                }
+            }
         }
         return new IngressServer(app, owned);
     }

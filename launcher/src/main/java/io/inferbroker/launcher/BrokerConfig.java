@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param tokensPerMinute default per-tenant limit of estimated tokens per minute; 0 = unlimited
  * @param syncTimeout how long the OpenAI-compatible endpoints wait for a job ({@code http.sync_timeout_ms})
  * @param streamBufferEvents events a job stream holds for a slow client ({@code http.stream_buffer_events})
+ * @param socketSendBufferBytes kernel send buffer per HTTP connection, 0 = the system's ({@code http.socket_send_buffer_bytes})
  * @param budgets per-tenant spending limits the dispatcher enforces ({@code budgets})
  * @param webhooks webhook delivery of the store role ({@code webhooks.*})
  * @param retention how long the store keeps finished jobs ({@code store.*})
@@ -41,6 +42,7 @@ public record BrokerConfig(
         int tokensPerMinute,
         Duration syncTimeout,
         int streamBufferEvents,
+        int socketSendBufferBytes,
         List<BudgetSpec> budgets,
         WebhookConfig webhooks,
         RetentionConfig retention,

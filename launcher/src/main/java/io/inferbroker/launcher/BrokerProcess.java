@@ -225,7 +225,8 @@ public final class BrokerProcess implements AutoCloseable {
                     topics,
                     models,
                     config.syncTimeout(),
-                    config.streamBufferEvents());
+                    config.streamBufferEvents(),
+                    config.socketSendBufferBytes());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

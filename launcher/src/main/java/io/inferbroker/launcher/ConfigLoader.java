@@ -48,6 +48,7 @@ public final class ConfigLoader {
             Map.entry("limits.tokens_per_minute", "0"),
             Map.entry("http.sync_timeout_ms", "120000"),
             Map.entry("http.stream_buffer_events", "4096"),
+            Map.entry("http.socket_send_buffer_bytes", "0"),
             Map.entry("webhooks.allow_list", ""),
             Map.entry("webhooks.schedule", "5s,5m,30m,2h,5h,10h,14h,20h,24h"),
             Map.entry("webhooks.jitter", "0.1"),
@@ -231,6 +232,7 @@ public final class ConfigLoader {
                 integer("limits.tokens_per_minute", 0, Integer.MAX_VALUE),
                 Duration.ofMillis(integer("http.sync_timeout_ms", 1, 3_600_000)),
                 integer("http.stream_buffer_events", 1, 1_000_000),
+                integer("http.socket_send_buffer_bytes", 0, 64 * 1024 * 1024),
                 bs,
                 webhooks(),
                 new RetentionConfig(

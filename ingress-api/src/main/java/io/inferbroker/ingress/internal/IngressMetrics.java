@@ -21,6 +21,7 @@ public final class IngressMetrics {
     private final Counter streamOverflows;
     private final Timer tokenFeedDelay;
     private final Timer tokenStreamDelay;
+    private final Timer firstTokenStreamDelay;
 
     public IngressMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,6 +40,12 @@ public final class IngressMetrics {
                 .register(registry);
         this.tokenFeedDelay = Timer.builder("broker.ingress.feed.token.delay")
                 .description("Time from a token's production by its worker to its arrival in this instance's job feed")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.firstTokenStreamDelay = Timer.builder("broker.ingress.stream.first_token.delay")
+                .description(
+                        "Time from a job's first token at its worker to its write on a job stream of this instance:"
+                                + " the broker's share of the time to first token")
                 .publishPercentileHistogram()
                 .register(registry);
         this.tokenStreamDelay = Timer.builder("broker.ingress.stream.token.delay")
@@ -111,9 +118,12 @@ public final class IngressMetrics {
         sinceProduced(tokenFeedDelay, producedAt);
     }
 
-    /** A live token (not a backlog one) was written to a job stream. */
-    public void tokenStreamed(Instant producedAt) {
+    /** A live token (not a backlog one) was written to a job stream; {@code first} when it was the job's first. */
+    public void tokenStreamed(Instant producedAt, boolean first) {
         sinceProduced(tokenStreamDelay, producedAt);
+        if (first) {
+            sinceProduced(firstTokenStreamDelay, producedAt);
+        }
     }
 
     @SuppressWarnings("ConstantValue") // The wire may omit the stamp the record declares non-null.

@@ -153,7 +153,7 @@ final class JobStream {
             switch (next.get()) {
                 case FeedRecord.Token t -> {
                     if (token(t.delta())) {
-                        metrics.tokenStreamed(t.delta().at());
+                        metrics.tokenStreamed(t.delta().at(), t.delta().seq() == 1);
                     }
                 }
                 case FeedRecord.Status s -> status(s.event());
