@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -67,6 +69,15 @@ public final class JobFeed implements AutoCloseable {
      * subscribing while its job is here knows that nothing came before it.
      */
     private final Cache<String, Boolean> awaitingFirstToken = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(2))
+            .build();
+
+    /**
+     * The last non-terminal status the lifecycle events gave the jobs this instance produced, so a
+     * stream opened here without a store read starts from where its job stands, not from queued.
+     */
+    private final Cache<String, JobStatus> producedStatus = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(2))
             .build();
@@ -161,6 +172,16 @@ public final class JobFeed implements AutoCloseable {
      */
     public void expectTokens(String jobId) {
         awaitingFirstToken.put(jobId, Boolean.TRUE);
+        producedStatus.put(jobId, JobStatus.QUEUED);
+    }
+
+    /**
+     * Where a job this instance produced (see {@link #expectTokens}) stands by the lifecycle events
+     * read so far: queued, dispatched or running; empty for other jobs. Never a terminal status: a
+     * finished job's result comes with the result.
+     */
+    Optional<JobStatus> producedStatus(String jobId) {
+        return Optional.ofNullable(producedStatus.getIfPresent(jobId));
     }
 
     /** A subscription to the job's tokens, status changes and result, queued up to the stream capacity. */
@@ -285,9 +306,21 @@ public final class JobFeed implements AutoCloseable {
     }
 
     private void event(ConsumerRecord<String, byte[]> r) {
-        if (r.key() != null && subscribers.containsKey(r.key())) {
+        if (r.key() == null) {
+            return;
+        }
+        boolean produced = producedStatus.getIfPresent(r.key()) != null;
+        if (produced || subscribers.containsKey(r.key())) {
             var event = decode(r, () -> WireSerdes.LIFECYCLE_EVENT.deserialize(r.topic(), r.value()));
             if (event != null) {
+                if (produced) {
+                    JobStatus status = event.type().status();
+                    if (status.isTerminal()) {
+                        producedStatus.invalidate(r.key());
+                    } else {
+                        producedStatus.asMap().replace(r.key(), status);
+                    }
+                }
                 fanOut(new FeedRecord.Status(event));
             }
         }

@@ -67,9 +67,12 @@ public final class JobStreamHandler implements AutoCloseable {
             // A job accepted here moments ago needs no store read when the feed vouches it has not
             // finished: at a thousand streams opening per second that read would be the bottleneck.
             Optional<JobRequested> here = jobs.acceptedHere(principal, id);
-            current = here.isPresent() && feed.knownUnfinished(id, here.get().acceptedAt())
-                    ? jobs.acceptedJson(here.get(), base)
-                    : jobs.current(principal, id, base);
+            if (here.isPresent() && feed.knownUnfinished(id, here.get().acceptedAt())) {
+                current = jobs.acceptedJson(here.get(), base);
+                feed.producedStatus(id).ifPresent(s -> current.put("status", s.wireName()));
+            } else {
+                current = jobs.current(principal, id, base);
+            }
         } catch (RuntimeException e) {
             sub.close();
             throw e;

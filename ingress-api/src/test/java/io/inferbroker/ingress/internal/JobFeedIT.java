@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.LifecycleEvent;
+import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.WireSerdes;
@@ -36,6 +38,7 @@ class JobFeedIT {
     private KafkaInfra kafka;
     private KafkaProducer<String, TokenDelta> tokens;
     private KafkaProducer<String, JobResult> results;
+    private KafkaProducer<String, LifecycleEvent> events;
     private JobFeed feed;
 
     @BeforeEach
@@ -43,6 +46,7 @@ class JobFeedIT {
         this.kafka = kafka;
         tokens = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.TOKEN_DELTA);
         results = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_RESULT);
+        events = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.LIFECYCLE_EVENT);
         feed = JobFeed.start(kafka.clientProps(), kafka.topics(), 3, new IngressMetrics(registry), WAIT);
     }
 
@@ -51,6 +55,7 @@ class JobFeedIT {
         feed.close();
         tokens.close();
         results.close();
+        events.close();
     }
 
     @Test
@@ -113,6 +118,21 @@ class JobFeedIT {
         fresh.close();
         late.close();
         unknown.close();
+    }
+
+    @Test
+    void shouldFollowWhereAJobItProducesStandsUntilItEnds() throws Exception {
+        feed.expectTokens("job-run");
+        assertThat(feed.producedStatus("job-run")).contains(JobStatus.QUEUED);
+
+        event("job-run", LifecycleType.DISPATCHED);
+        event("job-run", LifecycleType.STARTED);
+        event("job-elsewhere", LifecycleType.STARTED);
+
+        await().atMost(WAIT).until(() -> feed.producedStatus("job-run").equals(Optional.of(JobStatus.RUNNING)));
+        assertThat(feed.producedStatus("job-elsewhere")).isEmpty();
+        event("job-run", LifecycleType.SUCCEEDED);
+        await().atMost(WAIT).until(() -> feed.producedStatus("job-run").isEmpty());
     }
 
     @Test
@@ -200,6 +220,15 @@ class JobFeedIT {
     private void token(String jobId, long seq, String text) throws Exception {
         tokens.send(new ProducerRecord<>(
                         kafka.topics().tokens(), jobId, new TokenDelta(TokenDelta.VERSION, jobId, 1, seq, 0, text, T)))
+                .get();
+    }
+
+    private void event(String jobId, LifecycleType type) throws Exception {
+        events.send(new ProducerRecord<>(
+                        kafka.topics().events(),
+                        jobId,
+                        new LifecycleEvent(
+                                LifecycleEvent.VERSION, jobId, "tenant", "sim-echo", type, T, "sim-1", 1, null)))
                 .get();
     }
 
