@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -187,13 +189,13 @@ public final class StreamBench implements Callable<Integer> {
             double fed,
             double streamedSeconds,
             double streamed,
-            java.util.NavigableMap<Double, Double> firstTokenBuckets) {
+            NavigableMap<Double, Double> firstTokenBuckets) {
         private static final String FIRST_BUCKET = "broker_ingress_stream_first_token_delay_seconds_bucket{le=\"";
 
         static Stages scrape(HttpClient client, String base) throws Exception {
             String metrics =
                     client.newRequest(URI.create(base + "/metrics")).send().getContentAsString();
-            java.util.NavigableMap<Double, Double> buckets = new java.util.TreeMap<>();
+            NavigableMap<Double, Double> buckets = new TreeMap<>();
             metrics.lines().filter(l -> l.startsWith(FIRST_BUCKET)).forEach(l -> {
                 String le = l.substring(FIRST_BUCKET.length(), l.indexOf('"', FIRST_BUCKET.length()));
                 buckets.put(
@@ -216,7 +218,7 @@ public final class StreamBench implements Callable<Integer> {
         }
 
         Stages since(Stages before) {
-            java.util.NavigableMap<Double, Double> buckets = new java.util.TreeMap<>();
+            NavigableMap<Double, Double> buckets = new TreeMap<>();
             firstTokenBuckets.forEach((le, n) -> buckets.put(le, n - before.firstTokenBuckets.getOrDefault(le, 0.0)));
             return new Stages(
                     fedSeconds - before.fedSeconds,

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -65,19 +66,11 @@ public final class JobFeed implements AutoCloseable {
             .build();
 
     /**
-     * Jobs this instance is producing or produced whose first token the feed has not seen: a stream
-     * subscribing while its job is here knows that nothing came before it.
+     * The jobs this instance produced, until they end: where each stands by its lifecycle events,
+     * so a stream opened here without a store read starts from there, and whether its first token
+     * has reached the feed, so such a stream knows when nothing came before it.
      */
-    private final Cache<String, Boolean> awaitingFirstToken = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(2))
-            .build();
-
-    /**
-     * The last non-terminal status the lifecycle events gave the jobs this instance produced, so a
-     * stream opened here without a store read starts from where its job stands, not from queued.
-     */
-    private final Cache<String, JobStatus> producedStatus = Caffeine.newBuilder()
+    private final Cache<String, ProducedJob> produced = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(2))
             .build();
@@ -171,8 +164,7 @@ public final class JobFeed implements AutoCloseable {
      * token reaches the feed, a stream subscribing here has no backlog to read from the tokens topic.
      */
     public void expectTokens(String jobId) {
-        awaitingFirstToken.put(jobId, Boolean.TRUE);
-        producedStatus.put(jobId, JobStatus.QUEUED);
+        produced.put(jobId, new ProducedJob());
     }
 
     /**
@@ -181,22 +173,20 @@ public final class JobFeed implements AutoCloseable {
      * finished job's result comes with the result.
      */
     Optional<JobStatus> producedStatus(String jobId) {
-        return Optional.ofNullable(producedStatus.getIfPresent(jobId));
+        return Optional.ofNullable(produced.getIfPresent(jobId)).map(p -> p.status);
     }
 
     /** A subscription to the job's tokens, status changes and result, queued up to the stream capacity. */
     public FeedSubscription subscribeStream(String jobId) {
-        // Atomic with the feed thread's look-up of the job's log (see token): the mark of a job
-        // whose first token has not come is taken only by one of them.
-        tokenLogs
-                .asMap()
-                .compute(
-                        jobId,
-                        (k, log) -> log != null
-                                ? log
-                                : new TokenLog(
-                                        streamCapacity,
-                                        awaitingFirstToken.asMap().remove(k) != null));
+        // The first-token mark is claimed once, by this or by the job's first token (see token);
+        // the log is made inside compute, which the feed thread waits on when the stream won.
+        tokenLogs.asMap().compute(jobId, (k, log) -> {
+            if (log != null) {
+                return log;
+            }
+            ProducedJob job = produced.getIfPresent(k);
+            return new TokenLog(streamCapacity, job != null && job.claim(FirstToken.CLAIMED_BY_STREAM));
+        });
         return add(new FeedSubscription(jobId, streamCapacity, handoff, this::remove));
     }
 
@@ -283,15 +273,10 @@ public final class JobFeed implements AutoCloseable {
             return;
         }
         TokenLog log = tokenLogs.getIfPresent(r.key());
-        if (log == null) {
-            // Waits for a subscription making this job's log right now; else the job has had a
-            // token before any stream here, and a later stream reads its backlog from the topic.
-            log = tokenLogs.asMap().compute(r.key(), (k, existing) -> {
-                if (existing == null) {
-                    awaitingFirstToken.invalidate(k);
-                }
-                return existing;
-            });
+        ProducedJob job = log == null ? produced.getIfPresent(r.key()) : null;
+        if (job != null && !job.claim(FirstToken.CLAIMED_BY_TOKEN) && job.firstToken == FirstToken.CLAIMED_BY_STREAM) {
+            // A stream claimed the mark and is making the job's log right now: wait for it.
+            log = tokenLogs.asMap().compute(r.key(), (k, existing) -> existing);
         }
         if (log != null || subscribers.containsKey(r.key())) {
             var delta = decode(r, () -> WireSerdes.TOKEN_DELTA.deserialize(r.topic(), r.value()));
@@ -309,16 +294,16 @@ public final class JobFeed implements AutoCloseable {
         if (r.key() == null) {
             return;
         }
-        boolean produced = producedStatus.getIfPresent(r.key()) != null;
-        if (produced || subscribers.containsKey(r.key())) {
+        ProducedJob job = produced.getIfPresent(r.key());
+        if (job != null || subscribers.containsKey(r.key())) {
             var event = decode(r, () -> WireSerdes.LIFECYCLE_EVENT.deserialize(r.topic(), r.value()));
             if (event != null) {
-                if (produced) {
+                if (job != null) {
                     JobStatus status = event.type().status();
                     if (status.isTerminal()) {
-                        producedStatus.invalidate(r.key());
+                        produced.invalidate(r.key());
                     } else {
-                        producedStatus.asMap().replace(r.key(), status);
+                        job.status = status;
                     }
                 }
                 fanOut(new FeedRecord.Status(event));
@@ -381,6 +366,27 @@ public final class JobFeed implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Who took a produced job's first-token mark: nobody yet, its first token, or a stream. */
+    private enum FirstToken {
+        PENDING,
+        CLAIMED_BY_TOKEN,
+        CLAIMED_BY_STREAM
+    }
+
+    /** What the feed follows of a job this instance produced. */
+    private static final class ProducedJob {
+        private static final AtomicReferenceFieldUpdater<ProducedJob, FirstToken> FIRST_TOKEN =
+                AtomicReferenceFieldUpdater.newUpdater(ProducedJob.class, FirstToken.class, "firstToken");
+
+        volatile JobStatus status = JobStatus.QUEUED;
+        volatile FirstToken firstToken = FirstToken.PENDING;
+
+        /** Takes the mark for {@code claimant}; false when it was taken already. */
+        boolean claim(FirstToken claimant) {
+            return FIRST_TOKEN.compareAndSet(this, FirstToken.PENDING, claimant);
         }
     }
 }
