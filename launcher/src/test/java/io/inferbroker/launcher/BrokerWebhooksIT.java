@@ -86,17 +86,20 @@ class BrokerWebhooksIT {
             assertThat(body.get("data").get("id").asText()).isEqualTo(jobId);
             assertThat(verifies(secret, r)).isTrue();
 
-            JsonNode log = mapper.readTree(http.send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create(broker.base + "/v1/webhook-deliveries?job_id=" + jobId))
-                                            .header("Authorization", "Bearer " + broker.key)
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString())
-                            .body())
-                    .get("data");
-            assertThat(log).hasSize(1);
-            assertThat(log.get(0).get("id").asText()).isEqualTo(r.headers().get("webhook-id"));
-            assertThat(log.get(0).get("status").asText()).isEqualTo("delivered");
+            // The receiver holds the message before it answers; the attempt is recorded after.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode log = mapper.readTree(http.send(
+                                        HttpRequest.newBuilder(URI.create(
+                                                        broker.base + "/v1/webhook-deliveries?job_id=" + jobId))
+                                                .header("Authorization", "Bearer " + broker.key)
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body())
+                        .get("data");
+                assertThat(log).hasSize(1);
+                assertThat(log.get(0).get("id").asText()).isEqualTo(r.headers().get("webhook-id"));
+                assertThat(log.get(0).get("status").asText()).isEqualTo("delivered");
+            });
         } finally {
             receiver.stop(0);
         }
