@@ -146,13 +146,74 @@ class JobsAcrossInstancesIT {
                 .isTrue();
     }
 
-    /** Claims every key, and fails to release one, as when PostgreSQL went away in between. */
+    @Test
+    void shouldProduceTheJobOfAClaimThatOutlivedItsSubmitWhenTheRequestIsRepeated() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "1000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "900");
+        var dead = open(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.JOB_REQUESTED));
+        // The claim is committed and never released: as when the process died before Kafka answered.
+        var claims = new UnreleasableClaims(db.idempotency());
+        var lost = new IngressPorts(
+                dead,
+                control,
+                kafka.clientProps(),
+                db.jobs(),
+                db.apiKeys(),
+                "",
+                db.tenantLimits(),
+                AdmissionConfig.unlimited(),
+                claims,
+                db.webhooks());
+        assertThat(submit(base(server(lost)), "k-lost", BODY).statusCode()).isEqualTo(503);
+        String other = base(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
+
+        try (var probe = kafka.probe(kafka.topics().requests(), WireSerdes.JOB_REQUESTED.deserializer())) {
+            var retry = submit(other, "k-lost", BODY);
+
+            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+            String id = mapper.readTree(retry.body()).get("id").asText();
+            assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
+            var produced =
+                    probe.awaitUntil(seen -> seen.stream().anyMatch(r -> r.key().equals(id)), Duration.ofSeconds(30));
+            assertThat(produced)
+                    .filteredOn(r -> r.key().equals(id))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.value().idempotencyKey()).isEqualTo("k-lost"));
+        }
+        var again = submit(other, "k-lost", BODY);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(mapper.readTree(again.body()).get("id").asText())
+                .as("the same job, not a new one")
+                .isEqualTo(mapper.readTree(submit(other, "k-lost", BODY).body())
+                        .get("id")
+                        .asText());
+    }
+
+    /** Claims keys (every one, or through a store), and fails to release one, as when PostgreSQL went away. */
     private static final class UnreleasableClaims implements IdempotencyStore {
+        private final @Nullable IdempotencyStore claims;
         volatile @Nullable Boolean releasedOnVirtualThread;
 
+        UnreleasableClaims() {
+            this(null);
+        }
+
+        UnreleasableClaims(@Nullable IdempotencyStore claims) {
+            this.claims = claims;
+        }
+
         @Override
-        public Claim claim(String tenantId, String key, String requestHash, String jobId, JsonNode job) {
-            return new Claim.Claimed();
+        public Claim claim(
+                String tenantId, String key, String requestHash, String jobId, JsonNode job, byte[] request) {
+            return claims == null ? new Claim.Claimed() : claims.claim(tenantId, key, requestHash, jobId, job, request);
+        }
+
+        @Override
+        public void produced(String tenantId, String key, String jobId) {
+            throw new AssertionError("nothing was produced");
         }
 
         @Override

@@ -38,6 +38,8 @@ class IdempotencyStoreIT {
         db.close();
     }
 
+    private static final byte[] REQUEST = "{\"job_id\":\"job-1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private static ObjectNode job(String id) {
         return JsonNodeFactory.instance.objectNode().put("id", id).put("status", "queued");
     }
@@ -45,47 +47,75 @@ class IdempotencyStoreIT {
     @Test
     void shouldAnswerRepeatsWithTheFirstJobAndOtherBodiesWithAConflict() {
         IdempotencyStore store = db.idempotency();
-        assertThat(store.claim("t1", "k", "hash-a", "job-1", job("job-1")))
+        assertThat(store.claim("t1", "k", "hash-a", "job-1", job("job-1"), REQUEST))
                 .isInstanceOf(IdempotencyStore.Claim.Claimed.class);
 
-        assertThat(store.claim("t1", "k", "hash-a", "job-2", job("job-2")))
-                .isEqualTo(new IdempotencyStore.Claim.Repeat("job-1", job("job-1")));
-        assertThat(store.claim("t1", "k", "hash-b", "job-3", job("job-3")))
+        assertThat(store.claim("t1", "k", "hash-a", "job-2", job("job-2"), REQUEST))
+                .isInstanceOfSatisfying(IdempotencyStore.Claim.Repeat.class, r -> {
+                    assertThat(r.jobId()).isEqualTo("job-1");
+                    assertThat(r.job()).isEqualTo(job("job-1"));
+                });
+        assertThat(store.claim("t1", "k", "hash-b", "job-3", job("job-3"), REQUEST))
                 .isEqualTo(new IdempotencyStore.Claim.Conflict("job-1"));
-        assertThat(store.claim("t2", "k", "hash-b", "job-4", job("job-4")))
+        assertThat(store.claim("t2", "k", "hash-b", "job-4", job("job-4"), REQUEST))
                 .as("keys are per tenant")
                 .isInstanceOf(IdempotencyStore.Claim.Claimed.class);
     }
 
     @Test
+    void shouldKeepTheRequestRecordOfAClaimUntilItsJobIsProduced() {
+        IdempotencyStore store = db.idempotency();
+        store.claim("t1", "k", "h", "job-1", job("job-1"), REQUEST);
+
+        assertThat(store.claim("t1", "k", "h", "job-2", job("job-2"), new byte[] {9}))
+                .isInstanceOfSatisfying(
+                        IdempotencyStore.Claim.Repeat.class,
+                        r -> assertThat(r.unproduced())
+                                .as("the first request's record, never acknowledged")
+                                .hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(REQUEST)));
+
+        store.produced("t1", "k", "job-2");
+        assertThat(store.claim("t1", "k", "h", "job-3", job("job-3"), REQUEST))
+                .as("another job's acknowledgement does not count")
+                .isInstanceOfSatisfying(
+                        IdempotencyStore.Claim.Repeat.class,
+                        r -> assertThat(r.unproduced()).isPresent());
+        store.produced("t1", "k", "job-1");
+        assertThat(store.claim("t1", "k", "h", "job-3", job("job-3"), REQUEST))
+                .isInstanceOfSatisfying(
+                        IdempotencyStore.Claim.Repeat.class,
+                        r -> assertThat(r.unproduced()).isEmpty());
+    }
+
+    @Test
     void shouldLetARetryClaimAReleasedKey() {
         IdempotencyStore store = db.idempotency();
-        store.claim("t1", "k", "h", "job-1", job("job-1"));
+        store.claim("t1", "k", "h", "job-1", job("job-1"), REQUEST);
         store.release("t1", "k", "job-2");
-        assertThat(store.claim("t1", "k", "h", "job-3", job("job-3")))
+        assertThat(store.claim("t1", "k", "h", "job-3", job("job-3"), REQUEST))
                 .isInstanceOf(IdempotencyStore.Claim.Repeat.class);
 
         store.release("t1", "k", "job-1");
-        assertThat(store.claim("t1", "k", "h", "job-3", job("job-3")))
+        assertThat(store.claim("t1", "k", "h", "job-3", job("job-3"), REQUEST))
                 .isInstanceOf(IdempotencyStore.Claim.Claimed.class);
     }
 
     @Test
     void shouldForgetClaimsAfterTheWindow() throws Exception {
         IdempotencyStore store = db.idempotency();
-        store.claim("t1", "old", "h", "job-1", job("job-1"));
-        store.claim("t1", "older", "h", "job-2", job("job-2"));
-        store.claim("t1", "fresh", "h", "job-3", job("job-3"));
+        store.claim("t1", "old", "h", "job-1", job("job-1"), REQUEST);
+        store.claim("t1", "older", "h", "job-2", job("job-2"), REQUEST);
+        store.claim("t1", "fresh", "h", "job-3", job("job-3"), REQUEST);
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
                 Statement s = c.createStatement()) {
             s.executeUpdate(
                     "update idempotency_keys set created_at = now() - interval '25 hours' where key <> 'fresh'");
         }
 
-        assertThat(store.claim("t1", "old", "other-hash", "job-9", job("job-9")))
+        assertThat(store.claim("t1", "old", "other-hash", "job-9", job("job-9"), REQUEST))
                 .isInstanceOf(IdempotencyStore.Claim.Claimed.class);
         assertThat(store.purgeExpired(100)).isEqualTo(1);
-        assertThat(store.claim("t1", "fresh", "h", "job-x", job("job-x")))
+        assertThat(store.claim("t1", "fresh", "h", "job-x", job("job-x"), REQUEST))
                 .isInstanceOf(IdempotencyStore.Claim.Repeat.class);
     }
 
@@ -97,7 +127,7 @@ class IdempotencyStoreIT {
             List<Callable<IdempotencyStore.Claim>> calls = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 String jobId = "job-" + i;
-                calls.add(() -> store.claim("t1", "race", "h", jobId, job(jobId)));
+                calls.add(() -> store.claim("t1", "race", "h", jobId, job(jobId), REQUEST));
             }
             List<IdempotencyStore.Claim> claims = new ArrayList<>();
             for (Future<IdempotencyStore.Claim> f : pool.invokeAll(calls)) {

@@ -10,10 +10,12 @@ import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.WebhookTarget;
+import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.IdempotencyStore;
 import io.inferbroker.store.JobPage;
 import io.inferbroker.store.JobStore;
 import io.inferbroker.store.Principal;
+import io.inferbroker.store.StoredJob;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,10 @@ public final class JobsHandler {
     private static final Logger LOG = LoggerFactory.getLogger(JobsHandler.class);
     static final String JSON = "application/json";
     static final int MAX_IDEMPOTENCY_KEY = 255;
+    /** Beyond the submit timeout, how long a failed submit may take to release its key. */
+    private static final Duration IN_FLIGHT_MARGIN = Duration.ofSeconds(5);
+    /** How often a repeat looks again at a claim whose submit is under way. */
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(20);
 
     private final IngressConfig config;
     private final SubmitParser parser;
@@ -108,16 +115,61 @@ public final class JobsHandler {
                 now);
         String base = baseUrl(ctx);
         String idempotencyKey = job.idempotencyKey();
-        if (idempotencyKey != null && !claim(ctx, job, idempotencyKey, base)) {
+        if (idempotencyKey == null) {
+            ctx.future(() -> produce(ctx, job, base, false));
             return;
         }
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY) {
+            throw Problems.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY);
+        }
+        KeyClaim claim = new KeyClaim(
+                job,
+                idempotencyKey,
+                RequestDigest.of(parser.readJson(ctx.bodyAsBytes())),
+                WireSerdes.JOB_REQUESTED.serializer().serialize(null, job),
+                base);
+        ClaimOutcome outcome = claim(ctx, claim);
+        if (outcome instanceof InFlight) {
+            ctx.future(() -> awaitEarlierSubmit(ctx, claim).thenCompose(done -> then(ctx, claim, done)));
+        } else {
+            ctx.future(() -> then(ctx, claim, outcome));
+        }
+    }
+
+    private CompletableFuture<Void> then(Context ctx, KeyClaim claim, ClaimOutcome outcome) {
+        return switch (outcome) {
+            case Claimed c -> produce(ctx, claim.job(), claim.base(), false);
+            case Unproduced u -> produce(ctx, u.job(), claim.base(), true);
+            case Answered a -> CompletableFuture.completedFuture(null);
+            case InFlight f -> throw new IllegalStateException("an earlier submit is still under way");
+        };
+    }
+
+    /** Looks at the claim again every {@link #IN_FLIGHT_POLL} until its earlier submit has an outcome. */
+    private CompletableFuture<ClaimOutcome> awaitEarlierSubmit(Context ctx, KeyClaim claim) {
+        return CompletableFuture.supplyAsync(
+                        () -> claim(ctx, claim),
+                        CompletableFuture.delayedExecutor(IN_FLIGHT_POLL.toMillis(), TimeUnit.MILLISECONDS, blocking))
+                .thenCompose(outcome -> outcome instanceof InFlight
+                        ? awaitEarlierSubmit(ctx, claim)
+                        : CompletableFuture.completedFuture(outcome));
+    }
+
+    /**
+     * Produces {@code job} and answers 202 once Kafka acknowledged it (or holds the answer for
+     * {@code Prefer: wait}). {@code repeat}: the job is an earlier request's, claimed by its
+     * Idempotency-Key but never acknowledged; a failure then keeps the claim, since the earlier
+     * attempt may have reached Kafka after all.
+     */
+    private CompletableFuture<Void> produce(Context ctx, JobRequested job, String base, boolean repeat) {
+        String idempotencyKey = job.idempotencyKey();
         Optional<Duration> wait = WaitPreference.fromPrefer(ctx.header("Prefer"));
         // Subscribed before producing, so the result cannot slip past.
         FeedSubscription held = wait.map(w -> waits.subscribe(job.jobId())).orElse(null);
         // A stream opened here right after the 202 then needs no read of the tokens topic.
         waits.expectTokens(job.jobId());
         long start = System.nanoTime();
-        ctx.future(() -> submitter
+        return submitter
                 .submit(job)
                 .handle((ok, error) -> {
                     if (error != null) {
@@ -130,18 +182,25 @@ public final class JobsHandler {
                             held.close();
                         }
                         // The key is free again before the client hears of the failure, so its retry works.
-                        return release(job, idempotencyKey).thenAccept(released -> {
-                            throw Problems.unavailable(
-                                    "the job could not be queued: Kafka did not acknowledge it in time", 1);
-                        });
+                        return (repeat ? CompletableFuture.<Void>completedFuture(null) : release(job, idempotencyKey))
+                                .thenAccept(released -> {
+                                    throw Problems.unavailable(
+                                            "the job could not be queued: Kafka did not acknowledge it in time", 1);
+                                });
                     }
                     metrics.acked(Duration.ofNanos(System.nanoTime() - start));
-                    metrics.submitted(job.model(), "accepted");
+                    metrics.submitted(job.model(), repeat ? "replayed" : "accepted");
                     recent.put(job.jobId(), job);
-                    Runnable accepted = () -> ctx.status(202)
-                            .header("Location", base + "/v1/jobs/" + job.jobId())
-                            .contentType(JSON)
-                            .result(json.write(json.accepted(job, base)));
+                    markProduced(job, idempotencyKey);
+                    Runnable accepted = () -> {
+                        ctx.status(202)
+                                .header("Location", base + "/v1/jobs/" + job.jobId())
+                                .contentType(JSON)
+                                .result(json.write(json.accepted(job, base)));
+                        if (repeat) {
+                            ctx.header("Idempotent-Replayed", "true");
+                        }
+                    };
                     if (held == null) {
                         accepted.run();
                         return CompletableFuture.<Void>completedFuture(null);
@@ -149,7 +208,28 @@ public final class JobsHandler {
                     ctx.header("Location", base + "/v1/jobs/" + job.jobId());
                     return waits.holdSubmit(ctx, held, wait.get(), job, base, accepted);
                 })
-                .thenCompose(f -> f));
+                .thenCompose(f -> f);
+    }
+
+    /**
+     * Records, off the request's thread, that the job holding {@code key} reached Kafka. Until then a
+     * repeat of the request produces the job again (harmless: consumers take a job id once); a
+     * failure to record is logged and has only that effect.
+     */
+    private void markProduced(JobRequested job, @Nullable String key) {
+        if (key == null) {
+            return;
+        }
+        blocking.execute(() -> {
+            try {
+                idempotency.produced(job.tenantId(), key, job.jobId());
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "job {} is queued; recording that on its Idempotency-Key failed: {}",
+                        job.jobId(),
+                        e.getMessage());
+            }
+        });
     }
 
     /**
@@ -176,35 +256,79 @@ public final class JobsHandler {
                 blocking);
     }
 
+    /** A submit's claim of its Idempotency-Key: the job, the key, the body's digest and the job's record. */
+    private record KeyClaim(JobRequested job, String key, String hash, byte[] record, String base) {}
+
+    /** What a claim of an Idempotency-Key leaves to do. */
+    private sealed interface ClaimOutcome {}
+
+    /** The key is this job's: produce it. */
+    private record Claimed() implements ClaimOutcome {}
+
+    /** A repeat of a request whose job was claimed but never acknowledged by Kafka: produce that job. */
+    private record Unproduced(JobRequested job) implements ClaimOutcome {}
+
+    /** A repeat answered with the job it made. */
+    private record Answered() implements ClaimOutcome {}
+
+    /** A repeat of a request whose submit is still under way: look again shortly. */
+    private record InFlight() implements ClaimOutcome {}
+
     /**
      * Claims the Idempotency-Key for this job. A repeat of the same request is answered here with
-     * the job it made (and false: nothing to submit); the key used with another body is a 409.
+     * the job it made; the key used with another body is a 409. A repeat that finds the first job's
+     * submit still without Kafka's acknowledgement is {@link InFlight} for at most {@link
+     * #inFlightBound()}: acknowledged in that time, it answers with that job; released (the submit
+     * failed), it claims the key for itself; neither (the submitting process died), it produces the
+     * first job's record again, under its own id. So a key never stands for a job that is not on Kafka.
      */
-    private boolean claim(Context ctx, JobRequested job, String key, String base) {
-        if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY) {
-            throw Problems.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY);
-        }
-        String hash = RequestDigest.of(parser.readJson(ctx.bodyAsBytes()));
-        return switch (idempotency.claim(job.tenantId(), key, hash, job.jobId(), json.accepted(job, base))) {
-            case IdempotencyStore.Claim.Claimed c -> true;
-            case IdempotencyStore.Claim.Conflict c -> throw Problems.idempotencyKeyReused(key, c.jobId());
+    private ClaimOutcome claim(Context ctx, KeyClaim k) {
+        JobRequested job = k.job();
+        IdempotencyStore.Claim claim = idempotency.claim(
+                job.tenantId(), k.key(), k.hash(), job.jobId(), json.accepted(job, k.base()), k.record());
+        return switch (claim) {
+            case IdempotencyStore.Claim.Claimed c -> new Claimed();
+            case IdempotencyStore.Claim.Conflict c -> throw Problems.idempotencyKeyReused(k.key(), c.jobId());
             case IdempotencyStore.Claim.Repeat r -> {
-                ObjectNode current = store.find(job.tenantId(), r.jobId())
-                        .map(stored -> json.stored(stored, base))
-                        .orElse((ObjectNode) r.job());
-                metrics.submitted(job.model(), "replayed");
-                boolean finished = JobStatus.fromWire(current.path("status").asText())
-                        .map(JobStatus::isTerminal)
-                        .orElse(false);
-                // As for a new job: 200 only with the finished job, 202 while it is on its way.
-                ctx.status(finished ? 200 : 202)
-                        .header("Location", base + "/v1/jobs/" + r.jobId())
-                        .header("Idempotent-Replayed", "true")
-                        .contentType(JSON)
-                        .result(json.write(current));
-                yield false;
+                if (r.unproduced().isEmpty() || recent.getIfPresent(r.jobId()) != null) {
+                    yield answerRepeat(ctx, job, r, store.find(job.tenantId(), r.jobId()), k.base());
+                }
+                if (r.age().compareTo(inFlightBound()) < 0) {
+                    yield new InFlight();
+                }
+                Optional<StoredJob> stored = store.find(job.tenantId(), r.jobId());
+                if (stored.isPresent()) {
+                    yield answerRepeat(ctx, job, r, stored, k.base());
+                }
+                yield new Unproduced(WireSerdes.JOB_REQUESTED
+                        .deserializer()
+                        .deserialize(null, r.unproduced().get()));
             }
         };
+    }
+
+    /**
+     * How long the submit of a claimed job can be under way: Kafka's acknowledgement within the
+     * submit timeout, then the release of the key on failure.
+     */
+    private Duration inFlightBound() {
+        return config.submitTimeout().plus(IN_FLIGHT_MARGIN);
+    }
+
+    private ClaimOutcome answerRepeat(
+            Context ctx, JobRequested job, IdempotencyStore.Claim.Repeat r, Optional<StoredJob> stored, String base) {
+        ObjectNode current = stored.map(found -> json.stored(found, base)).orElse((ObjectNode) r.job());
+        metrics.submitted(job.model(), "replayed");
+        boolean finished = JobStatus.fromWire(current.path("status").asText())
+                .map(JobStatus::isTerminal)
+                .orElse(false);
+        // As for a new job: 200 only with the finished job, 202 while it is on its way.
+        ctx.status(finished ? 200 : 202)
+                .header("Location", base + "/v1/jobs/" + r.jobId())
+                .header("Idempotent-Replayed", "true")
+                .contentType(JSON)
+                .result(json.write(current));
+        return new Answered();
     }
 
     /**

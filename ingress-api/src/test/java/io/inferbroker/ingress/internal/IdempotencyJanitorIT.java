@@ -42,7 +42,8 @@ class IdempotencyJanitorIT {
         execute("insert into idempotency_keys (tenant_id, key, request_hash, job_id, job, created_at)"
                 + " select 'ten_a', 'old-' || n, 'h', 'job-' || n, '{}', now() - interval '25 hours'"
                 + " from generate_series(1, " + expired + ") n");
-        var live = db.idempotency().claim("ten_a", "live", "h", "job-live", JsonNodeFactory.instance.objectNode());
+        var live = db.idempotency()
+                .claim("ten_a", "live", "h", "job-live", JsonNodeFactory.instance.objectNode(), new byte[0]);
         assertThat(live).isInstanceOf(IdempotencyStore.Claim.Claimed.class);
 
         try (var janitor = new IdempotencyJanitor(db.idempotency())) {
@@ -51,7 +52,8 @@ class IdempotencyJanitorIT {
         }
 
         assertThat(count("select count(*) from idempotency_keys")).isEqualTo(1);
-        assertThat(db.idempotency().claim("ten_a", "live", "h", "job-2", JsonNodeFactory.instance.objectNode()))
+        assertThat(db.idempotency()
+                        .claim("ten_a", "live", "h", "job-2", JsonNodeFactory.instance.objectNode(), new byte[0]))
                 .isInstanceOf(IdempotencyStore.Claim.Repeat.class);
     }
 

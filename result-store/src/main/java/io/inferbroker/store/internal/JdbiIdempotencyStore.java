@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.store.IdempotencyStore;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -15,10 +16,13 @@ import org.jdbi.v3.core.JdbiException;
 public final class JdbiIdempotencyStore implements IdempotencyStore {
     private static final String DELETE_EXPIRED_ONE =
             "delete from idempotency_keys where tenant_id = :t and key = :k and created_at < :cutoff";
-    private static final String INSERT = "insert into idempotency_keys (tenant_id, key, request_hash, job_id, job)"
-            + " values (:t, :k, :h, :j, cast(:job as jsonb)) on conflict (tenant_id, key) do nothing";
-    private static final String SELECT =
-            "select request_hash, job_id, job::text as job from idempotency_keys where tenant_id = :t and key = :k";
+    private static final String INSERT =
+            "insert into idempotency_keys (tenant_id, key, request_hash, job_id, job, request, produced)"
+                    + " values (:t, :k, :h, :j, cast(:job as jsonb), :request, false)"
+                    + " on conflict (tenant_id, key) do nothing";
+    private static final String SELECT = "select request_hash, job_id, job::text as job, request, produced,"
+            + " (extract(epoch from clock_timestamp() - created_at) * 1000)::bigint as age_ms"
+            + " from idempotency_keys where tenant_id = :t and key = :k";
 
     /** Claims retried when the key is released under a claim; more than a few means something else is wrong. */
     private static final int ATTEMPTS = 5;
@@ -34,7 +38,7 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Claim claim(String tenantId, String key, String requestHash, String jobId, JsonNode job) {
+    public Claim claim(String tenantId, String key, String requestHash, String jobId, JsonNode job, byte[] request) {
         try {
             return jdbi.inTransaction(h -> {
                 h.createUpdate(DELETE_EXPIRED_ONE)
@@ -49,6 +53,7 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
                             .bind("h", requestHash)
                             .bind("j", jobId)
                             .bind("job", write(job))
+                            .bind("request", request)
                             .execute();
                     if (inserted == 1) {
                         return new Claim.Claimed();
@@ -77,7 +82,10 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
                     if (!rs.getString("request_hash").equals(requestHash)) {
                         return (Claim) new Claim.Conflict(jobId);
                     }
-                    return new Claim.Repeat(jobId, read(rs.getString("job")));
+                    Optional<byte[]> unproduced =
+                            rs.getBoolean("produced") ? Optional.empty() : Optional.ofNullable(rs.getBytes("request"));
+                    Duration age = Duration.ofMillis(Math.max(0, rs.getLong("age_ms")));
+                    return new Claim.Repeat(jobId, read(rs.getString("job")), unproduced, age);
                 })
                 .findOne();
     }
@@ -93,6 +101,20 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
                     .execute());
         } catch (JdbiException e) {
             throw StoreErrors.translate("cannot release an idempotency key", e, address);
+        }
+    }
+
+    @Override
+    public void produced(String tenantId, String key, String jobId) {
+        try {
+            jdbi.useHandle(h -> h.createUpdate("update idempotency_keys set produced = true, request = null"
+                            + " where tenant_id = :t and key = :k and job_id = :j and not produced")
+                    .bind("t", tenantId)
+                    .bind("k", key)
+                    .bind("j", jobId)
+                    .execute());
+        } catch (JdbiException e) {
+            throw StoreErrors.translate("cannot record an idempotency key's job as produced", e, address);
         }
     }
 
