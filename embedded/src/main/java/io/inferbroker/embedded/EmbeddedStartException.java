@@ -4,6 +4,10 @@ package io.inferbroker.embedded;
 public final class EmbeddedStartException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    public EmbeddedStartException(String message) {
+        super(message);
+    }
+
     public EmbeddedStartException(String message, Throwable cause) {
         super(message, cause);
     }

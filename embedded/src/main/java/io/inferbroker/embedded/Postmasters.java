@@ -74,7 +74,7 @@ final class Postmasters {
             server.destroyForcibly();
             if (!awaitExit(server, timeout)) {
                 throw new EmbeddedStartException(
-                        "PostgreSQL (pid " + server.pid() + ") left running on " + dataDir + " does not stop", null);
+                        "PostgreSQL (pid " + server.pid() + ") left running on " + dataDir + " does not stop");
             }
         }
     }

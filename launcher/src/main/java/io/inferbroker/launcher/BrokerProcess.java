@@ -1,6 +1,7 @@
 package io.inferbroker.launcher;
 
 import io.inferbroker.dispatcher.ModelRouting;
+import io.inferbroker.embedded.DataDirectoryLock;
 import io.inferbroker.embedded.EmbeddedKafka;
 import io.inferbroker.embedded.EmbeddedPostgres;
 import io.inferbroker.embedded.TopicProvisioner;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class BrokerProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerProcess.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a start waits for a broker still stopping on the same data directory. */
+    private static final Duration DATA_DIR_PATIENCE = Duration.ofSeconds(30);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final List<ReadinessCheck> readiness = new ArrayList<>();
@@ -106,6 +109,10 @@ public final class BrokerProcess implements AutoCloseable {
                 config.adminKey().map(BrokerConfig.Secret::value).orElseGet(() -> DevCredentials.randomKey("ibadmin_"));
         bindJvmMetrics();
         TopicNames topics = new TopicNames(config.topicPrefix());
+        if (serve && (config.kafkaBootstrapServers().isEmpty() || config.dbUrl().isEmpty())) {
+            // Released last, by the operating system if the process dies: one broker per data directory.
+            own(DataDirectoryLock.acquire(config.dataDir(), DATA_DIR_PATIENCE));
+        }
         bootstrap = kafka(config, roles, serve);
         Optional<StoreDatabase> db = roles.stream().anyMatch(Role::needsDatabase)
                 ? Optional.of(database(config, roles, serve))
