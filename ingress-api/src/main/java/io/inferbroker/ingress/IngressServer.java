@@ -10,6 +10,7 @@ import io.inferbroker.ingress.internal.ControlSender;
 import io.inferbroker.ingress.internal.FleetHandler;
 import io.inferbroker.ingress.internal.IdempotencyJanitor;
 import io.inferbroker.ingress.internal.IngressMetrics;
+import io.inferbroker.ingress.internal.JettyProblems;
 import io.inferbroker.ingress.internal.JobFeed;
 import io.inferbroker.ingress.internal.JobJson;
 import io.inferbroker.ingress.internal.JobStreamHandler;
@@ -266,6 +267,10 @@ public final class IngressServer implements AutoCloseable {
             // (StreamBench), against a few header objects saved per request. Common fields stay
             // cached in Jetty's static cache.
             cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            // Jetty's own errors (bad URI, 414, 431, 505, ...) as problems too, never HTML.
+            JettyProblems jettyProblems = new JettyProblems(problems);
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(jettyProblems));
+            cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyProblems));
             routes.accept(cfg);
             cfg.routes.exception(ProblemException.class, problems::problem);
             cfg.routes.exception(HttpResponseException.class, problems::http);

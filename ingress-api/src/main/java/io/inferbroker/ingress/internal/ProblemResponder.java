@@ -101,6 +101,19 @@ public final class ProblemResponder {
         ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
     }
 
+    /** A problem as written on a path: the body and its content type. */
+    public record Rendered(int status, String contentType, String body) {}
+
+    /** {@code p} as it is answered on {@code path}: problem+json, or OpenAI's shape on OpenAI's paths. */
+    public Rendered render(Problem p, String path) {
+        if (OpenAiErrors.covers(path)) {
+            OpenAiErrors.OpenAiError error = OpenAiErrors.of(p);
+            return new Rendered(
+                    error.status(), JobsHandler.JSON, error.toJson(mapper).toString());
+        }
+        return new Rendered(p.status(), PROBLEM_JSON, body(p, path).toString());
+    }
+
     /** The RFC 9457 body of {@code p}, as answered on {@code instance}; also the data of SSE error events. */
     ObjectNode body(Problem p, String instance) {
         ObjectNode body = mapper.createObjectNode();

@@ -1,0 +1,88 @@
+package io.inferbroker.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What Jetty refuses before any route runs is answered as a problem, like every other error. */
+class JettyErrorsIT {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private IngressServer server;
+
+    @BeforeEach
+    void start() {
+        server = IngressServer.startOps(
+                "127.0.0.1", 0, List.of(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    static List<Arguments> refusedRequests() {
+        return List.of(
+                Arguments.of("a NUL in a path segment", "GET /v1/jobs/%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                Arguments.of(
+                        "a URI too long", "GET /v1/jobs/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+                Arguments.of(
+                        "header fields too large",
+                        "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n",
+                        431),
+                Arguments.of("an HTTP version it does not speak", "GET /health/live HTTP/7.1\r\nHost: x\r\n\r\n", 505));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedRequests")
+    void shouldAnswerJettysOwnRefusalsAsProblems(String what, String request, int status) throws Exception {
+        String response = exchange(request);
+
+        String head = response.substring(0, response.indexOf("\r\n\r\n"));
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        assertThat(head).startsWith("HTTP/1.1 " + status);
+        assertThat(head.toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/");
+        assertThat(body).doesNotContain("<html", "Exception", "org.eclipse", "at ");
+        JsonNode json = mapper.readTree(body);
+        if (head.contains("problem+json")) {
+            assertThat(json.get("status").asInt()).isEqualTo(status);
+            assertThat(json.get("type").asText()).startsWith("/problems/");
+            assertThat(json.get("detail").asText()).isNotBlank();
+        } else {
+            assertThat(json.at("/error/message").asText())
+                    .as("OpenAI's error shape")
+                    .isNotBlank();
+        }
+    }
+
+    /** One raw HTTP/1.1 exchange: these requests are what no well-behaved client library sends. */
+    private String exchange(String request) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            socket.shutdownOutput();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            return all.toString(StandardCharsets.UTF_8);
+        } catch (java.net.SocketException e) {
+            throw new AssertionError("the connection was dropped instead of answered: " + e.getMessage(), e);
+        }
+    }
+}
