@@ -22,6 +22,7 @@ import io.inferbroker.ingress.internal.OpenAiHandler;
 import io.inferbroker.ingress.internal.OpsHandler;
 import io.inferbroker.ingress.internal.ProblemException;
 import io.inferbroker.ingress.internal.ProblemResponder;
+import io.inferbroker.ingress.internal.QueryTextGuard;
 import io.inferbroker.ingress.internal.ReplayAdminHandler;
 import io.inferbroker.ingress.internal.TenantLimitsHandler;
 import io.inferbroker.ingress.internal.WebhookTargets;
@@ -271,6 +272,7 @@ public final class IngressServer implements AutoCloseable {
             JettyProblems jettyProblems = new JettyProblems(problems);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(jettyProblems));
             cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyProblems));
+            cfg.routes.before(new QueryTextGuard());
             routes.accept(cfg);
             cfg.routes.exception(ProblemException.class, problems::problem);
             cfg.routes.exception(HttpResponseException.class, problems::http);

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** What Jetty refuses before any route runs is answered as a problem, like every other error. */
-class JettyErrorsIT {
+/** What Jetty refuses before any route runs, and text no column can hold, are answered as problems. */
+class HttpEdgeErrorsIT {
     private final ObjectMapper mapper = new ObjectMapper();
     private IngressServer server;
 
@@ -67,6 +67,15 @@ class JettyErrorsIT {
                     .as("OpenAI's error shape")
                     .isNotBlank();
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldRefuseANulInAQueryParameterNamingIt() throws Exception {
+        String response = exchange("GET /health/live?job_id=%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 422");
+        JsonNode json = mapper.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertThat(json.at("/errors/0/parameter").asText()).isEqualTo("job_id");
     }
 
     /** One raw HTTP/1.1 exchange: these requests are what no well-behaved client library sends. */
