@@ -88,6 +88,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         if (record.value() == null) {
             return;
         }
+        book.repair();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         switch (record.value()) {
             case Envelope.Admit admit -> admit(admit.job(), now);
@@ -107,11 +108,20 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     private void admit(JobRequested job, Instant now) {
         JobEntry known = book.entry(job.jobId());
+        int attempts = 0;
         if (known != null && known.state() != JobEntry.State.CANCEL_REQUESTED) {
-            metrics.duplicateIgnored(job.model());
-            return;
-        }
-        if (known != null && known.tenantId().equals(job.tenantId())) {
+            if (known.state() == JobEntry.State.FINISHED || book.isLive(job.jobId())) {
+                metrics.duplicateIgnored(job.model());
+                return;
+            }
+            // Known as queued or dispatched, yet in no queue and on no worker: the stop that made this
+            // request come again lost the record that held it. Ignoring it would strand the job.
+            LOG.warn(
+                    "job {} is {} in the jobs store but neither queued nor in flight; queuing it again",
+                    job.jobId(),
+                    known.state());
+            attempts = known.attempt();
+        } else if (known != null && known.tenantId().equals(job.tenantId())) {
             // The cancel overtook its job (another topic): the job ends canceled without queuing.
             book.rememberFinished(job.jobId(), job.model(), job.tenantId(), now);
             emit(JobOutcomes.canceled(job, "canceled before it was queued", now), now);
@@ -125,7 +135,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             metrics.jobExpired(job.model());
             return;
         }
-        book.enqueue(job, now);
+        book.enqueue(job, now, attempts);
         metrics.jobAdmitted(job.model());
         metrics.arrived(job.model(), Duration.between(job.acceptedAt(), now));
         forward(job.jobId(), new Outbound.Event(JobOutcomes.queued(job, now)), now);
@@ -189,6 +199,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     }
 
     private void tick(long wallClockMillis) {
+        book.repair();
         Instant now = Instant.ofEpochMilli(wallClockMillis);
         expirePastDeadline(now);
         if (!now.isBefore(nextLeaseCheck)) {
@@ -258,7 +269,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private void retry(InFlight f, String workerId, JobError why, Instant now) {
         JobRequested job = f.queued().job();
         JobEntry entry = book.entry(job.jobId());
-        if (entry == null || entry.state() != JobEntry.State.DISPATCHED) {
+        if (entry == null || entry.state() != JobEntry.State.DISPATCHED || !workerId.equals(entry.workerId())) {
+            // The job finished or moved on: the record left on this worker only held its slot.
+            book.dropInFlight(workerId, job.jobId());
             return;
         }
         if (f.attempt() >= config.maxAttempts()) {
