@@ -9,6 +9,7 @@ import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.QueueStatus;
+import io.inferbroker.schemas.WorkerStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -236,13 +237,25 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     /** Dispatches again, or ends failed, the jobs in flight on workers that were lost or past the job timeout. */
     private void failOver(Instant now) {
         for (String workerId : book.busyWorkers()) {
-            if (!workers.isLost(workerId, now)) {
-                continue;
-            }
-            List<InFlight> lost = book.inFlightOn(workerId);
-            LOG.warn("worker {} was lost with {} jobs in flight; dispatching them again", workerId, lost.size());
-            for (InFlight f : lost) {
-                retry(f, workerId, JobOutcomes.workerLost(workerId), now);
+            WorkerStatus status = workers.status(workerId);
+            if (workers.isLost(status, now)) {
+                List<InFlight> lost = book.inFlightOn(workerId);
+                LOG.warn("worker {} was lost with {} jobs in flight; dispatching them again", workerId, lost.size());
+                for (InFlight f : lost) {
+                    retry(f, workerId, JobOutcomes.workerLost(workerId), now);
+                }
+            } else if (status.instance() != null) {
+                // A restarted worker skips the batches of its earlier run (DispatchBatch.workerInstance).
+                List<InFlight> skipped = book.inFlightOnOtherInstance(workerId, status.instance());
+                if (!skipped.isEmpty()) {
+                    LOG.warn(
+                            "worker {} restarted with {} jobs of its earlier run in flight; dispatching them again",
+                            workerId,
+                            skipped.size());
+                }
+                for (InFlight f : skipped) {
+                    retry(f, workerId, JobOutcomes.workerRestarted(workerId), now);
+                }
             }
         }
         for (JobBook.Sent s : book.sentAtOrBefore(now.minus(config.jobTimeout()), MAX_TIMED_OUT_PER_CHECK)) {
@@ -318,8 +331,13 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     private void dispatch(String model, Router.Routed routed, List<QueuedJob> jobs, Duration waited, Instant now) {
         DispatchBatch batch = JobOutcomes.batch(
-                routed.workerId(), routed.model(), jobs, context.taskId().partition(), now);
-        book.markDispatched(jobs, routed.workerId(), now);
+                routed.workerId(),
+                routed.instance(),
+                routed.model(),
+                jobs,
+                context.taskId().partition(),
+                now);
+        book.markDispatched(jobs, routed.workerId(), routed.instance(), now);
         breakers.dispatched(routed.workerId(), now);
         forward(routed.workerId(), new Outbound.Batch(batch), now);
         for (QueuedJob q : jobs) {

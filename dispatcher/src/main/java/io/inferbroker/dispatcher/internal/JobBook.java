@@ -54,8 +54,13 @@ final class JobBook {
     private final Map<String, QueuedJob> unpersisted = new HashMap<>();
     /** Where the next purge starts: retire keys before it were purged (their deletions are not scanned again). */
     private @Nullable String purgedUpTo;
-    /** A job in flight: when it was sent, to whom. */
-    record Sent(long atMillis, String workerId, String jobId, String model) {}
+    /** A job in flight: when it was sent, to whom (and to which run of it, when known). */
+    record Sent(
+            long atMillis,
+            String workerId,
+            String jobId,
+            String model,
+            @Nullable String instance) {}
 
     private static final Comparator<Sent> BY_SEND_TIME =
             Comparator.comparingLong(Sent::atMillis).thenComparing(Sent::jobId);
@@ -67,6 +72,8 @@ final class JobBook {
     private final Map<String, String> superseded = new HashMap<>();
     /** Store corrections found by {@link #rebuild()}, written by {@link #repair()}. */
     private final List<Runnable> repairs = new ArrayList<>();
+    /** Worker id to instance to jobs in flight sent to that run of the worker (only named instances). */
+    private final Map<String, Map<String, Integer>> instances = new HashMap<>();
     /** Worker id to model to jobs in flight. */
     private final Map<String, Map<String, Integer>> outstanding = new HashMap<>();
 
@@ -163,7 +170,7 @@ final class JobBook {
      * that names it, and a queue record stays until the job finishes, so whatever subset of these
      * writes a stop keeps, the request survives in one of them ({@link StoreReconciliation}).
      */
-    void markDispatched(List<QueuedJob> batch, String workerId, Instant now) {
+    void markDispatched(List<QueuedJob> batch, String workerId, @Nullable String instance, Instant now) {
         for (QueuedJob q : batch) {
             JobRequested job = q.job();
             String jobId = job.jobId();
@@ -173,7 +180,7 @@ final class JobBook {
             takeOffQueue(job.model(), key);
             index.remove(jobId);
             int attempt = q.attempts() + 1;
-            InFlight f = new InFlight(q, now, attempt);
+            InFlight f = new InFlight(q, now, attempt, instance);
             inFlight.put(StoreKeys.outstandingKey(workerId, jobId), f);
             String before = superseded.remove(jobId);
             if (before != null && !before.equals(workerId)) {
@@ -414,6 +421,7 @@ final class JobBook {
         Sent s = sentByJob.remove(jobId);
         sent.remove(s);
         count(workerId, s.model(), -1);
+        countInstance(s, -1);
         return true;
     }
 
@@ -432,12 +440,43 @@ final class JobBook {
 
     private void track(String workerId, InFlight f) {
         Sent s = new Sent(
-                f.dispatchedAt().toEpochMilli(), workerId, f.queued().job().jobId(), model(f));
+                f.dispatchedAt().toEpochMilli(), workerId, f.queued().job().jobId(), model(f), f.workerInstance());
         Sent before = sentByJob.put(s.jobId(), s);
         if (before != null) {
             sent.remove(before);
+            countInstance(before, -1);
         }
         sent.add(s);
+        countInstance(s, 1);
+    }
+
+    private void countInstance(Sent s, int delta) {
+        if (s.instance() == null) {
+            return;
+        }
+        Map<String, Integer> byInstance = instances.computeIfAbsent(s.workerId(), w -> new HashMap<>());
+        byInstance.merge(s.instance(), delta, (a, b) -> a + b > 0 ? a + b : null);
+        if (byInstance.isEmpty()) {
+            instances.remove(s.workerId());
+        }
+    }
+
+    /**
+     * The jobs in flight on {@code workerId} that were sent to another run of it than {@code current}
+     * (jobs sent to no named run are not among them). Reads the store only when memory knows of some.
+     */
+    List<InFlight> inFlightOnOtherInstance(String workerId, String current) {
+        Map<String, Integer> byInstance = instances.get(workerId);
+        if (byInstance == null || (byInstance.size() == 1 && byInstance.containsKey(current))) {
+            return List.of();
+        }
+        List<InFlight> other = new ArrayList<>();
+        for (InFlight f : inFlightOn(workerId)) {
+            if (f.workerInstance() != null && !f.workerInstance().equals(current)) {
+                other.add(f);
+            }
+        }
+        return other;
     }
 
     private static String model(InFlight f) {
