@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  *     (its {@code Retry-After}); absent (null) when it did not, and from workers that do not report it
  * @param modelPrices prices of the models this worker charges differently from {@code price}, by
  *     model; absent (null) when every model costs {@code price}
+ * @param instance names this run of the worker process, new at every start; batches are addressed to
+ *     it ({@link DispatchBatch#workerInstance()}). Absent (null) from workers that do not report it
  */
 public record WorkerStatus(
         int schemaVersion,
@@ -29,13 +31,50 @@ public record WorkerStatus(
         String version,
         Instant at,
         @Nullable Instant backpressureUntil,
-        @Nullable Map<String, Price> modelPrices) {
+        @Nullable Map<String, Price> modelPrices,
+        @Nullable String instance) {
 
     public static final int VERSION = 1;
 
     public WorkerStatus {
         models = List.copyOf(models);
         modelPrices = modelPrices == null || modelPrices.isEmpty() ? null : Map.copyOf(modelPrices);
+    }
+
+    /** A status without an instance. */
+    public WorkerStatus(
+            int schemaVersion,
+            String workerId,
+            String adapter,
+            List<String> models,
+            WorkerState state,
+            int capacity,
+            int inFlight,
+            boolean healthy,
+            double ttftMs,
+            double tokensPerSecond,
+            Price price,
+            String version,
+            Instant at,
+            @Nullable Instant backpressureUntil,
+            @Nullable Map<String, Price> modelPrices) {
+        this(
+                schemaVersion,
+                workerId,
+                adapter,
+                models,
+                state,
+                capacity,
+                inFlight,
+                healthy,
+                ttftMs,
+                tokensPerSecond,
+                price,
+                version,
+                at,
+                backpressureUntil,
+                modelPrices,
+                null);
     }
 
     /** A status without backpressure. */
@@ -67,6 +106,7 @@ public record WorkerStatus(
                 price,
                 version,
                 at,
+                null,
                 null,
                 null);
     }

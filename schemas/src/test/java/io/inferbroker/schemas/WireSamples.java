@@ -89,7 +89,8 @@ final class WireSamples {
                         DISPATCHED,
                         List.of(dispatched(JOB_ID, Instant.parse("2025-06-01T12:05:00Z")), dispatched("job_2", null)),
                         List.of("job_0"),
-                        3);
+                        3,
+                        "run-7f3a");
             case TOKENS -> new TokenDelta(TokenDelta.VERSION, JOB_ID, 1, 7, 0, " tickets", FIRST_TOKEN);
             case RESULTS ->
                 new JobResult(
@@ -268,6 +269,7 @@ final class WireSamples {
                 COMPLETED.plusSeconds(2),
                 Map.of(
                         "qwen2.5-7b-instruct",
-                        new Price(new BigDecimal("0.10"), new BigDecimal("0.20"), BigDecimal.ZERO, "USD")));
+                        new Price(new BigDecimal("0.10"), new BigDecimal("0.20"), BigDecimal.ZERO, "USD")),
+                "run-7f3a");
     }
 }

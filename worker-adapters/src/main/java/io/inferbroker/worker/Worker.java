@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -118,12 +119,22 @@ public final class Worker implements AutoCloseable {
         Publisher publisher = new Publisher(producer, config.topics());
         Capacity capacity = new Capacity(config.capacity());
         PriceBook prices = new PriceBook(config.price(), config.modelPrices());
+        // Names this run: batches the dispatcher addressed to an earlier run are skipped (it sends
+        // their jobs again when it sees this run's status), so a restart runs no job twice.
+        String instance = UUID.randomUUID().toString();
         StatusReporter status = new StatusReporter(
-                config, adapter.kind(), publisher, clock, capacity::inFlight, timer(config.workerId()), prices);
+                config,
+                adapter.kind(),
+                publisher,
+                clock,
+                capacity::inFlight,
+                timer(config.workerId()),
+                prices,
+                instance);
         status.watch(adapter);
         RunContext context = new RunContext(config.workerId(), prices, publisher, clock, new WorkerMetrics(registry));
         JobLauncher launcher = new JobLauncher(new HashSet<>(config.models()), capacity, adapter, context, status);
-        DispatchLoop loop = new DispatchLoop(consumer, partition, config.workerId(), launcher, status);
+        DispatchLoop loop = new DispatchLoop(consumer, partition, config.workerId(), instance, launcher, status);
         Worker worker = new Worker(config, adapter, capacity, prices, publisher, status, launcher, loop);
         status.start();
         Thread.ofPlatform()
@@ -177,9 +188,9 @@ public final class Worker implements AutoCloseable {
     /**
      * Drains and stops: publishes DRAINING, starts no new batch, lets running jobs publish their
      * results for up to the shutdown grace, commits, then hands back what did not finish: those jobs
-     * are stopped on the model server and publish no result, their batches stay uncommitted (they
-     * run again when a worker with this id starts), and GONE tells the dispatcher to dispatch them
-     * again elsewhere. Closes the Kafka clients. Blocks for at most the grace plus a few seconds.
+     * are stopped on the model server and publish no result, their batches stay uncommitted, and
+     * GONE tells the dispatcher to dispatch them again. The next run of this worker id skips those
+     * batches when they were addressed to this run (its status's instance), so they run once. Closes the Kafka clients. Blocks for at most the grace plus a few seconds.
      * Idempotent; what a SIGTERM runs through the process's shutdown hook.
      */
     @Override

@@ -186,6 +186,31 @@ class WorkerIT {
     }
 
     @Test
+    void shouldSkipBatchesAddressedToAnEarlierRunOfItself(KafkaInfra kafka) throws Exception {
+        TopicNames topics = kafka.topics();
+        WorkerConfig config = config("w-rerun", topics);
+        int partitions = dispatchPartitions(kafka);
+        try (TopicProbe<JobResult> results = kafka.probe(topics.results(), WireSerdes.JOB_RESULT)) {
+            send(kafka, addressed(batch(config, "before", chat("stale", "sent to the run before")), "run-before"));
+            try (Worker worker = startWorker(kafka, config)) {
+                String instance = worker.status().instance();
+                assertThat(instance).isNotBlank().isNotEqualTo("run-before");
+                send(kafka, addressed(batch(config, "now", chat("fresh", "sent to this run")), instance));
+                await().atMost(WAIT)
+                        .until(() -> committed(kafka, config, partitions).equals(OptionalLong.of(2)));
+                // Results of one reply partition keep their order: once the marker is read, a result
+                // of the skipped batch (published before its offset was committed) would have been too.
+                send(kafka, addressed(batch(config, "marker", chat("marker", "after both")), instance));
+                results.awaitUntil(seen -> seen.stream().anyMatch(r -> r.key().equals("marker")), WAIT);
+            }
+            assertThat(results.values())
+                    .as("the dispatcher sends the earlier run's jobs again; this run must not run them too")
+                    .extracting(JobResult::jobId)
+                    .containsExactly("fresh", "marker");
+        }
+    }
+
+    @Test
     void shouldStopARunningJobOnItsModelServerWhenACancelArrives(KafkaInfra kafka) throws Exception {
         TopicNames topics = kafka.topics();
         WorkerConfig config = config("w-cancel", topics);
@@ -299,6 +324,20 @@ class WorkerIT {
     private static DispatchBatch batch(WorkerConfig config, String batchId, DispatchedJob... jobs) {
         return new DispatchBatch(
                 DispatchBatch.VERSION, batchId, config.workerId(), "sim-echo", Instant.now(), List.of(jobs));
+    }
+
+    /** {@code b} for the run {@code instance}, its results to partition 0 (in publish order). */
+    private static DispatchBatch addressed(DispatchBatch b, String instance) {
+        return new DispatchBatch(
+                b.schemaVersion(),
+                b.batchId(),
+                b.workerId(),
+                b.model(),
+                b.dispatchedAt(),
+                b.jobs(),
+                b.cancel(),
+                0,
+                instance);
     }
 
     private static void send(KafkaInfra kafka, DispatchBatch... batches) throws Exception {

@@ -9,6 +9,7 @@ import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.QueueStatus;
+import io.inferbroker.schemas.WorkerStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -88,6 +89,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         if (record.value() == null) {
             return;
         }
+        book.repair();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         switch (record.value()) {
             case Envelope.Admit admit -> admit(admit.job(), now);
@@ -107,11 +109,20 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     private void admit(JobRequested job, Instant now) {
         JobEntry known = book.entry(job.jobId());
+        int attempts = 0;
         if (known != null && known.state() != JobEntry.State.CANCEL_REQUESTED) {
-            metrics.duplicateIgnored(job.model());
-            return;
-        }
-        if (known != null && known.tenantId().equals(job.tenantId())) {
+            if (known.state() == JobEntry.State.FINISHED || book.isLive(job.jobId())) {
+                metrics.duplicateIgnored(job.model());
+                return;
+            }
+            // Known as queued or dispatched, yet in no queue and on no worker: the stop that made this
+            // request come again lost the record that held it. Ignoring it would strand the job.
+            LOG.warn(
+                    "job {} is {} in the jobs store but neither queued nor in flight; queuing it again",
+                    job.jobId(),
+                    known.state());
+            attempts = known.attempt();
+        } else if (known != null && known.tenantId().equals(job.tenantId())) {
             // The cancel overtook its job (another topic): the job ends canceled without queuing.
             book.rememberFinished(job.jobId(), job.model(), job.tenantId(), now);
             emit(JobOutcomes.canceled(job, "canceled before it was queued", now), now);
@@ -125,7 +136,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             metrics.jobExpired(job.model());
             return;
         }
-        book.enqueue(job, now);
+        book.enqueue(job, now, attempts);
         metrics.jobAdmitted(job.model());
         metrics.arrived(job.model(), Duration.between(job.acceptedAt(), now));
         forward(job.jobId(), new Outbound.Event(JobOutcomes.queued(job, now)), now);
@@ -189,6 +200,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     }
 
     private void tick(long wallClockMillis) {
+        book.repair();
         Instant now = Instant.ofEpochMilli(wallClockMillis);
         expirePastDeadline(now);
         if (!now.isBefore(nextLeaseCheck)) {
@@ -225,13 +237,25 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     /** Dispatches again, or ends failed, the jobs in flight on workers that were lost or past the job timeout. */
     private void failOver(Instant now) {
         for (String workerId : book.busyWorkers()) {
-            if (!workers.isLost(workerId, now)) {
-                continue;
-            }
-            List<InFlight> lost = book.inFlightOn(workerId);
-            LOG.warn("worker {} was lost with {} jobs in flight; dispatching them again", workerId, lost.size());
-            for (InFlight f : lost) {
-                retry(f, workerId, JobOutcomes.workerLost(workerId), now);
+            WorkerStatus status = workers.status(workerId);
+            if (workers.isLost(status, now)) {
+                List<InFlight> lost = book.inFlightOn(workerId);
+                LOG.warn("worker {} was lost with {} jobs in flight; dispatching them again", workerId, lost.size());
+                for (InFlight f : lost) {
+                    retry(f, workerId, JobOutcomes.workerLost(workerId), now);
+                }
+            } else if (status.instance() != null) {
+                // A restarted worker skips the batches of its earlier run (DispatchBatch.workerInstance).
+                List<InFlight> skipped = book.inFlightOnOtherInstance(workerId, status.instance());
+                if (!skipped.isEmpty()) {
+                    LOG.warn(
+                            "worker {} restarted with {} jobs of its earlier run in flight; dispatching them again",
+                            workerId,
+                            skipped.size());
+                }
+                for (InFlight f : skipped) {
+                    retry(f, workerId, JobOutcomes.workerRestarted(workerId), now);
+                }
             }
         }
         for (JobBook.Sent s : book.sentAtOrBefore(now.minus(config.jobTimeout()), MAX_TIMED_OUT_PER_CHECK)) {
@@ -258,7 +282,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private void retry(InFlight f, String workerId, JobError why, Instant now) {
         JobRequested job = f.queued().job();
         JobEntry entry = book.entry(job.jobId());
-        if (entry == null || entry.state() != JobEntry.State.DISPATCHED) {
+        if (entry == null || entry.state() != JobEntry.State.DISPATCHED || !workerId.equals(entry.workerId())) {
+            // The job finished or moved on: the record left on this worker only held its slot.
+            book.dropInFlight(workerId, job.jobId());
             return;
         }
         if (f.attempt() >= config.maxAttempts()) {
@@ -305,8 +331,13 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     private void dispatch(String model, Router.Routed routed, List<QueuedJob> jobs, Duration waited, Instant now) {
         DispatchBatch batch = JobOutcomes.batch(
-                routed.workerId(), routed.model(), jobs, context.taskId().partition(), now);
-        book.markDispatched(jobs, routed.workerId(), now);
+                routed.workerId(),
+                routed.instance(),
+                routed.model(),
+                jobs,
+                context.taskId().partition(),
+                now);
+        book.markDispatched(jobs, routed.workerId(), routed.instance(), now);
         breakers.dispatched(routed.workerId(), now);
         forward(routed.workerId(), new Outbound.Batch(batch), now);
         for (QueuedJob q : jobs) {

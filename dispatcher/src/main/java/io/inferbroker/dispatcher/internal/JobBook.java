@@ -18,6 +18,8 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One task's bookkeeping over its persistent stores: the job ids it has seen, the queues of its
@@ -32,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  * Confined to one stream thread.
  */
 final class JobBook {
+    private static final Logger LOG = LoggerFactory.getLogger(JobBook.class);
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
 
     private final KeyValueStore<String, JobEntry> jobs;
@@ -51,8 +54,13 @@ final class JobBook {
     private final Map<String, QueuedJob> unpersisted = new HashMap<>();
     /** Where the next purge starts: retire keys before it were purged (their deletions are not scanned again). */
     private @Nullable String purgedUpTo;
-    /** A job in flight: when it was sent, to whom. */
-    record Sent(long atMillis, String workerId, String jobId, String model) {}
+    /** A job in flight: when it was sent, to whom (and to which run of it, when known). */
+    record Sent(
+            long atMillis,
+            String workerId,
+            String jobId,
+            String model,
+            @Nullable String instance) {}
 
     private static final Comparator<Sent> BY_SEND_TIME =
             Comparator.comparingLong(Sent::atMillis).thenComparing(Sent::jobId);
@@ -60,6 +68,12 @@ final class JobBook {
     private final TreeSet<Sent> sent = new TreeSet<>(BY_SEND_TIME);
 
     private final Map<String, Sent> sentByJob = new HashMap<>();
+    /** Job id to the worker whose in-flight record a requeue left in the store (deleted on the next send or finish). */
+    private final Map<String, String> superseded = new HashMap<>();
+    /** Store corrections found by {@link #rebuild()}, written by {@link #repair()}. */
+    private final List<Runnable> repairs = new ArrayList<>();
+    /** Worker id to instance to jobs in flight sent to that run of the worker (only named instances). */
+    private final Map<String, Map<String, Integer>> instances = new HashMap<>();
     /** Worker id to model to jobs in flight. */
     private final Map<String, Map<String, Integer>> outstanding = new HashMap<>();
 
@@ -78,23 +92,41 @@ final class JobBook {
         this.agingMillis = aging.toMillis();
     }
 
-    /** Rebuilds the in-memory index and counts from the stores (after restoration). */
+    /**
+     * Rebuilds the in-memory queues, index and counts from the stores (after restoration), made
+     * consistent by {@link StoreReconciliation}; its store corrections wait for {@link #repair()}.
+     */
     void rebuild() {
-        List<KeyValue<String, QueuedJob>> queued = new ArrayList<>();
-        try (KeyValueIterator<String, QueuedJob> it = queue.all()) {
-            it.forEachRemaining(queued::add);
-        }
-        queued.sort(Comparator.comparing(kv -> kv.value.queuedAt()));
-        queued.forEach(kv -> {
-            index(kv.value);
-            queueOf(kv.value.job().model()).put(kv.key, kv.value);
+        StoreReconciliation found = StoreReconciliation.of(jobs, queue, inFlight);
+        List<StoreReconciliation.Queued> queued = new ArrayList<>(found.queued());
+        queued.sort(Comparator.comparing(q -> q.job().queuedAt()));
+        queued.forEach(q -> {
+            index(q.job());
+            queueOf(q.job().job().model()).put(q.key(), q.job());
         });
-        try (KeyValueIterator<String, InFlight> it = inFlight.all()) {
-            it.forEachRemaining(kv -> {
-                count(StoreKeys.workerOf(kv.key), model(kv.value), 1);
-                track(StoreKeys.workerOf(kv.key), kv.value);
-            });
+        for (StoreReconciliation.Running r : found.running()) {
+            count(r.workerId(), model(r.job()), 1);
+            track(r.workerId(), r.job());
         }
+        repairs.addAll(found.repairs());
+        if (!repairs.isEmpty()) {
+            LOG.warn(
+                    "the dispatcher's stores disagreed after a stop (writes lost with it); {} corrections made",
+                    repairs.size());
+        }
+    }
+
+    /** Writes the corrections {@link #rebuild()} found; call while a record or punctuation is processed. */
+    void repair() {
+        if (!repairs.isEmpty()) {
+            repairs.forEach(Runnable::run);
+            repairs.clear();
+        }
+    }
+
+    /** True when the job is in this task's queues or in flight from it, as far as memory knows. */
+    boolean isLive(String jobId) {
+        return index.contains(jobId) || sentByJob.containsKey(jobId);
     }
 
     @Nullable
@@ -102,9 +134,12 @@ final class JobBook {
         return jobs.get(jobId);
     }
 
-    /** Queues a new job; call {@link #persistQueued()} before the record that admitted it is done. */
-    void enqueue(JobRequested job, Instant now) {
-        put(new QueuedJob(job, now, 0), false);
+    /**
+     * Queues a job (new: {@code attempts} 0); call {@link #persistQueued()} before the record that
+     * admitted it is done.
+     */
+    void enqueue(JobRequested job, Instant now, int attempts) {
+        put(new QueuedJob(job, now, attempts), false);
     }
 
     /** Writes the jobs admitted in this record that are still queued to the queue store. */
@@ -129,27 +164,36 @@ final class JobBook {
         return head;
     }
 
-    /** Moves queued jobs to a worker: off the queue, in flight on the worker with the next attempt number. */
-    void markDispatched(List<QueuedJob> batch, String workerId, Instant now) {
+    /**
+     * Moves queued jobs to a worker: off the in-memory queue, in flight on the worker with the next
+     * attempt number. The in-flight record (the job's request) is written before the jobs-store state
+     * that names it, and a queue record stays until the job finishes, so whatever subset of these
+     * writes a stop keeps, the request survives in one of them ({@link StoreReconciliation}).
+     */
+    void markDispatched(List<QueuedJob> batch, String workerId, @Nullable String instance, Instant now) {
         for (QueuedJob q : batch) {
-            String jobId = q.job().jobId();
-            JobEntry entry = jobs.get(jobId);
-            if (entry != null && entry.queueKey() != null) {
-                unqueue(q.job().model(), entry.queueKey());
-            }
+            JobRequested job = q.job();
+            String jobId = job.jobId();
+            // The key follows from the record, so the entry taken off is the one that was read.
+            String key = StoreKeys.queueKey(job, q.queuedAt(), agingMillis);
+            boolean persisted = unpersisted.remove(key) == null;
+            takeOffQueue(job.model(), key);
             index.remove(jobId);
             int attempt = q.attempts() + 1;
-            JobEntry base = entry != null
-                    ? entry
-                    : JobEntry.queued(q.job().model(), q.job().tenantId(), "", 0);
-            jobs.put(jobId, base.dispatchedTo(workerId, attempt));
+            InFlight f = new InFlight(q, now, attempt, instance);
+            inFlight.put(StoreKeys.outstandingKey(workerId, jobId), f);
+            String before = superseded.remove(jobId);
+            if (before != null && !before.equals(workerId)) {
+                // Same store as the put above: its changelog keeps the order, the new record lands first.
+                inFlight.put(StoreKeys.outstandingKey(before, jobId), null);
+            }
+            jobs.put(
+                    jobId, JobEntry.dispatched(job.model(), job.tenantId(), workerId, attempt, persisted ? key : null));
             // The in-memory send index mirrors the in-flight store: no store read (and decode) needed.
             if (!isInFlightOn(workerId, jobId)) {
-                InFlight f = new InFlight(q, now, attempt);
-                inFlight.put(StoreKeys.outstandingKey(workerId, jobId), f);
-                count(workerId, q.job().model(), 1);
-                track(workerId, f);
+                count(workerId, job.model(), 1);
             }
+            track(workerId, f);
         }
     }
 
@@ -164,12 +208,19 @@ final class JobBook {
         QueuedJob removed = null;
         String queueKey = entry.queueKey();
         if (entry.state() == JobEntry.State.QUEUED && queueKey != null) {
-            removed = unqueue(entry.model(), queueKey);
+            removed = takeOffQueue(entry.model(), queueKey);
             index.remove(jobId);
+        }
+        if (queueKey != null && unpersisted.remove(queueKey) == null) {
+            queue.put(queueKey, null);
         }
         String workerId = entry.workerId();
         if (workerId != null) {
             release(workerId, jobId);
+        }
+        String before = superseded.remove(jobId);
+        if (before != null) {
+            inFlight.put(StoreKeys.outstandingKey(before, jobId), null);
         }
         Instant retireAt = now.plus(retention);
         jobs.put(jobId, entry.finishedAt(retireAt));
@@ -182,7 +233,12 @@ final class JobBook {
         List<InFlight> found = new ArrayList<>();
         try (KeyValueIterator<String, InFlight> it =
                 inFlight.prefixScan(StoreKeys.outstandingPrefix(workerId), PREFIX_SERIALIZER)) {
-            it.forEachRemaining(kv -> found.add(kv.value));
+            // A requeue leaves the record of the worker it left until the job moves on: skip those.
+            it.forEachRemaining(kv -> {
+                if (isInFlightOn(workerId, kv.value.queued().job().jobId())) {
+                    found.add(kv.value);
+                }
+            });
         }
         return found;
     }
@@ -205,10 +261,25 @@ final class JobBook {
         return due;
     }
 
-    /** Takes a job off a lost worker and queues it again, keeping its first queue time and attempts. */
+    /**
+     * Takes a job off a lost worker and queues it again, keeping its first queue time and attempts.
+     * Its in-flight record stays in the store until the job is sent again or finishes: deleting it
+     * now could land without the queue record written here (another store), losing the request.
+     */
     void requeue(InFlight lost, String workerId) {
-        release(workerId, lost.queued().job().jobId());
+        String jobId = lost.queued().job().jobId();
+        forget(workerId, jobId);
+        superseded.put(jobId, workerId);
         put(new QueuedJob(lost.queued().job(), lost.queued().queuedAt(), lost.attempt()), true);
+    }
+
+    /** Drops an in-flight record the jobs store does not back (the job is elsewhere or finished). */
+    void dropInFlight(String workerId, String jobId) {
+        if (isInFlightOn(workerId, jobId)) {
+            release(workerId, jobId);
+        } else {
+            inFlight.put(StoreKeys.outstandingKey(workerId, jobId), null);
+        }
     }
 
     /** Remembers a job id never queued here as finished (so a later request for it is ignored). */
@@ -323,11 +394,8 @@ final class JobBook {
         return queues.computeIfAbsent(model, m -> new TreeMap<>());
     }
 
-    /** Takes a job off its model's queue, in the store and in memory; the job as queued, if it was. */
-    private @Nullable QueuedJob unqueue(String model, String queueKey) {
-        if (unpersisted.remove(queueKey) == null) {
-            queue.put(queueKey, null);
-        }
+    /** Takes a job off its model's in-memory queue; the job as queued, if it was. */
+    private @Nullable QueuedJob takeOffQueue(String model, String queueKey) {
         NavigableMap<String, QueuedJob> jobsOfModel = queues.get(model);
         if (jobsOfModel == null) {
             return null;
@@ -340,13 +408,21 @@ final class JobBook {
     }
 
     private void release(String workerId, String jobId) {
+        if (forget(workerId, jobId)) {
+            inFlight.put(StoreKeys.outstandingKey(workerId, jobId), null);
+        }
+    }
+
+    /** Forgets in memory that the job is in flight on the worker; true when it was. */
+    private boolean forget(String workerId, String jobId) {
         if (!isInFlightOn(workerId, jobId)) {
-            return;
+            return false;
         }
         Sent s = sentByJob.remove(jobId);
         sent.remove(s);
-        inFlight.put(StoreKeys.outstandingKey(workerId, jobId), null);
         count(workerId, s.model(), -1);
+        countInstance(s, -1);
+        return true;
     }
 
     private void count(String workerId, String model, int delta) {
@@ -364,12 +440,43 @@ final class JobBook {
 
     private void track(String workerId, InFlight f) {
         Sent s = new Sent(
-                f.dispatchedAt().toEpochMilli(), workerId, f.queued().job().jobId(), model(f));
+                f.dispatchedAt().toEpochMilli(), workerId, f.queued().job().jobId(), model(f), f.workerInstance());
         Sent before = sentByJob.put(s.jobId(), s);
         if (before != null) {
             sent.remove(before);
+            countInstance(before, -1);
         }
         sent.add(s);
+        countInstance(s, 1);
+    }
+
+    private void countInstance(Sent s, int delta) {
+        if (s.instance() == null) {
+            return;
+        }
+        Map<String, Integer> byInstance = instances.computeIfAbsent(s.workerId(), w -> new HashMap<>());
+        byInstance.merge(s.instance(), delta, (a, b) -> a + b > 0 ? a + b : null);
+        if (byInstance.isEmpty()) {
+            instances.remove(s.workerId());
+        }
+    }
+
+    /**
+     * The jobs in flight on {@code workerId} that were sent to another run of it than {@code current}
+     * (jobs sent to no named run are not among them). Reads the store only when memory knows of some.
+     */
+    List<InFlight> inFlightOnOtherInstance(String workerId, String current) {
+        Map<String, Integer> byInstance = instances.get(workerId);
+        if (byInstance == null || (byInstance.size() == 1 && byInstance.containsKey(current))) {
+            return List.of();
+        }
+        List<InFlight> other = new ArrayList<>();
+        for (InFlight f : inFlightOn(workerId)) {
+            if (f.workerInstance() != null && !f.workerInstance().equals(current)) {
+                other.add(f);
+            }
+        }
+        return other;
     }
 
     private static String model(InFlight f) {

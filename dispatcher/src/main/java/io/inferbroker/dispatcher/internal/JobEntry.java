@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param model the job's model; empty for a cancel that arrived before its job
  * @param tenantId the owning tenant (a cancel must come from it)
  * @param state where the job is, as far as the dispatcher knows
- * @param queueKey key in the queue store while {@link State#QUEUED}
+ * @param queueKey key in the queue store while {@link State#QUEUED}; while {@link State#DISPATCHED}, the
+ *     queue record kept until the job finishes (null for a job dispatched on arrival, never written there)
  * @param workerId worker the job went to once {@link State#DISPATCHED}
  * @param retireAt when the entry may be forgotten; set once nothing but deduplication needs it
  * @param attempt how often the job was dispatched so far (0 before the first dispatch)
@@ -45,8 +46,8 @@ public record JobEntry(
         return new JobEntry(model, tenantId, State.FINISHED, null, null, retireAt, 0);
     }
 
-    JobEntry dispatchedTo(String worker, int newAttempt) {
-        return new JobEntry(model, tenantId, State.DISPATCHED, null, worker, null, newAttempt);
+    static JobEntry dispatched(String model, String tenantId, String worker, int attempt, @Nullable String queueKey) {
+        return new JobEntry(model, tenantId, State.DISPATCHED, queueKey, worker, null, attempt);
     }
 
     JobEntry finishedAt(Instant retire) {

@@ -44,6 +44,11 @@ final class JobOutcomes {
         return new JobError(WORKER_LOST, "worker " + workerId + " was lost");
     }
 
+    /** The worker started again (another instance): it skips the batches of the run that had the job. */
+    static JobError workerRestarted(String workerId) {
+        return new JobError(WORKER_LOST, "worker " + workerId + " restarted");
+    }
+
     static JobError timedOut(String workerId, java.time.Duration timeout) {
         return new JobError(
                 JOB_TIMED_OUT, "no result from worker " + workerId + " within the job timeout of " + timeout);
@@ -54,8 +59,17 @@ final class JobOutcomes {
         return event(job, LifecycleType.REQUEUED, now, workerId, attempt, error);
     }
 
-    /** @param replyPartition the results partition this task reads (the worker writes the results there) */
-    static DispatchBatch batch(String workerId, String model, List<QueuedJob> jobs, int replyPartition, Instant now) {
+    /**
+     * @param instance the run of the worker the batch is for; null when its status names none
+     * @param replyPartition the results partition this task reads (the worker writes the results there)
+     */
+    static DispatchBatch batch(
+            String workerId,
+            @Nullable String instance,
+            String model,
+            List<QueuedJob> jobs,
+            int replyPartition,
+            Instant now) {
         List<DispatchedJob> dispatched = jobs.stream()
                 .map(q -> new DispatchedJob(
                         q.job().jobId(),
@@ -75,7 +89,8 @@ final class JobOutcomes {
                 now,
                 dispatched,
                 null,
-                replyPartition);
+                replyPartition,
+                instance);
     }
 
     /** A batch without jobs that tells {@code workerId} to stop a job it runs. */

@@ -43,6 +43,10 @@ final class QueueIndex {
         }
     }
 
+    boolean contains(String jobId) {
+        return jobs.containsKey(jobId);
+    }
+
     void remove(String jobId) {
         Meta meta = jobs.remove(jobId);
         if (meta == null) {

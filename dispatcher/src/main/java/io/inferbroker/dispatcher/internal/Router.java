@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
 final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
-    /** A batch to send: to {@code workerId}, running {@code model}, at most {@code jobs} jobs. */
-    record Routed(String workerId, String model, int jobs, String strategy) {}
+    /**
+     * A batch to send: to {@code workerId} (the run of it named {@code instance}, null when its status
+     * names none), running {@code model}, at most {@code jobs} jobs.
+     */
+    record Routed(String workerId, @Nullable String instance, String model, int jobs, String strategy) {}
 
     private final DispatcherConfig config;
     private final @Nullable RoutingPolicy override;
@@ -132,7 +135,9 @@ final class Router {
                 for (WorkerCandidate c : candidates) {
                     if (c.workerId().equals(route.workerId())) {
                         int jobs = Math.min(Math.min(route.jobs(), wanted), c.headroom());
-                        yield jobs > 0 ? new Routed(route.workerId(), model, jobs, strategy) : null;
+                        yield jobs > 0
+                                ? new Routed(route.workerId(), c.status().instance(), model, jobs, strategy)
+                                : null;
                     }
                 }
                 LOG.warn("routing chose worker {}, which is not a usable candidate; no batch sent", route.workerId());

@@ -74,7 +74,11 @@ final class WorkerDirectory {
      * than the lease. A draining worker is not lost: it still finishes its work.
      */
     boolean isLost(String workerId, Instant now) {
-        WorkerStatus status = store.get(workerId);
+        return isLost(store.get(workerId), now);
+    }
+
+    /** {@link #isLost(String, Instant)} for a status already read (null: none). */
+    boolean isLost(@Nullable WorkerStatus status, Instant now) {
         return status == null
                 || status.state() == WorkerState.GONE
                 || status.at().isBefore(now.minus(lease));

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's consuming thread: reads its own dispatch partition, skips batches keyed for other
- * workers, launches its own and commits an offset once every batch up to it has published its
+ * workers or addressed to an earlier run of this one, launches its own and commits an offset once every batch up to it has published its
  * results. On {@link #stop}, it starts nothing new, lets running jobs finish within the grace
  * period, commits and closes the consumer. The consumer belongs to this loop alone.
  */
@@ -43,6 +43,7 @@ public final class DispatchLoop implements Runnable {
     private final Consumer<String, byte[]> consumer;
     private final TopicPartition partition;
     private final String workerId;
+    private final String instance;
     private final JobLauncher launcher;
     private final StatusReporter status;
     private final OffsetTracker offsets = new OffsetTracker();
@@ -54,11 +55,13 @@ public final class DispatchLoop implements Runnable {
             Consumer<String, byte[]> consumer,
             TopicPartition partition,
             String workerId,
+            String instance,
             JobLauncher launcher,
             StatusReporter status) {
         this.consumer = consumer;
         this.partition = partition;
         this.workerId = workerId;
+        this.instance = instance;
         this.launcher = launcher;
         this.status = status;
     }
@@ -158,6 +161,19 @@ public final class DispatchLoop implements Runnable {
             return true;
         }
         launcher.cancel(batch.cancelJobIds());
+        if (!batch.isFor(instance)) {
+            // Sent to an earlier run of this worker, which did not finish it: the dispatcher sends these
+            // jobs again once it sees this run's status. Running them here too would run them twice.
+            LOG.info(
+                    "worker {} skips batch {} ({} offset {}) of its earlier run {}",
+                    workerId,
+                    batch.batchId(),
+                    partition,
+                    record.offset(),
+                    batch.workerInstance());
+            entry.done();
+            return true;
+        }
         Optional<CompletableFuture<Void>> published = launcher.launch(batch, this::keepWaiting);
         if (published.isEmpty()) {
             return false;

@@ -9,6 +9,7 @@ import io.inferbroker.worker.WorkerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +39,7 @@ public final class StatusReporter implements JobListener, AutoCloseable {
     private final IntSupplier inFlight;
     private final ScheduledExecutorService timer;
     private final PriceBook prices;
+    private final String instance;
     private volatile @Nullable ModelAdapter adapter;
     private final Ewma ttftMs = new Ewma(ALPHA);
     private final Ewma tokensPerSecond = new Ewma(ALPHA);
@@ -63,7 +65,7 @@ public final class StatusReporter implements JobListener, AutoCloseable {
                 new PriceBook(config.price(), config.modelPrices()));
     }
 
-    /** A reporter that reports the price of {@code prices}, which may change. */
+    /** A reporter that reports the price of {@code prices}, which may change, under a new instance id. */
     public StatusReporter(
             WorkerConfig config,
             String adapterKind,
@@ -72,6 +74,31 @@ public final class StatusReporter implements JobListener, AutoCloseable {
             IntSupplier inFlight,
             ScheduledExecutorService timer,
             PriceBook prices) {
+        this(
+                config,
+                adapterKind,
+                publisher,
+                clock,
+                inFlight,
+                timer,
+                prices,
+                UUID.randomUUID().toString());
+    }
+
+    /**
+     * @param instance names this run of the worker ({@link WorkerStatus#instance()}); the dispatch loop
+     *     takes only batches addressed to it or to no run
+     */
+    public StatusReporter(
+            WorkerConfig config,
+            String adapterKind,
+            Publisher publisher,
+            Clock clock,
+            IntSupplier inFlight,
+            ScheduledExecutorService timer,
+            PriceBook prices,
+            String instance) {
+        this.instance = instance;
         this.prices = prices;
         this.config = config;
         this.adapterKind = adapterKind;
@@ -160,7 +187,8 @@ public final class StatusReporter implements JobListener, AutoCloseable {
                 config.version(),
                 now,
                 served == null ? null : served.backpressureUntil().orElse(null),
-                prices.modelPrices());
+                prices.modelPrices(),
+                instance);
     }
 
     private synchronized CompletableFuture<Void> publishNow() {
