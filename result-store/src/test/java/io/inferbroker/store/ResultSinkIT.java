@@ -184,6 +184,30 @@ class ResultSinkIT {
     }
 
     @Test
+    void shouldStoreTheOtherRecordsAndCountTheSkipWhenPostgreSQLRefusesOne() {
+        sendResult(WireFixtures.succeeded("job-8a", TENANT, "worker-a", 1, "before"));
+        // jsonb refuses the escape of U+0000: the record can never be stored as it is
+        sendResult(WireFixtures.succeeded("job-8b", TENANT, "worker-a", 1, "nul \u0000 inside"));
+        sendResult(WireFixtures.succeeded("job-8c", TENANT, "worker-a", 1, "after"));
+
+        awaitJob("job-8a", j -> j.status() == JobStatus.SUCCEEDED);
+        awaitJob("job-8c", j -> j.status() == JobStatus.SUCCEEDED);
+        await().atMost(WAIT)
+                .until(() -> registry.get("broker.store.records.poison")
+                                .tag("topic", "inference.results")
+                                .counter()
+                                .count()
+                        == 1.0);
+        assertThat(db.jobs().find(TENANT, "job-8b")).isEmpty();
+        assertThat(registry.get("broker.store.write.failures")
+                        .tag("kind", "data")
+                        .counter()
+                        .count())
+                .isGreaterThanOrEqualTo(1.0);
+        assertThat(sink.isReady()).isTrue();
+    }
+
+    @Test
     void shouldNotShowAJobToAnotherTenant() {
         sendResult(WireFixtures.succeeded("job-6", TENANT, "worker-a", 1, "private"));
         awaitJob("job-6", j -> j.status() == JobStatus.SUCCEEDED);
