@@ -245,13 +245,13 @@ public final class JobWriter {
                 .put("attempt", r.attempt());
     }
 
-    /** JSON text for a jsonb column; null (also JSON null) stays SQL null. */
+    /** JSON text for a jsonb column; null (also JSON null) stays SQL null; an escaped U+0000 becomes U+FFFD. */
     private @Nullable String json(@Nullable Object value) {
         if (value == null || (value instanceof JsonNode node && node.isNull())) {
             return null;
         }
         try {
-            return mapper.writeValueAsString(value);
+            return NulCharacters.replaceInJson(mapper.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
