@@ -1,0 +1,204 @@
+package io.inferbroker.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.awaitility.Awaitility;
+
+/**
+ * The multi-process layout: Kafka and PostgreSQL each in a process of their own, and {@code broker
+ * ingress} x2, {@code broker dispatcher} x2, {@code broker worker} x2 (workers {@code w-1} and
+ * {@code w-2}, one each) and {@code broker store}, every one on a fixed loopback port so a restart
+ * comes back where clients look. Closing kills every process (also on failure).
+ */
+final class Cluster implements AutoCloseable {
+    static final String ADMIN = "faults-admin-key";
+    private static final String MODELS = """
+            models:
+              - id: sim-echo
+                max_queue_delay_ms: 5
+                routing: least-loaded
+            workers:
+            """;
+
+    private final Path dir;
+    private final Api api = new Api();
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Target> targets = new ArrayList<>();
+    private final List<String> ingresses = new ArrayList<>();
+    private final Thread reaper = new Thread(this::close, "faults-reaper");
+    private String bootstrap = "";
+
+    private Cluster(Path dir) {
+        this.dir = dir;
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    /** Starts everything and waits until every process is ready; kills what it started when it cannot. */
+    static Cluster start(Path dir) throws IOException {
+        Cluster c = new Cluster(dir);
+        try {
+            c.boot();
+            return c;
+        } catch (RuntimeException | IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void boot() throws IOException {
+        Path logs = dir.resolve("logs");
+        int kafkaPort = freePort();
+        int pgPort = freePort();
+        bootstrap = "127.0.0.1:" + kafkaPort;
+        Node kafka = node(new Node(
+                "kafka",
+                KafkaServerMain.class.getName(),
+                List.of(dir.resolve("kafka").toString(), Integer.toString(kafkaPort)),
+                Map.of(),
+                logs,
+                "768m"));
+        Path pgData = dir.resolve("postgres");
+        Node pg = node(new Node(
+                "postgres",
+                PostgresServerMain.class.getName(),
+                List.of(pgData.toString(), Integer.toString(pgPort)),
+                Map.of(),
+                logs,
+                "128m",
+                Optional.of(pgData.resolve("postmaster.pid"))));
+        Target kafkaTarget = Target.of(kafka, () -> kafka.currentLog().contains(KafkaServerMain.READY));
+        Target pgTarget = Target.of(pg, () -> pg.currentLog().contains(PostgresServerMain.READY));
+        kafka.start();
+        pg.start();
+        awaitReady(kafkaTarget);
+        awaitReady(pgTarget);
+
+        Map<String, String> env = new HashMap<>(Map.of(
+                "BROKER_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "BROKER_DB_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
+                "BROKER_DB_USER", "postgres",
+                "BROKER_DB_POOL_SIZE", "4",
+                "BROKER_ADMIN_KEY", ADMIN,
+                "BROKER_WEBHOOKS_ALLOW_LIST", "127.0.0.1",
+                "BROKER_WEBHOOKS_SCHEDULE", "1s,2s,5s,10s,20s,30s",
+                "BROKER_HTTP_SYNC_TIMEOUT_MS", "30000"));
+        Path all = config("all", "w-1", "w-2");
+        Target store = role("store", "store", all, env);
+        awaitReady(store);
+        List<Target> roles = List.of(
+                role("ingress-1", "ingress", all, env),
+                role("ingress-2", "ingress", all, env),
+                role("dispatcher-1", "dispatcher", all, env),
+                role("dispatcher-2", "dispatcher", all, env),
+                role("worker-1", "worker", config("w-1", "w-1"), env).worker("w-1"),
+                role("worker-2", "worker", config("w-2", "w-2"), env).worker("w-2"));
+        roles.forEach(this::awaitReady);
+        ingresses.addAll(roles.stream().flatMap(t -> t.ingress().stream()).toList());
+        // The order of the kills: one of each kind, the infrastructure, then the second of each kind.
+        targets.addAll(List.of(
+                roles.get(0),
+                roles.get(2),
+                roles.get(4),
+                store,
+                kafkaTarget,
+                pgTarget,
+                roles.get(1),
+                roles.get(3),
+                roles.get(5)));
+    }
+
+    private Target role(String name, String command, Path config, Map<String, String> common) {
+        int port = freePort();
+        Map<String, String> env = new HashMap<>(common);
+        env.put("BROKER_PORT", Integer.toString(port));
+        env.put("BROKER_DATA_DIR", dir.resolve(name).toString());
+        Node n = node(new Node(
+                name,
+                "io.inferbroker.launcher.Main",
+                List.of(command, "--config", config.toString()),
+                env,
+                dir.resolve("logs"),
+                "256m"));
+        n.start();
+        String base = "http://127.0.0.1:" + port;
+        Target t = Target.of(n, () -> api.answers200(base + "/health/ready"));
+        return command.equals("ingress") ? t.ingress(base) : t;
+    }
+
+    private Path config(String name, String... workers) throws IOException {
+        StringBuilder yaml = new StringBuilder(MODELS);
+        for (String w : workers) {
+            yaml.append("  - id: ")
+                    .append(w)
+                    .append('\n')
+                    .append("    models: [sim-echo]\n")
+                    .append("    time_scale: 0.1\n")
+                    .append("    input_per_million: 0.10\n")
+                    .append("    output_per_million: 0.40\n");
+        }
+        Files.createDirectories(dir);
+        return Files.writeString(dir.resolve(name + ".yaml"), yaml.toString());
+    }
+
+    private void awaitReady(Target t) {
+        Awaitility.await("start of " + t.name())
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> t.ready().getAsBoolean());
+    }
+
+    private Node node(Node n) {
+        nodes.add(n);
+        return n;
+    }
+
+    List<String> ingresses() {
+        return List.copyOf(ingresses);
+    }
+
+    List<Target> targets() {
+        return List.copyOf(targets);
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills every process, roles first; idempotent. */
+    @Override
+    public synchronized void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            try {
+                nodes.get(i).kill();
+            } catch (RuntimeException e) {
+                System.err.println("cannot kill " + nodes.get(i).name() + ": " + e.getMessage());
+            }
+        }
+        nodes.clear();
+        if (Thread.currentThread() != reaper) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException ignored) {
+                // the JVM is shutting down already
+            }
+        }
+    }
+}
