@@ -27,6 +27,8 @@ class MultiProcessFaultsIT {
             Tally tally = new Tally(run, cluster::ingresses);
             tally.settle();
             tally.reckon(TopicAudit.read(cluster.bootstrap(), "inference.results", "inference.events"));
+            tally.info(
+                    "processes that exited by themselves and were started again", Integer.toString(cluster.respawns()));
             String table = tally.table(
                     "Faults, multi-process (" + profile.name() + " profile)",
                     root.resolve("multi-process-" + profile.name() + ".md"));

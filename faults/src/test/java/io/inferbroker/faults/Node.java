@@ -25,6 +25,7 @@ final class Node implements AutoCloseable {
     private final Optional<Path> extraPidFile;
     private Process process;
     private int starts;
+    private int respawns;
 
     Node(String name, String mainClass, List<String> args, Map<String, String> env, Path logDir, String heap) {
         this(name, mainClass, args, env, logDir, heap, Optional.empty());
@@ -80,6 +81,24 @@ final class Node implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+    }
+
+    /**
+     * Supervises like a service manager would: a process that exited by itself (a role gives up when
+     * Kafka does not answer within its connect timeout) is started again. False when it had to be.
+     */
+    boolean aliveOrRespawned() {
+        if (process != null && !process.isAlive()) {
+            respawns++;
+            start();
+            return false;
+        }
+        return true;
+    }
+
+    /** How often {@link #aliveOrRespawned()} started the process again. */
+    int respawns() {
+        return respawns;
     }
 
     boolean isAlive() {
@@ -142,6 +161,15 @@ final class Node implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /** SIGTERM, then waits up to a minute for the process to exit; true when it did. */
+    boolean terminate() throws InterruptedException {
+        if (process == null) {
+            return true;
+        }
+        process.destroy();
+        return process.waitFor(60, TimeUnit.SECONDS);
     }
 
     @Override

@@ -185,11 +185,11 @@ final class Tally {
         return finished.values().stream().filter(p).count();
     }
 
-    private void info(String check, String actual) {
+    void info(String check, String actual) {
         rows.add(new Row(check, "", actual, null));
     }
 
-    private void zero(String check, long actual) {
+    void zero(String check, long actual) {
         zero(check, actual, List.of());
     }
 
