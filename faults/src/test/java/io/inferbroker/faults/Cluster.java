@@ -1,7 +1,6 @@
 package io.inferbroker.faults;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,6 +29,7 @@ final class Cluster implements AutoCloseable {
             workers:
             """;
 
+    private static final java.util.Set<Integer> GIVEN = new java.util.HashSet<>();
     private final Path dir;
     private final Api api = new Api();
     private final List<Node> nodes = new ArrayList<>();
@@ -135,7 +135,12 @@ final class Cluster implements AutoCloseable {
                 dir.resolve("logs"),
                 "256m"));
         String base = "http://127.0.0.1:" + port;
-        Target t = Target.of(n, () -> n.aliveOrRespawned() && api.answers200(base + "/health/ready"));
+        // Ready only once this process printed its banner: nothing else answers on its port then.
+        Target t = Target.of(
+                n,
+                () -> n.aliveOrRespawned()
+                        && n.currentLog().contains("Inferbroker is up at")
+                        && api.answers200(base + "/health/ready"));
         return command.equals("ingress") ? t.ingress(base) : t;
     }
 
@@ -189,11 +194,32 @@ final class Cluster implements AutoCloseable {
         return bootstrap;
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * A free port below the kernel's ephemeral range, so that no outgoing connection takes it while
+     * its process is down and a restart finds it free again.
+     */
+    static synchronized int freePort() {
+        int low = ephemeralLow();
+        for (int i = 0; i < 1000; i++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(low / 2, low);
+            if (!GIVEN.add(port)) {
+                continue; // given out before: its process may be down right now
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException ignored) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port below " + low);
+    }
+
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 

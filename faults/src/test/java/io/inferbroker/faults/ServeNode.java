@@ -66,7 +66,7 @@ final class ServeNode implements AutoCloseable {
             node.start();
             return false;
         }
-        boolean ready = api.answers200(base + "/health/ready");
+        boolean ready = node.currentLog().contains("Inferbroker is up at") && api.answers200(base + "/health/ready");
         if (ready && restarting) {
             restarting = false;
             lingering += orphansAlive();

@@ -36,6 +36,7 @@ final class Tally {
     private final Supplier<List<String>> ingresses;
     private final Map<String, JsonNode> finished = new ConcurrentHashMap<>();
     private final Map<String, Integer> lastCode = new ConcurrentHashMap<>();
+    private final Map<String, String> lastStatus = new ConcurrentHashMap<>();
     final List<Row> rows = new ArrayList<>();
     private double settledAfter = Double.NaN;
 
@@ -89,6 +90,7 @@ final class Tally {
             lastCode.put(id, r.statusCode());
             if (r.statusCode() == 200) {
                 JsonNode job = Api.parse(r.body());
+                lastStatus.put(id, job.path("status").asText());
                 if (TERMINAL.contains(job.path("status").asText())) {
                     finished.put(id, job);
                 }
@@ -129,11 +131,12 @@ final class Tally {
         zero(
                 "lost: accepted, GET answers 404",
                 lastCode.values().stream().filter(c -> c == 404).count());
-        zero(
-                "stuck: not terminal within the bound",
-                accepted
-                        - finished.size()
-                        - lastCode.values().stream().filter(c -> c == 404).count());
+        List<String> stuck = run.ledger.jobs.keySet().stream()
+                .filter(id -> !finished.containsKey(id) && lastCode.getOrDefault(id, 0) != 404)
+                .sorted()
+                .map(id -> id + " (" + lastStatus.getOrDefault(id, "GET " + lastCode.get(id)) + ")")
+                .toList();
+        zero("stuck: not terminal within the bound", stuck.size(), stuck);
         zero("submits refused 409 under their own Idempotency-Key", l.conflicts.get());
         zero("clients never accepted (gave up after 4 min)", l.gaveUp.get());
         zero(
@@ -148,15 +151,27 @@ final class Tally {
         zero(
                 "succeeded jobs stored without output, usage or cost (GET)",
                 count(j -> "succeeded".equals(j.path("status").asText()) && !hasResult(j)));
+        webhooksAndStreams();
+    }
+
+    private void webhooksAndStreams() {
+        Ledger l = run.ledger;
+        List<JsonNode> succeededJobs = finished.values().stream()
+                .filter(j -> "succeeded".equals(j.path("status").asText()))
+                .toList();
         zero(
-                "succeeded jobs without a job.succeeded webhook carrying the result",
-                finished.values().stream()
-                        .filter(j -> "succeeded".equals(j.path("status").asText()))
-                        .filter(j -> {
-                            var t = run.hooks.terminal(j.path("id").asText());
-                            return t == null || !t.type().equals("job.succeeded") || !t.hasResult();
-                        })
+                "succeeded jobs without a job.succeeded webhook",
+                succeededJobs.stream()
+                        .map(j -> run.hooks.terminal(j.path("id").asText()))
+                        .filter(t -> t == null || !t.type().equals("job.succeeded"))
                         .count());
+        List<String> bare = run.hooks.terminals().entrySet().stream()
+                .filter(e -> e.getValue().type().equals("job.succeeded")
+                        && !e.getValue().hasResult())
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        zero("job.succeeded webhooks without output, usage or cost", bare.size(), bare);
         info(
                 "webhook messages received (refused once on purpose)",
                 run.hooks.received() + " (" + run.hooks.refusedCount() + ")");
