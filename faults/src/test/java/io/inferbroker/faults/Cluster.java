@@ -216,8 +216,11 @@ final class Cluster implements AutoCloseable {
 
     private static int ephemeralLow() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
-            return Integer.parseInt(range.trim().split("\\s+")[0]);
+            // readAllLines, not readString: readString trusts the size a /proc file reports and reads one byte.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .getFirst();
+            int low = Integer.parseInt(range.trim().split("\\s+")[0]);
+            return low >= 2048 ? low : 32768;
         } catch (IOException | RuntimeException e) {
             return 32768;
         }
