@@ -9,6 +9,7 @@ import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.StoreRetention;
 import io.inferbroker.store.WebhookDispatcher;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,8 +24,15 @@ final class StoreWiring {
 
     static void start(
             BrokerProcess process, BrokerConfig config, StoreDatabase db, TopicNames topics, Properties kafka) {
+        Properties sinkProps = new Properties();
+        sinkProps.putAll(kafka);
+        if (config.kafkaBootstrapServers().isEmpty()) {
+            // 'broker serve' on its own embedded Kafka: no other process can hold this id, so a static
+            // member is safe, and after a kill the restarted sink takes its partitions back at once.
+            sinkProps.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "serve-result-store");
+        }
         ResultSink sink = process.own(new ResultSink(
-                db, topics, kafka, topics.prefix() + "result-store", process.registry(), process.clock()));
+                db, topics, sinkProps, topics.prefix() + "result-store", process.registry(), process.clock()));
         sink.start();
         process.addReadiness(new ReadinessCheck("result-store", sink::isReady));
 

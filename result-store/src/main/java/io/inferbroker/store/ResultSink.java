@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * idempotent and order-independent, so redeliveries and records arriving in any order across topics
  * end in the same rows. While PostgreSQL rejects writes the sink keeps re-reading the same records
  * with a growing pause (100 ms up to 5 s) and {@link #isReady()} is false; nothing is skipped except
- * poison records (unreadable, or missing required fields), which are logged with their topic,
- * partition and offset.
+ * poison records (unreadable, missing required fields, or refused by PostgreSQL on their own), which
+ * are counted ({@code broker.store.records.poison}) and logged with their topic, partition and offset.
+ * {@link #isReady()} is also false until the consumer group has given the sink its partitions.
  *
  * <p>The same transaction creates the webhook messages the stored transitions call for (see {@link
  * WebhookDispatcher}), so a transition is never stored without them nor they without it.
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
 public final class ResultSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultSink.class);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(15);
+    /** The group session: how long partitions of a sink that died stay with it. */
+    public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final SinkLoop loop;
@@ -50,8 +55,11 @@ public final class ResultSink implements AutoCloseable {
 
     /**
      * @param kafkaProps client settings, at least {@code bootstrap.servers}; the sink sets its own group,
-     *     deserializers, manual commits and {@code read_committed}, and reads from the earliest offset
-     *     when the group has none unless told otherwise
+     *     deserializers, manual commits and {@code read_committed}, and unless told otherwise reads
+     *     from the earliest offset when the group has none and uses a {@link #SESSION_TIMEOUT} session.
+     *     A {@code group.instance.id} makes the sink a static member: restarted with the same id it
+     *     gets its partitions back at once instead of after the session timeout. The id must be
+     *     stable per process and never shared by two running sinks (the later one fences the other)
      * @param groupId the consumer group; sinks sharing it share the partitions
      * @param clock stamps {@code updated_at} and the receipt time of results
      */
@@ -68,6 +76,10 @@ public final class ResultSink implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A killed sink keeps its partitions until its session expires, and a restarted one waits for
+        // that: the client's default of 45 s would keep results, events and webhooks waiting as long.
+        p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(SESSION_TIMEOUT.toMillis()));
+        p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(HEARTBEAT_INTERVAL.toMillis()));
         // Larger polls mean fewer, larger transactions: the commit's flush is the costliest step.
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-sink");
@@ -103,7 +115,10 @@ public final class ResultSink implements AutoCloseable {
         thread.start();
     }
 
-    /** True while running and writing successfully; false before start, while writes fail, and after close. */
+    /**
+     * True while running, holding the partitions its group gave it and writing successfully; false
+     * before start, until the group assigned partitions, while writes fail, and after close.
+     */
     public boolean isReady() {
         return started.get() && !closed.get() && loop.isReady();
     }

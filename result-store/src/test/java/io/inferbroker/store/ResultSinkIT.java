@@ -184,6 +184,72 @@ class ResultSinkIT {
     }
 
     @Test
+    void shouldStoreTheOtherRecordsAndCountTheSkipWhenPostgreSQLRefusesOne() {
+        sendResult(WireFixtures.succeeded("job-8a", TENANT, "worker-a", 1, "before"));
+        JobResult ok = WireFixtures.succeeded("job-8b", TENANT, "worker-a", 1, "far future");
+        // past the last timestamp PostgreSQL can hold: the record can never be stored as it is
+        sendResult(new JobResult(
+                ok.schemaVersion(),
+                ok.jobId(),
+                ok.tenantId(),
+                ok.model(),
+                ok.status(),
+                ok.output(),
+                ok.error(),
+                ok.usage(),
+                ok.cost(),
+                ok.workerId(),
+                ok.attempt(),
+                new Timings(ACCEPTED, null, null, null, java.time.Instant.parse("+300000-01-01T00:00:00Z"))));
+        sendResult(WireFixtures.succeeded("job-8c", TENANT, "worker-a", 1, "after"));
+
+        awaitJob("job-8a", j -> j.status() == JobStatus.SUCCEEDED);
+        awaitJob("job-8c", j -> j.status() == JobStatus.SUCCEEDED);
+        await().atMost(WAIT)
+                .until(() -> registry.get("broker.store.records.poison")
+                                .tag("topic", "inference.results")
+                                .counter()
+                                .count()
+                        == 1.0);
+        assertThat(db.jobs().find(TENANT, "job-8b")).isEmpty();
+        assertThat(registry.get("broker.store.write.failures")
+                        .tag("kind", "data")
+                        .counter()
+                        .count())
+                .isGreaterThanOrEqualTo(1.0);
+        assertThat(sink.isReady()).isTrue();
+    }
+
+    @Test
+    void shouldStoreAResultWhoseOutputAndErrorHoldNulWithTheReplacementCharacter() {
+        sendResult(WireFixtures.succeeded("job-9", TENANT, "worker-a", 1, "nul \u0000 inside"));
+        JobResult failed = WireFixtures.failed("job-10", TENANT, "worker-a", 1);
+        sendResult(new JobResult(
+                failed.schemaVersion(),
+                failed.jobId(),
+                failed.tenantId(),
+                failed.model(),
+                failed.status(),
+                null,
+                new io.inferbroker.schemas.JobError("worker_error", "broke at \u0000"),
+                null,
+                null,
+                failed.workerId(),
+                failed.attempt(),
+                failed.timings()));
+
+        StoredJob job = awaitJob("job-9", j -> j.status() == JobStatus.SUCCEEDED);
+        assertThat(job.output().get("text").asText()).isEqualTo("nul \uFFFD inside");
+        StoredJob broke = awaitJob("job-10", j -> j.status() == JobStatus.FAILED);
+        assertThat(broke.error().message()).isEqualTo("broke at \uFFFD");
+        assertThat(registry.get("broker.store.records.poison")
+                        .tag("topic", "inference.results")
+                        .counter()
+                        .count())
+                .isZero();
+    }
+
+    @Test
     void shouldNotShowAJobToAnotherTenant() {
         sendResult(WireFixtures.succeeded("job-6", TENANT, "worker-a", 1, "private"));
         awaitJob("job-6", j -> j.status() == JobStatus.SUCCEEDED);

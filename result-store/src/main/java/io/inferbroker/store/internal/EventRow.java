@@ -1,6 +1,5 @@
 package io.inferbroker.store.internal;
 
-import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleEvent;
 import io.inferbroker.schemas.LifecycleType;
@@ -10,11 +9,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The row {@link JobSql#UPSERT_EVENTS} merges into {@code jobs} for one lifecycle event, or for
- * several events of one job folded into one row with the same effect as merging them one after
- * another.
- *
- * @param error set only for a terminal status
+ * The row {@link JobSql#UPSERT_EVENTS} merges into {@code jobs} for one non-terminal lifecycle event,
+ * or for several events of one job folded into one row with the same effect as merging them one
+ * after another. Terminal events have no row: a job's end comes from its result ({@link JobWriter}).
  */
 record EventRow(
         String jobId,
@@ -24,13 +21,15 @@ record EventRow(
         Instant at,
         @Nullable Instant dispatchedAt,
         @Nullable Instant startedAt,
-        @Nullable Instant completedAt,
-        @Nullable JobError error,
         @Nullable String workerId,
         int attempt) {
 
+    /** @throws IllegalArgumentException for a terminal event */
     static EventRow of(LifecycleEvent e) {
         JobStatus status = e.type().status();
+        if (status.isTerminal()) {
+            throw new IllegalArgumentException("terminal event of job " + e.jobId() + " has no event row");
+        }
         return new EventRow(
                 e.jobId(),
                 e.tenantId(),
@@ -39,20 +38,18 @@ record EventRow(
                 e.at(),
                 e.type() == LifecycleType.DISPATCHED ? e.at() : null,
                 e.type() == LifecycleType.STARTED ? e.at() : null,
-                status.isTerminal() ? e.at() : null,
-                status.isTerminal() ? e.error() : null,
                 e.workerId(),
                 e.attempt());
     }
 
     /**
-     * One row merging like these events of one job merged in this order: status and error of the
-     * first event of the highest rank (a later one of the same rank does not move the job), the
+     * One row merging like these events of one job merged in this order: status of the first event
+     * of the highest rank (a later one of the same rank does not move the job), the
      * earliest time, each stage's first time, the last worker. Exact only when every event names its
      * worker and all are of one attempt (the worker rule compares each event's attempt with the
      * highest stored so far); empty otherwise, and the events are merged one by one.
      *
-     * @param events at least one event, all of one job, in arrival order
+     * @param events at least one non-terminal event, all of one job, in arrival order
      */
     static Optional<EventRow> fold(List<LifecycleEvent> events) {
         LifecycleEvent first = events.getFirst();
@@ -71,8 +68,6 @@ record EventRow(
                     next.at().isBefore(row.at()) ? next.at() : row.at(),
                     row.dispatchedAt() != null ? row.dispatchedAt() : next.dispatchedAt(),
                     row.startedAt() != null ? row.startedAt() : next.startedAt(),
-                    row.completedAt() != null ? row.completedAt() : next.completedAt(),
-                    raises ? next.error() : row.error(),
                     next.workerId(),
                     row.attempt());
         }

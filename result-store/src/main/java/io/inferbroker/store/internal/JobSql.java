@@ -13,6 +13,9 @@ import java.util.stream.Stream;
  *   <li>the request is authoritative for tenant, model, kind, input, metadata and created_at;
  *   <li>status only moves to a higher rank, except that the first terminal result sets the terminal
  *       status it reports;
+ *   <li>only a result makes a job terminal: terminal lifecycle events are not merged (each is paired
+ *       with a result, which may arrive later on its own topic), so a finished job always holds its
+ *       output, usage and cost;
  *   <li>the first terminal result wins: output, error, usage, cost and worker come from it, later
  *       results never replace them;
  *   <li>timestamps are filled when still null, never overwritten;
@@ -53,9 +56,6 @@ final class JobSql {
             "at",
             "dispatched_at",
             "started_at",
-            "completed_at",
-            "error_code",
-            "error_message",
             "worker_id",
             "attempt");
 
@@ -116,15 +116,15 @@ final class JobSql {
             """ + RETURNING_JOB;
 
     /**
-     * Lifecycle events, at most one per job. Bound error columns are null unless the event is
-     * terminal; they apply only if the event makes the job terminal.
+     * Non-terminal lifecycle events, at most one per job. A terminal event is not merged: the job's
+     * end (status, error, completion time, output) comes from its result, so a finished job is never
+     * shown or announced without it.
      */
     static final String UPSERT_EVENTS = """
             insert into jobs (id, tenant_id, model, status, status_rank, created_at, dispatched_at, started_at,
-                              completed_at, error_code, error_message, worker_id, attempts, updated_at)
+                              worker_id, attempts, updated_at)
             select u.id, u.tenant_id, u.model, u.status, cast(u.status_rank as smallint), cast(u.at as timestamptz),
-                   cast(u.dispatched_at as timestamptz), cast(u.started_at as timestamptz),
-                   cast(u.completed_at as timestamptz), u.error_code, u.error_message, u.worker_id,
+                   cast(u.dispatched_at as timestamptz), cast(u.started_at as timestamptz), u.worker_id,
                    cast(u.attempt as integer), :now
             """ + unnest(EVENT_COLUMNS) + """
             on conflict (id) do update set
@@ -135,11 +135,6 @@ final class JobSql {
                                   then jobs.created_at else least(jobs.created_at, excluded.created_at) end,
                 dispatched_at = coalesce(jobs.dispatched_at, excluded.dispatched_at),
                 started_at = coalesce(jobs.started_at, excluded.started_at),
-                completed_at = coalesce(jobs.completed_at, excluded.completed_at),
-                error_code = case when jobs.result_attempt is null and excluded.status_rank > jobs.status_rank
-                                  then excluded.error_code else jobs.error_code end,
-                error_message = case when jobs.result_attempt is null and excluded.status_rank > jobs.status_rank
-                                     then excluded.error_message else jobs.error_message end,
                 worker_id = case when jobs.result_attempt is null and excluded.worker_id is not null
                                       and excluded.attempts >= jobs.attempts
                                  then excluded.worker_id else jobs.worker_id end,

@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * transaction, as a few multi-row statements per batch: requests, lifecycle events and results each
  * in rounds, where round k holds the k-th record (in arrival order) of every job that has one. A
  * statement thus updates a row at most once, and the records of one job apply in arrival order, so
- * the first result received stays the first and a late event never moves a job back. A job's events
+ * the first result received stays the first and a late event never moves a job back. Terminal events
+ * are not written: a job ends with its result, which every terminal event is paired with. A job's events
  * of one batch are first folded into one row where that has the same effect ({@link EventRow#fold}),
  * which saves a row version per event. Rows are
  * touched in job id order, which makes deadlocks between concurrent sinks unlikely (one is retried
@@ -110,7 +111,12 @@ public final class JobWriter {
         records.stream().sorted(BY_JOB).forEach(d -> {
             switch (d) {
                 case Decoded.Request r -> requests.add(r);
-                case Decoded.Event e -> events.add(e);
+                case Decoded.Event e -> {
+                    // A job ends with its result, not its terminal event (see JobSql).
+                    if (!e.value().type().status().isTerminal()) {
+                        events.add(e);
+                    }
+                }
                 case Decoded.Result r -> results.add(r);
                 case Decoded.Poison p -> {
                     // nothing to store
@@ -197,7 +203,6 @@ public final class JobWriter {
     }
 
     private static void event(TextColumns c, EventRow e) {
-        @Nullable JobError error = e.error();
         c.put("id", e.jobId())
                 .put("tenant_id", e.tenantId())
                 .put("model", e.model())
@@ -206,9 +211,6 @@ public final class JobWriter {
                 .put("at", e.at())
                 .put("dispatched_at", e.dispatchedAt())
                 .put("started_at", e.startedAt())
-                .put("completed_at", e.completedAt())
-                .put("error_code", error == null ? null : error.code())
-                .put("error_message", error == null ? null : error.message())
                 .put("worker_id", e.workerId())
                 .put("attempt", e.attempt());
     }
@@ -243,13 +245,13 @@ public final class JobWriter {
                 .put("attempt", r.attempt());
     }
 
-    /** JSON text for a jsonb column; null (also JSON null) stays SQL null. */
+    /** JSON text for a jsonb column; null (also JSON null) stays SQL null; an escaped U+0000 becomes U+FFFD. */
     private @Nullable String json(@Nullable Object value) {
         if (value == null || (value instanceof JsonNode node && node.isNull())) {
             return null;
         }
         try {
-            return mapper.writeValueAsString(value);
+            return NulCharacters.replaceInJson(mapper.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }

@@ -2,6 +2,7 @@ package io.inferbroker.store.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * committed positions) and the batch is retried after a growing pause, so nothing is lost. Poison
  * records are logged and skipped. Runs on one thread; only {@link #stop()} and {@link #isReady()} may
  * be called from others.
+ *
+ * <p>The loop counts as ready only once its consumer group has given it its partitions: a consumer
+ * that subscribed but still waits for the group (for instance for a killed member's session to
+ * expire) stores nothing.
  */
 public final class SinkLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
@@ -38,6 +44,7 @@ public final class SinkLoop implements Runnable {
     private final Backoff backoff;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
+    private volatile boolean assigned;
     private volatile boolean pollFailing;
     private volatile boolean writeFailing;
 
@@ -70,9 +77,12 @@ public final class SinkLoop implements Runnable {
         }
     }
 
-    /** Subscribes to the sink's topics; the loop is ready until a poll or a write fails. */
+    /**
+     * Subscribes to the sink's topics; the loop becomes ready when the group assigns it partitions
+     * (during a poll), and stays so until a poll or a write fails or the partitions are lost.
+     */
     public void subscribe() {
-        consumer.subscribe(decoder.topicNames());
+        consumer.subscribe(decoder.topicNames(), new Assignment());
         running = true;
     }
 
@@ -113,11 +123,13 @@ public final class SinkLoop implements Runnable {
     }
 
     /**
-     * True while subscribed and working: false from a failed write until a write succeeds again, from
-     * a failed poll until a poll succeeds again, and after the loop ended.
+     * True while subscribed, in the group and working: false until the group first assigned the
+     * consumer its partitions (an empty share counts: more sinks than partitions), after it lost them
+     * until it has them again, from a failed write until a write succeeds again, from a failed poll
+     * until a poll succeeds again, and after the loop ended.
      */
     public boolean isReady() {
-        return running && !pollFailing && !writeFailing;
+        return running && assigned && !pollFailing && !writeFailing;
     }
 
     /** Asks the loop to end; returns at once. Idempotent; callable from any thread. */
@@ -212,6 +224,28 @@ public final class SinkLoop implements Runnable {
 
     private boolean isStopping() {
         return stopping.getCount() == 0;
+    }
+
+    /** Tracks whether the group has given this consumer its share; called on the loop's thread. */
+    private final class Assignment implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!assigned) {
+                LOG.info("result sink joined its group, {} partitions assigned", partitions.size());
+            }
+            assigned = true;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // a rebalance in progress: the partitions kept are still served
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            assigned = false;
+            LOG.warn("result sink lost its {} partitions (session expired); rejoining", partitions.size());
+        }
     }
 
     private void closeConsumer() {

@@ -24,10 +24,18 @@ final class TextColumns {
         return this;
     }
 
-    /** The value of {@code column} in the current row: null stays null, decimals are written plainly. */
+    /**
+     * The value of {@code column} in the current row: null stays null, decimals are written plainly,
+     * U+0000 (which PostgreSQL refuses in text) becomes U+FFFD.
+     */
     TextColumns put(String column, @Nullable Object value) {
         List<@Nullable String> values = columns.computeIfAbsent(column, c -> new ArrayList<>());
-        values.add(value == null ? null : value instanceof BigDecimal d ? d.toPlainString() : value.toString());
+        values.add(
+                value == null
+                        ? null
+                        : value instanceof BigDecimal d
+                                ? d.toPlainString()
+                                : NulCharacters.replaceIn(value.toString()));
         return this;
     }
 

@@ -32,7 +32,8 @@ class JobWriterTest {
 
         List<JobWriter.Bulk> statements = writer.statements(batch);
 
-        // one statement of requests, one of events (a job's three folded into one row), one of results, one audit
+        // one statement of requests, one of events (a job's two non-terminal ones folded into one row),
+        // one of results, one audit
         assertThat(statements)
                 .extracting(JobWriter.Bulk::sql)
                 .containsExactly(
@@ -76,6 +77,25 @@ class JobWriterTest {
         assertThat(writer.statements(List.of(dispatched, retried)))
                 .extracting(JobWriter.Bulk::sql)
                 .containsExactly(JobSql.UPSERT_EVENTS, JobSql.UPSERT_EVENTS);
+    }
+
+    @Test
+    void shouldLeaveAJobsEndToItsResultAndWriteNothingForATerminalEvent() {
+        for (LifecycleType type : List.of(
+                LifecycleType.SUCCEEDED,
+                LifecycleType.FAILED,
+                LifecycleType.CANCELED,
+                LifecycleType.EXPIRED,
+                LifecycleType.REJECTED)) {
+            assertThat(writer.statements(List.of(event("a", type, 4))))
+                    .as("%s", type)
+                    .isEmpty();
+        }
+        assertThat(writer.statements(
+                        List.of(event("a", LifecycleType.STARTED, 2), event("a", LifecycleType.SUCCEEDED, 4))))
+                .singleElement()
+                .satisfies(s -> assertThat(s.sql()).isEqualTo(JobSql.UPSERT_EVENTS))
+                .satisfies(s -> assertThat(s.rows().rows()).isEqualTo(1));
     }
 
     private Decoded event(String job, LifecycleType type, int seconds) {

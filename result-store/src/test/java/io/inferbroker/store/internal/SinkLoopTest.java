@@ -119,6 +119,23 @@ class SinkLoopTest {
     }
 
     @Test
+    void shouldBeReadyOnlyOnceTheGroupAssignedItsPartitions() {
+        MockConsumer<byte[], byte[]> joining = new MockConsumer<>("earliest");
+        SinkLoop fresh = new SinkLoop(
+                joining,
+                new RecordDecoder(names),
+                writer,
+                new ResultStoreMetrics(registry),
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)));
+
+        fresh.subscribe();
+        assertThat(fresh.isReady()).isFalse();
+
+        joining.rebalance(List.of(results));
+        assertThat(fresh.isReady()).isTrue();
+    }
+
+    @Test
     void shouldBeUnreadyOnlyWhileKafkaPollsFail() {
         consumer.setPollException(new KafkaException("broker unreachable"));
 
