@@ -49,6 +49,20 @@ public record DeadLetter(
             Instant at) {
         String field = cause instanceof ContractViolationException c ? c.field() : null;
         String reason = cause instanceof ContractViolationException c ? c.reason() : String.valueOf(cause.getMessage());
+        return of(role, topic, partition, offset, key, value, reason, field, at);
+    }
+
+    /** A dead letter for the record at {@code topic}/{@code partition}/{@code offset}, for {@code reason}. */
+    public static DeadLetter of(
+            ConsumerRole role,
+            String topic,
+            int partition,
+            long offset,
+            byte @Nullable [] key,
+            byte @Nullable [] value,
+            String reason,
+            @Nullable String field,
+            Instant at) {
         return new DeadLetter(
                 VERSION,
                 reason,
