@@ -16,12 +16,13 @@ public final class DeadLetterWriter {
 
     /** @throws IllegalArgumentException for CSV or HTML */
     public static void write(List<DeadLetter> letters, ReportFormat format, Appendable out) {
-        switch (format) {
-            case TABLE -> table(letters, out);
-            case JSON -> jsonLines(letters, out);
-            case CSV, HTML ->
-                throw new IllegalArgumentException("dead letters are written as table or json, not "
-                        + format.name().toLowerCase(java.util.Locale.ROOT));
+        if (format == ReportFormat.TABLE) {
+            table(letters, out);
+        } else if (format == ReportFormat.JSON) {
+            jsonLines(letters, out);
+        } else {
+            throw new IllegalArgumentException("dead letters are written as table or json, not "
+                    + format.name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 
