@@ -57,6 +57,7 @@ class ReplayCommandIT {
     Path dir;
 
     private PostgresInfra pg;
+    private KafkaInfra kafka;
     private StoreDatabase db;
     private ResultSink sink;
     private Path config;
@@ -66,6 +67,7 @@ class ReplayCommandIT {
     @BeforeEach
     void start(KafkaInfra kafka, PostgresInfra pg) throws Exception {
         this.pg = pg;
+        this.kafka = kafka;
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         db = StoreDatabase.open(new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 2, pg.schema()), registry);
         sink = new ResultSink(
@@ -189,7 +191,7 @@ class ReplayCommandIT {
     }
 
     @Test
-    void shouldListTheDeadLettersWithReasonAndPlace(KafkaInfra kafka) throws Exception {
+    void shouldListTheDeadLettersWithReasonAndPlace() throws Exception {
         DeadLetter letter = DeadLetter.of(
                 ConsumerRole.DISPATCHER,
                 kafka.topics().requests(),
