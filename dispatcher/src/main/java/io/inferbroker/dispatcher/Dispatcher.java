@@ -1,8 +1,10 @@
 package io.inferbroker.dispatcher;
 
+import io.inferbroker.dispatcher.internal.DeadLetterRoute;
 import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,12 +12,14 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running dispatcher: the {@link DispatcherTopology} in a {@link KafkaStreams} client. Processing
- * guarantee at_least_once (see the README for why); records no serde can read are logged and skipped.
+ * guarantee at_least_once (see the README for why); records no serde can read, that break the wire
+ * contract or that make a processor fail go to the dead-letter topic, and processing goes on.
  * A stream thread that fails shuts the client down, so {@link #isRunning()} turns false and the
  * process supervisor can restart it.
  *
@@ -33,23 +37,32 @@ public final class Dispatcher implements AutoCloseable {
 
     /** A dispatcher routing each model by its configured strategy. */
     public Dispatcher(DispatcherConfig config, Properties streamsProps, MeterRegistry registry) {
-        this(config, streamsProps, DispatcherTopology.build(config, new DispatcherMetrics(registry)), registry);
+        this(config, streamsProps, new DispatcherMetrics(registry), null, registry);
     }
 
     /**
      * @param config the dispatcher's settings
      * @param streamsProps Kafka client settings: at least {@code bootstrap.servers}, usually
      *     {@code state.dir}; the application id, thread count, processing guarantee and
-     *     deserialization handler come from the dispatcher and override these
+     *     exception handlers come from the dispatcher and override these
      * @param registry where {@link DispatcherMetrics} are registered
      * @param policy chooses the worker for each batch of every model, instead of the configured strategies
      */
     public Dispatcher(DispatcherConfig config, Properties streamsProps, MeterRegistry registry, RoutingPolicy policy) {
-        this(config, streamsProps, DispatcherTopology.build(config, policy, new DispatcherMetrics(registry)), registry);
+        this(config, streamsProps, new DispatcherMetrics(registry), policy, registry);
     }
 
-    private Dispatcher(DispatcherConfig config, Properties streamsProps, Topology topology, MeterRegistry registry) {
-        this.streams = new KafkaStreams(topology, StreamsProps.of(config, streamsProps));
+    private Dispatcher(
+            DispatcherConfig config,
+            Properties streamsProps,
+            DispatcherMetrics metrics,
+            @Nullable RoutingPolicy policy,
+            MeterRegistry registry) {
+        Topology topology = policy == null
+                ? DispatcherTopology.build(config, metrics)
+                : DispatcherTopology.build(config, policy, metrics);
+        DeadLetterRoute deadLetters = new DeadLetterRoute(config.topics(), metrics, Clock.systemUTC());
+        this.streams = new KafkaStreams(topology, StreamsProps.of(config, streamsProps, deadLetters));
         // The Streams client's own meters (kafka.stream.thread.*: poll, process, punctuate and commit
         // ratios and latencies; kafka.consumer.*, kafka.producer.*) next to the dispatcher's.
         this.streamsMetrics = new KafkaStreamsMetrics(streams);

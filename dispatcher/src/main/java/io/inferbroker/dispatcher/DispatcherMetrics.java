@@ -1,5 +1,6 @@
 package io.inferbroker.dispatcher;
 
+import io.inferbroker.schemas.ConsumerRole;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -34,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code broker.dispatcher.routing.decisions}: batches routed, by model, strategy and worker
  *   <li>{@code broker.dispatcher.queue.depth}: jobs queued now, per model served by this instance
  *   <li>{@code broker.dispatcher.queue.depth.priority}: the same by priority class
+ *   <li>{@code broker.dead_letters}: records written to the dead-letter topic, by {@code role}
+ *       ({@code dispatcher}) and source {@code topic}
  * </ul>
  */
 public final class DispatcherMetrics {
@@ -57,6 +60,16 @@ public final class DispatcherMetrics {
     /** The priority class of a priority number: {@code high}, {@code normal} or {@code low}. */
     public static String priorityClass(int priority) {
         return priority < 5 ? "high" : priority == 5 ? "normal" : "low";
+    }
+
+    /** A record of {@code topic} could not be taken and went to the dead letters (or, from the global store, was skipped). */
+    public void deadLetter(String topic) {
+        Counter.builder("broker.dead_letters")
+                .description("Records a consumer could not take, written to the dead-letter topic")
+                .tag("role", ConsumerRole.DISPATCHER.wireName())
+                .tag("topic", topic)
+                .register(registry)
+                .increment();
     }
 
     public void jobAdmitted(String model) {

@@ -39,14 +39,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code broker replay audit|cost|reconcile}: replays the topics over a time range. Exit codes: 0 done
+ * {@code broker replay audit|cost|reconcile|dead-letters}: replays the topics over a time range. Exit codes: 0 done
  * (and, for reconcile, no discrepancy), 1 reconcile found discrepancies, 2 bad options or config, 3
  * the replay could not run (Kafka or PostgreSQL unreachable, a record unreadable).
  */
 @Command(
         name = "replay",
         mixinStandardHelpOptions = true,
-        description = "Replay the topics over a time range: audit timelines, cost reports, reconciliation.",
+        description =
+                "Replay the topics over a time range: audit timelines, cost reports, reconciliation, dead letters.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:done (reconcile: no discrepancy)",
@@ -54,7 +55,12 @@ import picocli.CommandLine.Option;
             "2:bad options or config",
             "3:Kafka or PostgreSQL could not be read"
         },
-        subcommands = {ReplayCommand.Audit.class, ReplayCommand.Cost.class, ReplayCommand.Reconcile.class})
+        subcommands = {
+            ReplayCommand.Audit.class,
+            ReplayCommand.Cost.class,
+            ReplayCommand.Reconcile.class,
+            ReplayCommand.DeadLetters.class
+        })
 final class ReplayCommand implements Runnable {
     static final int DISCREPANCIES = 1;
     static final int FAILED = 3;
@@ -239,6 +245,29 @@ final class ReplayCommand implements Runnable {
             }
             CostReport report = replay.cost(range, window.filter(), dims, table);
             write(out -> ReportWriters.cost(report, format, out));
+            return 0;
+        }
+    }
+
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "dead-letters",
+            description = "Records consumers set aside: when, which role, topic, partition, offset and why.")
+    static final class DeadLetters extends Sub {
+        @Option(names = "--limit", description = "at most this many (default ${DEFAULT-VALUE})")
+        int limit = 1000;
+
+        @Override
+        int replay(Replay replay, ReplayRange range, ReportFormat format, BrokerConfig config) {
+            if (format == ReportFormat.CSV || format == ReportFormat.HTML || limit < 1) {
+                throw badOption("dead-letters takes --format table or json and --limit >= 1");
+            }
+            Replay.DeadLetters letters = replay.deadLetters(range, limit);
+            write(out -> ReportWriters.deadLetters(letters.letters(), format, out));
+            if (letters.truncated()) {
+                spec.commandLine().getErr().println("more dead letters in the range than --limit " + limit);
+                spec.commandLine().getErr().flush();
+            }
             return 0;
         }
     }

@@ -3,7 +3,11 @@ package io.inferbroker.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.inferbroker.schemas.ConsumerRole;
+import io.inferbroker.schemas.ContractViolationException;
 import io.inferbroker.schemas.Cost;
+import io.inferbroker.schemas.DeadLetter;
+import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.Price;
@@ -22,6 +26,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,6 +57,7 @@ class ReplayCommandIT {
     Path dir;
 
     private PostgresInfra pg;
+    private KafkaInfra kafka;
     private StoreDatabase db;
     private ResultSink sink;
     private Path config;
@@ -61,6 +67,7 @@ class ReplayCommandIT {
     @BeforeEach
     void start(KafkaInfra kafka, PostgresInfra pg) throws Exception {
         this.pg = pg;
+        this.kafka = kafka;
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         db = StoreDatabase.open(new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 2, pg.schema()), registry);
         sink = new ResultSink(
@@ -181,6 +188,35 @@ class ReplayCommandIT {
 
         assertThat(code).isEqualTo(3);
         assertThat(err.toString()).contains("cannot write").contains("missing-dir");
+    }
+
+    @Test
+    void shouldListTheDeadLettersWithReasonAndPlace() throws Exception {
+        DeadLetter letter = DeadLetter.of(
+                ConsumerRole.DISPATCHER,
+                kafka.topics().requests(),
+                4,
+                1841,
+                "j9".getBytes(StandardCharsets.UTF_8),
+                "{\"job_id\":\"j9\"}".getBytes(StandardCharsets.UTF_8),
+                new ContractViolationException(
+                        kafka.topics().requests(), JobRequested.class, "tenant_id", "is missing"),
+                Instant.now());
+        try (var producer =
+                new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.DEAD_LETTER)) {
+            producer.send(new ProducerRecord<>(kafka.topics().deadLetters(), letter.sourceRef(), letter))
+                    .get();
+        }
+
+        int code = run("replay", "dead-letters", "--config", config.toString(), "--from", "1h", "-q");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("reason")
+                .contains("dispatcher")
+                .contains(kafka.topics().requests())
+                .contains("1841")
+                .contains("tenant_id is missing");
     }
 
     @Test

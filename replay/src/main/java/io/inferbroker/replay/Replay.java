@@ -9,15 +9,20 @@ import io.inferbroker.replay.internal.PriceHistory;
 import io.inferbroker.replay.internal.Reconciler;
 import io.inferbroker.replay.internal.TopicScan;
 import io.inferbroker.replay.internal.Views;
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.Topic;
+import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.ResultLedger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Replays the topics of one deployment over a time range. Each call opens its own consumer with a
@@ -133,6 +138,56 @@ public final class Replay {
             return collector.trail(range, truncated[0], total);
         } finally {
             progress.finish();
+        }
+    }
+
+    /**
+     * The dead letters written in the range, at most {@code limit} (the first read), sorted by time;
+     * {@code truncated} in the answer says whether more were there.
+     *
+     * @throws ReplayException when Kafka fails or a dead letter cannot be read
+     */
+    public DeadLetters deadLetters(ReplayRange range, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the dead-letter limit must be >= 1, was " + limit);
+        }
+        try (TopicScan scan = TopicScan.open(source)) {
+            List<PartitionSpan> spans = scan.plan(Topic.DEAD_LETTERS, range.from(), range.to());
+            start(spans);
+            List<DeadLetter> letters = new ArrayList<>();
+            boolean[] truncated = {false};
+            scan.read(
+                    spans,
+                    (t, r) -> {
+                        if (letters.size() < limit) {
+                            letters.add(read(r));
+                        } else {
+                            truncated[0] = true;
+                        }
+                    },
+                    progress);
+            letters.sort(Comparator.comparing(DeadLetter::at));
+            return new DeadLetters(letters, truncated[0]);
+        } finally {
+            progress.finish();
+        }
+    }
+
+    private static DeadLetter read(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return WireSerdes.DEAD_LETTER.deserialize(r.topic(), r.value());
+        } catch (SerializationException e) {
+            throw new ReplayException(
+                    "dead letter at " + r.topic() + "-" + r.partition() + " offset " + r.offset() + " is unreadable: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Dead letters read by {@link #deadLetters}, oldest first; {@code truncated} when the limit cut some. */
+    public record DeadLetters(List<DeadLetter> letters, boolean truncated) {
+        public DeadLetters {
+            letters = List.copyOf(letters);
         }
     }
 

@@ -1,7 +1,10 @@
 package io.inferbroker.replay;
 
 import io.inferbroker.replay.internal.CostWriter;
+import io.inferbroker.replay.internal.DeadLetterWriter;
 import io.inferbroker.replay.internal.TrailWriter;
+import io.inferbroker.schemas.DeadLetter;
+import java.util.List;
 
 /**
  * Writes replay outcomes in the formats they support: cost reports as table, CSV, JSON or HTML;
@@ -17,6 +20,11 @@ public final class ReportWriters {
     /** @throws IllegalArgumentException for CSV or HTML */
     public static void audit(AuditTrail trail, ReportFormat format, Appendable out) {
         TrailWriter.audit(trail, format, out);
+    }
+
+    /** @throws IllegalArgumentException for CSV or HTML */
+    public static void deadLetters(List<DeadLetter> letters, ReportFormat format, Appendable out) {
+        DeadLetterWriter.write(letters, format, out);
     }
 
     /** @throws IllegalArgumentException for CSV or HTML */

@@ -1,7 +1,9 @@
 package io.inferbroker.store;
 
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireJson;
+import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.internal.Backoff;
 import io.inferbroker.store.internal.DeliveryPlanner;
 import io.inferbroker.store.internal.JdbiRecordWriter;
@@ -13,11 +15,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * idempotent and order-independent, so redeliveries and records arriving in any order across topics
  * end in the same rows. While PostgreSQL rejects writes the sink keeps re-reading the same records
  * with a growing pause (100 ms up to 5 s) and {@link #isReady()} is false; nothing is skipped except
- * poison records (unreadable, missing required fields, or refused by PostgreSQL on their own), which
- * are counted ({@code broker.store.records.poison}) and logged with their topic, partition and offset.
+ * poison records (unreadable, breaking the wire contract, or refused by PostgreSQL on their own), which
+ * are written to the dead-letter topic, counted ({@code broker.store.records.poison} and {@code
+ * broker.dead_letters}) and logged with their topic, partition and offset; their offsets are
+ * committed only once the dead letters are stored.
  * {@link #isReady()} is also false until the consumer group has given the sink its partitions.
  *
  * <p>The same transaction creates the webhook messages the stored transitions call for (see {@link
@@ -47,6 +56,7 @@ public final class ResultSink implements AutoCloseable {
     private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<String, byte[]> deadLetterProducer;
     private final SinkLoop loop;
     private final ResultStoreMetrics metrics;
     private final Thread thread;
@@ -87,6 +97,13 @@ public final class ResultSink implements AutoCloseable {
         p.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         p.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Properties pp = new Properties();
+        pp.putAll(kafkaProps);
+        pp.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        pp.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        pp.put(ProducerConfig.CLIENT_ID_CONFIG, groupId + "-dead-letters");
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.deadLetterProducer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
         this.metrics = new ResultStoreMetrics(registry);
         this.loop = new SinkLoop(
                 consumer,
@@ -97,11 +114,30 @@ public final class ResultSink implements AutoCloseable {
                         new DeliveryPlanner(WireJson.newMapper()),
                         clock),
                 metrics,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
+                letter -> send(topics, letter),
+                clock);
         metrics.readiness(this::isReady);
         this.thread = new Thread(loop, "result-sink");
         // Offsets are committed only after writes, so a JVM exiting without close() loses nothing.
         thread.setDaemon(true);
+    }
+
+    private CompletableFuture<Void> send(TopicNames topics, DeadLetter letter) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        deadLetterProducer.send(
+                new ProducerRecord<>(
+                        topics.deadLetters(),
+                        letter.sourceRef(),
+                        WireSerdes.DEAD_LETTER.serialize(topics.deadLetters(), letter)),
+                (meta, error) -> {
+                    if (error == null) {
+                        stored.complete(null);
+                    } else {
+                        stored.completeExceptionally(error);
+                    }
+                });
+        return stored;
     }
 
     /** Starts consuming on the sink's own thread. Call once. */
@@ -132,6 +168,7 @@ public final class ResultSink implements AutoCloseable {
         metrics.removeReadiness();
         if (!started.get()) {
             consumer.close();
+            deadLetterProducer.close(Duration.ZERO);
             return;
         }
         loop.stop();
@@ -143,5 +180,6 @@ public final class ResultSink implements AutoCloseable {
         if (thread.isAlive()) {
             LOG.warn("result sink did not stop within {}", JOIN_TIMEOUT);
         }
+        deadLetterProducer.close(Duration.ofSeconds(5));
     }
 }

@@ -4,16 +4,22 @@ import static io.inferbroker.store.WireFixtures.ACCEPTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.ConsumerRole;
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.schemas.WireJson;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.TopicProbe;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,6 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ResultSinkIT {
     private static final String TENANT = "ten_acme";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = WireJson.newMapper();
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private PostgresInfra pg;
@@ -181,6 +189,41 @@ class ResultSinkIT {
                         .count())
                 .isGreaterThanOrEqualTo(1.0);
         assertThat(sink.isReady()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterARequestWithoutTenantAndStoreTheNextOne(KafkaInfra kafka) throws Exception {
+        ObjectNode poison = (ObjectNode)
+                JSON.readTree(WireSerdes.JOB_REQUESTED.serialize("", WireFixtures.request("job-p1", TENANT)));
+        poison.remove("tenant_id");
+        try (TopicProbe<DeadLetter> letters = kafka.probe(topics.deadLetters(), WireSerdes.DEAD_LETTER)) {
+            send(topics.requests(), "job-p1", JSON.writeValueAsBytes(poison));
+            send(
+                    topics.requests(),
+                    "job-p2",
+                    WireSerdes.JOB_REQUESTED.serialize("", WireFixtures.request("job-p2", TENANT)));
+
+            awaitJob("job-p2", j -> j.tenantId().equals(TENANT));
+            DeadLetter letter = letters
+                    .awaitUntil(seen -> seen.stream().anyMatch(r -> r.value().role() == ConsumerRole.STORE), WAIT)
+                    .stream()
+                    .map(ConsumerRecord::value)
+                    .filter(l -> l.role() == ConsumerRole.STORE)
+                    .findFirst()
+                    .orElseThrow();
+
+            assertThat(letter.reason()).isEqualTo("tenant_id is missing");
+            assertThat(letter.topic()).isEqualTo(topics.requests());
+            assertThat(letter.key()).isEqualTo("job-p1");
+            assertThat(JSON.readTree(letter.value())).isEqualTo(poison);
+            assertThat(registry.get("broker.dead_letters")
+                            .tag("role", "store")
+                            .tag("topic", topics.requests())
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(sink.isReady()).isTrue();
+        }
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -128,7 +129,9 @@ class SinkCrashIT {
                     new RecordDecoder(topics),
                     crashing,
                     new ResultStoreMetrics(new SimpleMeterRegistry()),
-                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
+                    letter -> CompletableFuture.failedFuture(new IllegalStateException("no dead letters expected")),
+                    Clock.systemUTC());
             loop.subscribe();
             await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
                 try {

@@ -1,6 +1,10 @@
 package io.inferbroker.schemas;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -9,20 +13,38 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Kafka serde for one wire record type, in the {@link WireJson} conventions. A null value (a
+ * A Kafka serde for one record type, in the {@link WireJson} conventions. A null value (a
  * tombstone) stays null both ways. Thread-safe.
+ *
+ * <p>A {@linkplain #checked checked} serde (every serde of {@link WireSerdes}) also holds what it
+ * reads to the contract: a value missing a required field, or holding one of the wrong type, throws
+ * {@link ContractViolationException} naming the field. That is the one place consumers check wire
+ * values; a value that passes has every non-{@code @Nullable} component set.
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
-    private static final ObjectMapper MAPPER = WireJson.newMapper();
+    /** Trees keep decimals as written ({@code 0.10} stays {@code 0.10}), as binding from bytes does. */
+    private static final ObjectMapper MAPPER =
+            WireJson.newMapper().configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private final Class<T> type;
+    private final boolean checked;
 
-    private JsonSerde(Class<T> type) {
+    private JsonSerde(Class<T> type, boolean checked) {
         this.type = type;
+        this.checked = checked;
     }
 
+    /** A serde that reads what Jackson can build, for the broker's own state (store values). */
     public static <T> JsonSerde<T> of(Class<T> type) {
-        return new JsonSerde<>(type);
+        return new JsonSerde<>(type, false);
+    }
+
+    /**
+     * A serde that holds what it reads to the contract: for wire records, and for records that read
+     * a part of one under the same names (every non-{@code @Nullable} component is required).
+     */
+    public static <T> JsonSerde<T> checked(Class<T> type) {
+        return new JsonSerde<>(type, true);
     }
 
     public Class<T> type() {
@@ -47,11 +69,41 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return MAPPER.readValue(data, type);
+            if (!checked) {
+                return MAPPER.readValue(data, type);
+            }
+            JsonNode document = MAPPER.readTree(data);
+            String missing = RequiredFields.firstMissing(document, type);
+            if (missing != null) {
+                throw new ContractViolationException(topic, type, missing, "is missing");
+            }
+            return MAPPER.treeToValue(document, type);
+        } catch (MismatchedInputException e) {
+            if (checked && !e.getPath().isEmpty()) {
+                throw new ContractViolationException(topic, type, pathOf(e), "is invalid: " + e.getOriginalMessage());
+            }
+            throw unreadable(topic, e);
         } catch (IOException | IllegalArgumentException e) {
-            throw new SerializationException(
-                    "cannot read " + type.getSimpleName() + " from topic " + topic + ": " + e.getMessage(), e);
+            throw unreadable(topic, e);
         }
+    }
+
+    private SerializationException unreadable(String topic, Exception e) {
+        return new SerializationException(
+                "cannot read " + type.getSimpleName() + " from topic " + topic + ": " + e.getMessage(), e);
+    }
+
+    /** The wire path of the field a mismatch is about: {@code jobs[0].attempt}. */
+    private static String pathOf(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     @Override

@@ -47,7 +47,15 @@ public enum Topic {
             "webhook-delivery",
             6,
             Retention.time(Duration.ofDays(30))),
-    QUEUES("inference.queues", "model", QueueStatus.class, "queue-status", 3, Retention.compacted());
+    QUEUES("inference.queues", "model", QueueStatus.class, "queue-status", 3, Retention.compacted()),
+    /** Records a consumer could not take; kept long, since each one waits for a person to look. */
+    DEAD_LETTERS(
+            "inference.dead-letters",
+            "source topic/partition/offset",
+            DeadLetter.class,
+            "dead-letter",
+            3,
+            Retention.time(Duration.ofDays(90)));
 
     private final String baseName;
     private final String key;

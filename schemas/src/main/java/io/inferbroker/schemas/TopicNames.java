@@ -59,4 +59,8 @@ public record TopicNames(String prefix) {
     public String queues() {
         return name(Topic.QUEUES);
     }
+
+    public String deadLetters() {
+        return name(Topic.DEAD_LETTERS);
+    }
 }

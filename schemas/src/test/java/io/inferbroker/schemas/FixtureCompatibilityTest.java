@@ -148,6 +148,20 @@ class FixtureCompatibilityTest {
                         at("2025-05-20T08:15:35.120Z"));
             case QUEUES ->
                 new QueueStatus(1, MODEL, 42, at("2025-05-20T08:14:58.250Z"), at("2025-05-20T08:15:00.005Z"));
+            case DEAD_LETTERS ->
+                new DeadLetter(
+                        1,
+                        "tenant_id is missing",
+                        "tenant_id",
+                        "inference.requests",
+                        2,
+                        1841,
+                        JOB,
+                        PayloadEncoding.UTF8,
+                        "{\"schema_version\":1,\"job_id\":\"" + JOB + "\",\"model\":\"" + MODEL + "\"}",
+                        PayloadEncoding.UTF8,
+                        ConsumerRole.DISPATCHER,
+                        at("2025-05-20T08:15:00.412Z"));
         };
     }
 

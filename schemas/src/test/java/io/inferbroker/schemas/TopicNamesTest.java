@@ -31,7 +31,8 @@ class TopicNamesTest {
                         names.events(),
                         names.workers(),
                         names.webhooks(),
-                        names.queues()))
+                        names.queues(),
+                        names.deadLetters()))
                 .containsExactlyElementsOf(Stream.of(Topic.values())
                         .map(t -> "t42_" + t.baseName())
                         .toList());

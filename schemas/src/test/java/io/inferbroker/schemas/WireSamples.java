@@ -41,6 +41,7 @@ final class WireSamples {
             case WORKERS -> WireSerdes.WORKER_STATUS;
             case WEBHOOKS -> WireSerdes.WEBHOOK_DELIVERY;
             case QUEUES -> WireSerdes.QUEUE_STATUS;
+            case DEAD_LETTERS -> WireSerdes.DEAD_LETTER;
         };
     }
 
@@ -140,6 +141,7 @@ final class WireSamples {
                         ACCEPTED,
                         STARTED,
                         List.of(new WorkerLoad(WORKER, 3, "closed"), new WorkerLoad("worker-2", 0, "open")));
+            case DEAD_LETTERS -> fullDeadLetter();
         };
     }
 
@@ -237,7 +239,40 @@ final class WireSamples {
                         COMPLETED,
                         null);
             case QUEUES -> new QueueStatus(QueueStatus.VERSION, "bge-small-en", 0, null, COMPLETED);
+            case DEAD_LETTERS -> minimalDeadLetter();
         };
+    }
+
+    private static DeadLetter fullDeadLetter() {
+        return new DeadLetter(
+                DeadLetter.VERSION,
+                "jobs[0].tenant_id is missing",
+                "jobs[0].tenant_id",
+                "inference.dispatch",
+                4,
+                981,
+                WORKER,
+                PayloadEncoding.UTF8,
+                "wA==",
+                PayloadEncoding.BASE64,
+                ConsumerRole.WORKER,
+                COMPLETED);
+    }
+
+    private static DeadLetter minimalDeadLetter() {
+        return new DeadLetter(
+                DeadLetter.VERSION,
+                "unreadable",
+                null,
+                "inference.dispatch",
+                0,
+                0,
+                null,
+                null,
+                null,
+                null,
+                ConsumerRole.WORKER,
+                COMPLETED);
     }
 
     private static JsonNode chatInput() {

@@ -132,9 +132,11 @@ public final class Worker implements AutoCloseable {
                 prices,
                 instance);
         status.watch(adapter);
-        RunContext context = new RunContext(config.workerId(), prices, publisher, clock, new WorkerMetrics(registry));
+        WorkerMetrics metrics = new WorkerMetrics(registry);
+        RunContext context = new RunContext(config.workerId(), prices, publisher, clock, metrics);
         JobLauncher launcher = new JobLauncher(new HashSet<>(config.models()), capacity, adapter, context, status);
-        DispatchLoop loop = new DispatchLoop(consumer, partition, config.workerId(), instance, launcher, status);
+        DispatchLoop loop = new DispatchLoop(
+                consumer, partition, config.workerId(), instance, launcher, status, publisher, metrics, clock);
         Worker worker = new Worker(config, adapter, capacity, prices, publisher, status, launcher, loop);
         status.start();
         Thread.ofPlatform()

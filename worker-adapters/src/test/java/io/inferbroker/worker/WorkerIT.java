@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.ConsumerRole;
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.DispatchBatch;
 import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobKind;
@@ -18,6 +22,7 @@ import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.Usage;
+import io.inferbroker.schemas.WireJson;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
@@ -48,6 +53,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,6 +61,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(InfraExtension.class)
 class WorkerIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = WireJson.newMapper();
     private static final Price PRICE =
             new Price(new BigDecimal("0.10"), new BigDecimal("0.40"), new BigDecimal("0.001"), "USD");
 
@@ -138,6 +145,39 @@ class WorkerIT {
             }
 
             assertThat(results.values()).extracting(JobResult::jobId).containsExactly("r1", "r2");
+        }
+    }
+
+    @Test
+    void shouldDeadLetterABatchMissingATenantAndRunTheNextBatch(KafkaInfra kafka) throws Exception {
+        TopicNames topics = kafka.topics();
+        WorkerConfig config = config("w-poison", topics);
+        ObjectNode poison = (ObjectNode) JSON.readTree(
+                WireSerdes.DISPATCH_BATCH.serialize(topics.dispatch(), batch(config, "bad", chat("p1", "poison"))));
+        ((ObjectNode) poison.withArray("jobs").get(0)).remove("tenant_id");
+        try (TopicProbe<JobResult> results = kafka.probe(topics.results(), WireSerdes.JOB_RESULT);
+                TopicProbe<DeadLetter> letters = kafka.probe(topics.deadLetters(), WireSerdes.DEAD_LETTER);
+                KafkaProducer<String, byte[]> producer =
+                        new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.dispatch(), config.workerId(), JSON.writeValueAsBytes(poison)))
+                    .get();
+            send(kafka, batch(config, "good", chat("g1", "fine")));
+
+            try (Worker worker = startWorker(kafka, config)) {
+                results.awaitCount(1, WAIT);
+                DeadLetter letter = letters.awaitCount(1, WAIT).getFirst().value();
+
+                assertThat(results.values()).extracting(JobResult::jobId).containsExactly("g1");
+                assertThat(letter.reason()).isEqualTo("jobs[0].tenant_id is missing");
+                assertThat(letter.role()).isEqualTo(ConsumerRole.WORKER);
+                assertThat(letter.topic()).isEqualTo(topics.dispatch());
+                assertThat(letter.key()).isEqualTo(config.workerId());
+                assertThat(JSON.readTree(letter.value())).isEqualTo(poison);
+                assertThat(worker.status().healthy()).isTrue();
+            }
+            int partitions = dispatchPartitions(kafka);
+            await().atMost(WAIT)
+                    .until(() -> committed(kafka, config, partitions).orElse(0) >= 2);
         }
     }
 

@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * the budget stage those tenants' requests and results pass first, re-keyed by tenant.
  */
 public final class Inbound {
-    /** Reads only the result fields the dispatcher needs (see {@link ResultHeader}). */
-    private static final JsonSerde<ResultHeader> RESULT_HEADERS = JsonSerde.of(ResultHeader.class);
+    /** Reads only the result fields the dispatcher needs (see {@link ResultHeader}), holding them to the contract. */
+    private static final JsonSerde<ResultHeader> RESULT_HEADERS = JsonSerde.checked(ResultHeader.class);
 
     private final StreamsBuilder builder;
     private final DispatcherConfig config;

@@ -1,11 +1,12 @@
 package io.inferbroker.dispatcher.internal;
 
 import io.inferbroker.dispatcher.DispatcherConfig;
+import io.inferbroker.dispatcher.DispatcherMetrics;
+import java.time.Clock;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /** The Kafka Streams settings of the dispatcher: the caller's, with the dispatcher's own on top. */
 public final class StreamsProps {
@@ -21,11 +22,17 @@ public final class StreamsProps {
 
     private StreamsProps() {}
 
+    /** The settings with a dead-letter route that counts nowhere, for tests and tools. */
+    public static Properties of(DispatcherConfig config, Properties caller) {
+        return of(config, caller, new DeadLetterRoute(config.topics(), DispatcherMetrics.noop(), Clock.systemUTC()));
+    }
+
     /**
      * @param config the dispatcher's settings
      * @param caller bootstrap servers, state directory, security and any other client settings
+     * @param deadLetters where records the dispatcher cannot take go
      */
-    public static Properties of(DispatcherConfig config, Properties caller) {
+    public static Properties of(DispatcherConfig config, Properties caller, DeadLetterRoute deadLetters) {
         Properties p = new Properties();
         // Wall-clock punctuation only runs between polls: an idle thread must not block longer than a tick.
         p.put(
@@ -48,8 +55,11 @@ public final class StreamsProps {
         // delay. Replays after a crash are harmless: the processor ignores job ids it has seen
         // (dedupe store) and finished jobs, and releases workers idempotently.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        // A record no serde can read (poison) is logged and skipped; it must not stop dispatching.
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // A record no serde can read or that breaks the contract (poison), or one that makes a
+        // processor fail, goes to the dead letters; it must not stop dispatching.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnDecodeError.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnProcessingError.class);
+        p.put(DeadLetterRoute.CONFIG, deadLetters);
         return p;
     }
 }

@@ -1,5 +1,6 @@
 package io.inferbroker.ingress.internal;
 
+import io.inferbroker.schemas.ConsumerRole;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +61,16 @@ public final class IngressMetrics {
                 .description("Records the job feed handed to the local subscribers of their job, by topic")
                 .tag("topic", topic)
                 .register(registry);
+    }
+
+    /** Counts a record of {@code topic} the job feed could not take and wrote to the dead letters. */
+    public void deadLetter(String topic) {
+        try {
+            registry.counter("broker.dead_letters", "role", ConsumerRole.INGRESS.wireName(), "topic", topic)
+                    .increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never stop the feed.
+        }
     }
 
     /** Counts a submission by configured model and outcome (accepted, invalid, unavailable). */

@@ -3,11 +3,14 @@ package io.inferbroker.ingress.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.inferbroker.schemas.ConsumerRole;
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,12 +30,18 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * subscribes <em>before</em> it produces its job or looks the job up, so it cannot miss the result;
  * results that arrived shortly before a subscription are also kept in a small bounded cache.
  *
- * <p>Only records of subscribed jobs (and every result, for that cache) are deserialized. Memory is
+ * <p>Only records of subscribed jobs (and every result, for that cache) are deserialized; one that
+ * does not read or breaks the wire contract is written to the dead-letter topic and skipped. Memory is
  * bounded per subscription (see {@link FeedSubscription}). Thread-safe; one thread polls. Close it
  * to stop polling; open subscriptions then end with {@link FeedEndedException.Reason#FEED_CLOSED}.
  */
@@ -58,6 +68,9 @@ public final class JobFeed implements AutoCloseable {
     private final int streamCapacity;
     private final IngressMetrics metrics;
     private final KafkaConsumer<String, byte[]> consumer;
+    /** Where records this feed decodes but cannot take go; each instance writes its own. */
+    private final KafkaProducer<String, byte[]> deadLetters;
+
     private final Map<String, Set<FeedSubscription>> subscribers = new ConcurrentHashMap<>();
     /** Recent tokens of the jobs streamed here, so a client that reconnects resumes from memory. */
     private final Cache<String, TokenLog> tokenLogs = Caffeine.newBuilder()
@@ -108,6 +121,12 @@ public final class JobFeed implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        Properties pp = new Properties();
+        pp.putAll(kafkaClient);
+        pp.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        pp.put(ProducerConfig.CLIENT_ID_CONFIG, instanceId + "-dead-letters");
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.deadLetters = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
         this.poller = Thread.ofPlatform().daemon().name("job-feed").unstarted(this::pollLoop);
         metrics.feedSubscribers(
                 subscribers, m -> m.values().stream().mapToInt(Set::size).sum());
@@ -127,6 +146,7 @@ public final class JobFeed implements AutoCloseable {
             feed.assign(timeout);
         } catch (KafkaException e) {
             feed.consumer.close(CloseOptions.timeout(Duration.ZERO));
+            feed.deadLetters.close(Duration.ZERO);
             throw new FeedUnavailableException("cannot read the tokens, events and results topics: " + e, e);
         }
         feed.lastPollNanos = System.nanoTime();
@@ -264,6 +284,7 @@ public final class JobFeed implements AutoCloseable {
         } finally {
             polling = false;
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+            deadLetters.close(Duration.ofSeconds(2));
             endAll();
         }
     }
@@ -335,15 +356,52 @@ public final class JobFeed implements AutoCloseable {
         metrics.fannedOut(record);
     }
 
-    private static <T> @Nullable T decode(ConsumerRecord<String, byte[]> r, Supplier<T> decoder) {
+    /** The record's value, or null when it is a tombstone or cannot be taken (then it is dead-lettered). */
+    private <T> @Nullable T decode(ConsumerRecord<String, byte[]> r, Supplier<T> decoder) {
         if (r.value() == null) {
             return null;
         }
         try {
             return decoder.get();
-        } catch (KafkaException e) {
-            LOG.warn("skipping unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+        } catch (SerializationException e) {
+            deadLetter(r, e);
             return null;
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> r, SerializationException e) {
+        DeadLetter letter = DeadLetter.of(
+                ConsumerRole.INGRESS,
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+                r.value(),
+                e,
+                Instant.now());
+        metrics.deadLetter(r.topic());
+        LOG.warn(
+                "job feed skips the record at {}-{} offset {}, written to the dead letters: {}",
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                letter.reason());
+        try {
+            deadLetters.send(
+                    new ProducerRecord<>(
+                            topics.deadLetters(),
+                            letter.sourceRef(),
+                            WireSerdes.DEAD_LETTER.serialize(topics.deadLetters(), letter)),
+                    (meta, error) -> {
+                        if (error != null) {
+                            LOG.warn(
+                                    "job feed could not write the dead letter of {}: {}",
+                                    letter.sourceRef(),
+                                    error.getMessage());
+                        }
+                    });
+        } catch (KafkaException sendFailed) {
+            LOG.warn("job feed could not write the dead letter of {}: {}", letter.sourceRef(), sendFailed.getMessage());
         }
     }
 

@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.schemas.ConsumerRole;
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleEvent;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.TokenDelta;
+import io.inferbroker.schemas.WireJson;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
+import io.inferbroker.testkit.TopicProbe;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +27,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class JobFeedIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
+    private static final ObjectMapper JSON = WireJson.newMapper();
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private KafkaInfra kafka;
@@ -86,6 +95,46 @@ class JobFeedIT {
         aResult.close();
         assertThat(registry.get("broker.ingress.feed.subscribers").gauge().value())
                 .isZero();
+    }
+
+    @Test
+    void shouldDeadLetterAResultWithoutTenantAndGoOnFeeding() throws Exception {
+        FeedSubscription poisoned = feed.subscribe("job-poison");
+        FeedSubscription fine = feed.subscribe("job-fine");
+        ObjectNode poison = (ObjectNode)
+                JSON.readTree(WireSerdes.JOB_RESULT.serialize(kafka.topics().results(), succeeded("job-poison")));
+        poison.remove("tenant_id");
+        try (KafkaProducer<String, byte[]> raw =
+                        new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), new ByteArraySerializer());
+                TopicProbe<DeadLetter> letters = kafka.probe(kafka.topics().deadLetters(), WireSerdes.DEAD_LETTER)) {
+            raw.send(new ProducerRecord<>(kafka.topics().results(), "job-poison", JSON.writeValueAsBytes(poison)))
+                    .get();
+            result("job-fine");
+
+            assertThat(fine.awaitResult(WAIT).join())
+                    .hasValueSatisfying(r -> assertThat(r.jobId()).isEqualTo("job-fine"));
+            DeadLetter letter = letters
+                    .awaitUntil(
+                            seen -> seen.stream()
+                                    .anyMatch(r -> "job-poison".equals(r.value().key())),
+                            WAIT)
+                    .stream()
+                    .map(ConsumerRecord::value)
+                    .filter(l -> "job-poison".equals(l.key()) && l.role() == ConsumerRole.INGRESS)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(letter.reason()).isEqualTo("tenant_id is missing");
+            assertThat(letter.topic()).isEqualTo(kafka.topics().results());
+            assertThat(registry.get("broker.dead_letters")
+                            .tag("role", "ingress")
+                            .tag("topic", kafka.topics().results())
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(feed.isReady()).isTrue();
+        }
+        poisoned.close();
+        fine.close();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.inferbroker.store.internal;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.LifecycleEvent;
+import org.jspecify.annotations.Nullable;
 
 /** One consumed record, read into the value its topic carries, or found unusable. */
 public sealed interface Decoded {
@@ -36,8 +37,16 @@ public sealed interface Decoded {
         }
     }
 
-    /** A record that cannot be stored (unreadable, or missing required fields): logged and skipped. */
-    record Poison(Source source, String reason) implements Decoded {
+    /**
+     * A record that cannot be stored (unreadable, or breaking the contract): dead-lettered and skipped.
+     *
+     * @param field the wire path of the field at fault, when one is
+     */
+    record Poison(Source source, String reason, @Nullable String field) implements Decoded {
+        public Poison(Source source, String reason) {
+            this(source, reason, null);
+        }
+
         @Override
         public String jobId() {
             return "";

@@ -1,5 +1,6 @@
 package io.inferbroker.store.internal;
 
+import io.inferbroker.schemas.ConsumerRole;
 import io.inferbroker.schemas.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code broker.store.records.written{topic}}: records stored
  *   <li>{@code broker.store.records.poison{topic}}: records skipped as unreadable or unstorable
+ *   <li>{@code broker.dead_letters{role,topic}}: the same records, written to the dead-letter topic
+ *       ({@code role} is {@code store}, {@code topic} the actual topic name)
  *   <li>{@code broker.store.write.batch.size}: records per write transaction
  *   <li>{@code broker.store.write.latency}: duration of each successful write transaction
  *   <li>{@code broker.store.write.failures{kind}}: failed write transactions (unavailable, data, other)
@@ -84,6 +87,15 @@ public final class ResultStoreMetrics {
         if (c != null) {
             c.increment();
         }
+    }
+
+    public void deadLetter(String topicName) {
+        Counter.builder("broker.dead_letters")
+                .description("Records a consumer could not take, written to the dead-letter topic")
+                .tag("role", ConsumerRole.STORE.wireName())
+                .tag("topic", topicName)
+                .register(registry)
+                .increment();
     }
 
     public void batch(int records, Duration took) {

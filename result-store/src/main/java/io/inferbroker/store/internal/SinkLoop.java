@@ -1,13 +1,19 @@
 package io.inferbroker.store.internal;
 
+import io.inferbroker.schemas.ConsumerRole;
+import io.inferbroker.schemas.DeadLetter;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -18,6 +24,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * The result sink's poll loop: each poll's records are decoded, written in one transaction, and only
  * then committed. When the write fails the consumer is rewound to the start of the batch (its last
  * committed positions) and the batch is retried after a growing pause, so nothing is lost. Poison
- * records are logged and skipped. Runs on one thread; only {@link #stop()} and {@link #isReady()} may
+ * records (unreadable, breaking the contract, or refused by PostgreSQL on their own) are written to
+ * the dead letters, logged and skipped; the batch is committed only once their dead letters are
+ * stored too. Runs on one thread; only {@link #stop()} and {@link #isReady()} may
  * be called from others.
  *
  * <p>The loop counts as ready only once its consumer group has given it its partitions: a consumer
@@ -36,12 +45,16 @@ public final class SinkLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
     private final RecordDecoder decoder;
     private final RecordWriter writer;
     private final ResultStoreMetrics metrics;
     private final Backoff backoff;
+    private final DeadLetterOutbox deadLetters;
+    private final InstantSource clock;
+    private final List<CompletableFuture<Void>> pendingLetters = new ArrayList<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean assigned;
@@ -53,12 +66,16 @@ public final class SinkLoop implements Runnable {
             RecordDecoder decoder,
             RecordWriter writer,
             ResultStoreMetrics metrics,
-            Backoff backoff) {
+            Backoff backoff,
+            DeadLetterOutbox deadLetters,
+            InstantSource clock) {
         this.consumer = consumer;
         this.decoder = decoder;
         this.writer = writer;
         this.metrics = metrics;
         this.backoff = backoff;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
     }
 
     /** Subscribes, then polls and writes until {@link #stop()}; closes the consumer on the way out. */
@@ -104,15 +121,16 @@ public final class SinkLoop implements Runnable {
             return;
         }
         List<Decoded> batch = new ArrayList<>(records.count());
+        pendingLetters.clear();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             Decoded d = decoder.decode(r.topic(), r.partition(), r.offset(), r.value());
             if (d instanceof Decoded.Poison p) {
-                skip(p.source(), p.reason());
+                skip(r, p.reason(), p.field());
             } else {
                 batch.add(d);
             }
         }
-        if (!batch.isEmpty() && !store(batch)) {
+        if (!batch.isEmpty() && !store(batch, records) || !deadLettersStored()) {
             rewind(records);
             pause();
             return;
@@ -139,7 +157,7 @@ public final class SinkLoop implements Runnable {
     }
 
     /** Writes the batch; on a data error, writes its records one by one and skips those the database rejects. */
-    private boolean store(List<Decoded> batch) {
+    private boolean store(List<Decoded> batch, ConsumerRecords<byte[], byte[]> records) {
         long start = System.nanoTime();
         try {
             writer.write(batch);
@@ -151,7 +169,7 @@ public final class SinkLoop implements Runnable {
                         "PostgreSQL rejected a batch of {} records ({}); writing them one by one",
                         batch.size(),
                         StoreErrors.reason(e));
-                return storeEach(batch);
+                return storeEach(batch, records);
             }
             return failed(batch.size(), e);
         }
@@ -160,7 +178,7 @@ public final class SinkLoop implements Runnable {
         return true;
     }
 
-    private boolean storeEach(List<Decoded> batch) {
+    private boolean storeEach(List<Decoded> batch, ConsumerRecords<byte[], byte[]> records) {
         for (Decoded d : batch) {
             long start = System.nanoTime();
             try {
@@ -173,7 +191,7 @@ public final class SinkLoop implements Runnable {
                     metrics.failure(kind);
                     return failed(1, e);
                 }
-                skip(d.source(), "rejected by PostgreSQL: " + StoreErrors.reason(e));
+                skip(recordAt(records, d.source()), "rejected by PostgreSQL: " + StoreErrors.reason(e), null);
             }
         }
         return true;
@@ -185,9 +203,53 @@ public final class SinkLoop implements Runnable {
         return false;
     }
 
-    private void skip(Source source, String reason) {
+    /** Counts, logs and dead-letters a record the store cannot take; the letter is awaited before the commit. */
+    private void skip(ConsumerRecord<byte[], byte[]> r, String reason, @Nullable String field) {
+        Source source = decoder.sourceOf(r.topic(), r.partition(), r.offset());
         metrics.poison(source.topic());
-        LOG.warn("skipping record {}: {}", source, reason);
+        metrics.deadLetter(r.topic());
+        LOG.warn("skipping record {}, written to the dead letters: {}", source, reason);
+        DeadLetter letter = DeadLetter.of(
+                ConsumerRole.STORE,
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.key(),
+                r.value(),
+                reason,
+                field,
+                clock.instant());
+        try {
+            pendingLetters.add(deadLetters.send(letter));
+        } catch (RuntimeException e) {
+            pendingLetters.add(CompletableFuture.failedFuture(e));
+        }
+    }
+
+    /** Waits for this poll's dead letters; false (the batch is read again) when one could not be written. */
+    private boolean deadLettersStored() {
+        if (pendingLetters.isEmpty()) {
+            return true;
+        }
+        try {
+            CompletableFuture.allOf(pendingLetters.toArray(CompletableFuture[]::new))
+                    .get(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            writeFailing = true;
+            LOG.warn("cannot write dead letters, will read the batch again: {}", e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> recordAt(ConsumerRecords<byte[], byte[]> records, Source source) {
+        return records.records(new TopicPartition(source.topicName(), source.partition())).stream()
+                .filter(r -> r.offset() == source.offset())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no record at " + source + " in the batch"));
     }
 
     /** Back to the first record of the batch in each partition, i.e. the last committed positions. */

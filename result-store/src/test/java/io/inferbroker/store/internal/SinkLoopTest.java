@@ -2,12 +2,15 @@ package io.inferbroker.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferbroker.schemas.ConsumerRole;
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.WireFixtures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,7 +38,19 @@ class SinkLoopTest {
             new RecordDecoder(names),
             writer,
             new ResultStoreMetrics(registry),
-            new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)));
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)),
+            this::deadLetter,
+            Clock.systemUTC());
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private boolean deadLettersFail;
+
+    private CompletableFuture<Void> deadLetter(DeadLetter letter) {
+        if (deadLettersFail) {
+            return CompletableFuture.failedFuture(new IllegalStateException("dead-letter topic unavailable"));
+        }
+        deadLetters.add(letter);
+        return CompletableFuture.completedFuture(null);
+    }
 
     @BeforeEach
     void assign() {
@@ -98,8 +114,65 @@ class SinkLoopTest {
                 .singleElement()
                 .satisfies(b -> assertThat(b).extracting(Decoded::jobId).containsExactly("job-1"));
         assertThat(committed()).isEqualTo(2L);
-        assertThat(registry.get("broker.store.records.poison").counter().count())
+        assertThat(registry.get("broker.store.records.poison")
+                        .tag("topic", "inference.results")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
+        assertThat(deadLetters).singleElement().satisfies(l -> {
+            assertThat(l.role()).isEqualTo(ConsumerRole.STORE);
+            assertThat(l.topic()).isEqualTo(names.results());
+            assertThat(l.offset()).isZero();
+            assertThat(l.value()).isEqualTo("{broken");
+        });
+    }
+
+    @Test
+    void shouldDeadLetterAResultWithoutTenantNamingTheField() {
+        consumer.addRecord(record(
+                0,
+                ("{\"schema_version\":1,\"job_id\":\"job-0\",\"model\":\"m\",\"status\":\"succeeded\","
+                                + "\"attempt\":1,\"timings\":{\"accepted_at\":\"2026-01-01T00:00:00Z\","
+                                + "\"completed_at\":\"2026-01-01T00:00:01Z\"}}")
+                        .getBytes(StandardCharsets.UTF_8)));
+        addResult(1, "job-1");
+
+        loop.pollOnce();
+
+        assertThat(deadLetters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo("tenant_id is missing");
+            assertThat(l.field()).isEqualTo("tenant_id");
+        });
+        assertThat(writer.batches.getFirst()).extracting(Decoded::jobId).containsExactly("job-1");
+        assertThat(committed()).isEqualTo(2L);
+        assertThat(registry.get("broker.dead_letters")
+                        .tag("role", "store")
+                        .tag("topic", names.results())
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldNotCommitPastPoisonWhoseDeadLetterCouldNotBeWritten() {
+        deadLettersFail = true;
+        consumer.addRecord(record(0, "{broken".getBytes(StandardCharsets.UTF_8)));
+        addResult(1, "job-1");
+
+        loop.pollOnce();
+
+        assertThat(committed()).isNull();
+        assertThat(consumer.position(results)).isZero();
+        assertThat(loop.isReady()).isFalse();
+
+        deadLettersFail = false;
+        consumer.addRecord(record(0, "{broken".getBytes(StandardCharsets.UTF_8)));
+        addResult(1, "job-1");
+        loop.pollOnce();
+
+        assertThat(deadLetters).hasSize(1);
+        assertThat(committed()).isEqualTo(2L);
+        assertThat(loop.isReady()).isTrue();
     }
 
     @Test
@@ -114,7 +187,10 @@ class SinkLoopTest {
         assertThat(writer.batches).extracting(b -> b.get(0).jobId()).containsExactly("job-1", "job-3");
         assertThat(committed()).isEqualTo(3L);
         assertThat(loop.isReady()).isTrue();
-        assertThat(registry.get("broker.store.records.poison").counter().count())
+        assertThat(registry.get("broker.store.records.poison")
+                        .tag("topic", "inference.results")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
     }
 
@@ -126,7 +202,9 @@ class SinkLoopTest {
                 new RecordDecoder(names),
                 writer,
                 new ResultStoreMetrics(registry),
-                new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)));
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)),
+                this::deadLetter,
+                Clock.systemUTC());
 
         fresh.subscribe();
         assertThat(fresh.isReady()).isFalse();

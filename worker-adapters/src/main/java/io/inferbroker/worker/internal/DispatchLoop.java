@@ -1,9 +1,12 @@
 package io.inferbroker.worker.internal;
 
+import io.inferbroker.schemas.ConsumerRole;
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.DispatchBatch;
-import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.WireSerdes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's consuming thread: reads its own dispatch partition, skips batches keyed for other
- * workers or addressed to an earlier run of this one, launches its own and commits an offset once every batch up to it has published its
+ * workers or addressed to an earlier run of this one, writes batches that do not read or break the
+ * wire contract to the dead letters, launches its own and commits an offset once every batch up to it has published its
  * results. On {@link #stop}, it starts nothing new, lets running jobs finish within the grace
  * period, commits and closes the consumer. The consumer belongs to this loop alone.
  */
@@ -46,6 +50,9 @@ public final class DispatchLoop implements Runnable {
     private final String instance;
     private final JobLauncher launcher;
     private final StatusReporter status;
+    private final Publisher publisher;
+    private final WorkerMetrics metrics;
+    private final InstantSource clock;
     private final OffsetTracker offsets = new OffsetTracker();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -57,13 +64,19 @@ public final class DispatchLoop implements Runnable {
             String workerId,
             String instance,
             JobLauncher launcher,
-            StatusReporter status) {
+            StatusReporter status,
+            Publisher publisher,
+            WorkerMetrics metrics,
+            InstantSource clock) {
         this.consumer = consumer;
         this.partition = partition;
         this.workerId = workerId;
         this.instance = instance;
         this.launcher = launcher;
         this.status = status;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
     }
 
     /**
@@ -140,24 +153,7 @@ public final class DispatchLoop implements Runnable {
         try {
             batch = WireSerdes.DISPATCH_BATCH.deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            LOG.warn(
-                    "worker {} skips an unreadable batch at {} offset {}: {}",
-                    workerId,
-                    partition,
-                    record.offset(),
-                    e.getMessage());
-            entry.done();
-            return true;
-        }
-        Optional<String> problem = problemOf(batch);
-        if (problem.isPresent()) {
-            LOG.warn(
-                    "worker {} skips a malformed batch at {} offset {}: {}",
-                    workerId,
-                    partition,
-                    record.offset(),
-                    problem.get());
-            entry.done();
+            deadLetter(record, e, entry);
             return true;
         }
         launcher.cancel(batch.cancelJobIds());
@@ -197,23 +193,42 @@ public final class DispatchLoop implements Runnable {
         return true;
     }
 
-    /** What makes a batch impossible to run or report, if anything: missing required fields. */
-    @SuppressWarnings("ConstantValue") // The wire may omit fields the records declare non-null.
-    static Optional<String> problemOf(DispatchBatch batch) {
-        if (batch.model() == null || batch.dispatchedAt() == null) {
-            return Optional.of("batch " + batch.batchId() + " has no model or dispatch time");
-        }
-        for (DispatchedJob job : batch.jobs()) {
-            if (job.jobId() == null
-                    || job.tenantId() == null
-                    || job.kind() == null
-                    || job.input() == null
-                    || job.acceptedAt() == null) {
-                return Optional.of("a job of batch " + batch.batchId() + " lacks its id, tenant, kind, input or"
-                        + " acceptance time");
+    /**
+     * Sets aside a batch that does not read or breaks the contract: a dead letter, logged once. Its
+     * offset counts as done once the dead letter is written, so a crash before then reads it again.
+     */
+    private void deadLetter(
+            ConsumerRecord<String, byte[]> record, SerializationException e, OffsetTracker.Entry entry) {
+        DeadLetter letter = DeadLetter.of(
+                ConsumerRole.WORKER,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                record.value(),
+                e,
+                clock.instant());
+        metrics.deadLetter(record.topic());
+        LOG.warn(
+                "worker {} skips the batch at {} offset {}, written to the dead letters: {}",
+                workerId,
+                partition,
+                record.offset(),
+                letter.reason());
+        publisher.deadLetter(letter).whenComplete((ok, error) -> {
+            if (error == null) {
+                entry.done();
+            } else {
+                entry.failed();
+                LOG.error(
+                        "worker {} could not write the dead letter of {} offset {}",
+                        workerId,
+                        partition,
+                        record.offset(),
+                        error);
+                status.unhealthy();
             }
-        }
-        return Optional.empty();
+        });
     }
 
     /** Asked while waiting for free slots: commits what it can, and waits on unless the grace ran out. */

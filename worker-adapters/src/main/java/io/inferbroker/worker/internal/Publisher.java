@@ -1,5 +1,6 @@
 package io.inferbroker.worker.internal;
 
+import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JsonSerde;
 import io.inferbroker.schemas.LifecycleEvent;
@@ -64,6 +65,11 @@ public final class Publisher implements AutoCloseable {
             resultPartitions = known;
         }
         return known;
+    }
+
+    /** A record the worker could not take, keyed by where it was. */
+    public CompletableFuture<Void> deadLetter(DeadLetter letter) {
+        return send(topics.deadLetters(), letter.sourceRef(), WireSerdes.DEAD_LETTER, letter);
     }
 
     public CompletableFuture<Void> status(WorkerStatus status) {

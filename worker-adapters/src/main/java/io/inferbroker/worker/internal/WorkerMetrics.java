@@ -1,5 +1,6 @@
 package io.inferbroker.worker.internal;
 
+import io.inferbroker.schemas.ConsumerRole;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,12 +23,27 @@ public final class WorkerMetrics {
     static final String TTFT = "broker.worker.ttft";
     static final String UPSTREAM_RETRIES = "broker.worker.upstream.retries";
     static final String UPSTREAM_BACKPRESSURE = "broker.worker.upstream.backpressure";
+    static final String DEAD_LETTERS = "broker.dead_letters";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> tokenCounters = new ConcurrentHashMap<>();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Counts a record of {@code topic} the worker could not take and wrote to the dead letters. */
+    public void deadLetter(String topic) {
+        try {
+            Counter.builder(DEAD_LETTERS)
+                    .description("Records a consumer could not take, written to the dead-letter topic")
+                    .tag("role", ConsumerRole.WORKER.wireName())
+                    .tag("topic", topic)
+                    .register(registry)
+                    .increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never stop the loop.
+        }
     }
 
     /** Counts a finished job by model and outcome ({@code succeeded}, {@code failed}, {@code expired}). */
