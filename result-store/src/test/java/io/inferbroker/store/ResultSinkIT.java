@@ -227,7 +227,7 @@ class ResultSinkIT {
     }
 
     @Test
-    void shouldStoreTheOtherRecordsAndCountTheSkipWhenPostgreSQLRefusesOne() {
+    void shouldStoreTheOtherRecordsAndEndTheRefusedJobFailedWhenPostgreSQLRefusesAResult() {
         sendResult(WireFixtures.succeeded("job-8a", TENANT, "worker-a", 1, "before"));
         JobResult ok = WireFixtures.succeeded("job-8b", TENANT, "worker-a", 1, "far future");
         // past the last timestamp PostgreSQL can hold: the record can never be stored as it is
@@ -254,7 +254,14 @@ class ResultSinkIT {
                                 .counter()
                                 .count()
                         == 1.0);
-        assertThat(db.jobs().find(TENANT, "job-8b")).isEmpty();
+        awaitJob("job-8b", j -> j.status() == JobStatus.FAILED);
+        assertThat(db.jobs().find(TENANT, "job-8b")).hasValueSatisfying(j -> {
+            assertThat(j.error()).isNotNull();
+            assertThat(j.error().code())
+                    .as("a job never waits for a result it cannot have")
+                    .isEqualTo("result_not_stored");
+            assertThat(j.output()).isNull();
+        });
         assertThat(registry.get("broker.store.write.failures")
                         .tag("kind", "data")
                         .counter()

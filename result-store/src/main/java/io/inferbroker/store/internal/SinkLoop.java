@@ -2,7 +2,12 @@ package io.inferbroker.store.internal;
 
 import io.inferbroker.schemas.ConsumerRole;
 import io.inferbroker.schemas.DeadLetter;
+import io.inferbroker.schemas.JobError;
+import io.inferbroker.schemas.JobResult;
+import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.Timings;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,6 +51,8 @@ public final class SinkLoop implements Runnable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
+    /** The error code of a job whose result PostgreSQL refused. */
+    static final String RESULT_NOT_STORED = "result_not_stored";
 
     private final Consumer<byte[], byte[]> consumer;
     private final RecordDecoder decoder;
@@ -191,10 +198,58 @@ public final class SinkLoop implements Runnable {
                     metrics.failure(kind);
                     return failed(1, e);
                 }
-                skip(recordAt(records, d.source()), "rejected by PostgreSQL: " + StoreErrors.reason(e), null);
+                String reason = "rejected by PostgreSQL: " + StoreErrors.reason(e);
+                skip(recordAt(records, d.source()), reason, null);
+                if (d instanceof Decoded.Result refused && !storeInstead(refused, reason)) {
+                    return failed(1, e);
+                }
             }
         }
         return true;
+    }
+
+    /**
+     * A result PostgreSQL refuses must still end its job, or the job would wait for ever: it is
+     * stored as {@code failed} with {@code result_not_stored}, keeping only what the database takes
+     * (the original stays on Kafka and in the dead letters). False when even that could not be written
+     * for a reason that may pass (the batch is then read again).
+     */
+    private boolean storeInstead(Decoded.Result refused, String reason) {
+        JobResult r = refused.value();
+        String message =
+                "the job's result could not be stored (" + truncate(reason) + "); it is kept in " + "the dead letters";
+        Instant now = clock.instant();
+        List<Timings> attempts = List.of(r.timings(), new Timings(now, null, null, null, now));
+        for (Timings timings : attempts) {
+            JobResult instead = new JobResult(
+                    r.schemaVersion(),
+                    r.jobId(),
+                    r.tenantId(),
+                    r.model(),
+                    JobStatus.FAILED,
+                    null,
+                    new JobError(RESULT_NOT_STORED, message),
+                    null,
+                    null,
+                    r.workerId(),
+                    r.attempt(),
+                    timings);
+            try {
+                writer.write(List.of(new Decoded.Result(refused.source(), instead)));
+                metrics.written(refused.source().topic());
+                return true;
+            } catch (RuntimeException e) {
+                if (!FailureKind.of(e).isPermanent()) {
+                    return false;
+                }
+            }
+        }
+        LOG.warn("job {} has a result PostgreSQL refuses and could not be marked failed", r.jobId());
+        return true;
+    }
+
+    private static String truncate(String reason) {
+        return reason.length() <= 300 ? reason : reason.substring(0, 300) + "...";
     }
 
     private boolean failed(int records, RuntimeException e) {
