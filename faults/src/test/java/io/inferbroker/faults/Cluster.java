@@ -137,10 +137,11 @@ final class Cluster implements AutoCloseable {
         String base = "http://127.0.0.1:" + port;
         // Ready only once this process printed its banner: nothing else answers on its port then.
         Target t = Target.of(
-                n,
-                () -> n.aliveOrRespawned()
-                        && n.currentLog().contains("Inferbroker is up at")
-                        && api.answers200(base + "/health/ready"));
+                        n,
+                        () -> n.aliveOrRespawned()
+                                && n.currentLog().contains("Inferbroker is up at")
+                                && api.answers200(base + "/health/ready"))
+                .stoppable(n);
         return command.equals("ingress") ? t.ingress(base) : t;
     }
 

@@ -21,8 +21,11 @@ import org.awaitility.core.ConditionTimeoutException;
 final class FaultRun implements AutoCloseable {
     private static final int PROBES = 6;
 
-    /** One kill and what followed: seconds from the kill to ready and to working again (NaN: not within the bound). */
-    record Recovery(String target, int round, double toReady, double toWork) {
+    /**
+     * One kill (or SIGTERM, {@code graceful}) and what followed: seconds from it to ready and to working
+     * again (NaN: not within the bound).
+     */
+    record Recovery(String target, int round, boolean graceful, double toReady, double toWork) {
         boolean recovered() {
             return !Double.isNaN(toWork);
         }
@@ -64,13 +67,21 @@ final class FaultRun implements AutoCloseable {
         hooks.secret(Api.parse(sub.body()).path("secret").asText());
     }
 
-    /** Runs the load and kills every target {@code killsPerTarget} times, one at a time; returns when both are done. */
+    /**
+     * Runs the load, kills every target {@code killsPerTarget} times, one at a time, then stops every
+     * stoppable one with SIGTERM and starts it again (an upgrade under load); returns when all is done.
+     */
     void run(List<Target> targets) {
         clients.start(profile.perSecond(), profile.maxInFlight());
         await().atMost(Duration.ofMinutes(2)).until(() -> ledger.acceptedLoad() >= 100);
         for (int round = 1; round <= profile.killsPerTarget(); round++) {
             for (Target t : targets) {
-                recoveries.add(fault(t, round));
+                recoveries.add(fault(t, round, false));
+            }
+        }
+        for (Target t : targets) {
+            if (t.stop().isPresent()) {
+                recoveries.add(fault(t, 1, true));
             }
         }
         Duration rest =
@@ -82,10 +93,11 @@ final class FaultRun implements AutoCloseable {
         }
     }
 
-    private Recovery fault(Target t, int round) {
+    private Recovery fault(Target t, int round, boolean graceful) {
+        Runnable how = graceful ? t.stop().orElseThrow() : t.kill();
         long killed = System.nanoTime();
         Instant killedAt = Instant.now();
-        t.kill().run();
+        how.run();
         t.start().run();
         List<CompletableFuture<Optional<String>>> probes = new ArrayList<>();
         for (int i = 0; i < PROBES; i++) {
@@ -97,8 +109,10 @@ final class FaultRun implements AutoCloseable {
         }
         double toReady = seconds(killed, () -> t.ready().getAsBoolean());
         double toWork = seconds(killed, () -> works(t, probes, killedAt));
-        System.out.printf("fault %s #%d: ready after %.1f s, working after %.1f s%n", t.name(), round, toReady, toWork);
-        return new Recovery(t.name(), round, toReady, toWork);
+        System.out.printf(
+                "%s %s #%d: ready after %.1f s, working after %.1f s%n",
+                graceful ? "sigterm" : "fault", t.name(), round, toReady, toWork);
+        return new Recovery(t.name(), round, graceful, toReady, toWork);
     }
 
     private boolean works(Target t, List<CompletableFuture<Optional<String>>> probes, Instant killedAt) {

@@ -46,7 +46,15 @@ final class ServeNode implements AutoCloseable {
     }
 
     Target target() {
-        return new Target("serve", this::kill, node::start, this::ready, Optional.of(base), Optional.empty());
+        return new Target(
+                        "serve",
+                        this::kill,
+                        Optional.empty(),
+                        node::start,
+                        this::ready,
+                        Optional.of(base),
+                        Optional.empty())
+                .stoppable(node);
     }
 
     void start() {

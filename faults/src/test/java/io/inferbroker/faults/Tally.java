@@ -236,7 +236,7 @@ final class Tally {
                     .append(verdict)
                     .append(" |\n");
         }
-        b.append("\n| fault | kill → ready (s) | kill → working (s) | |\n|---|---|---|---|\n");
+        b.append("\n| fault | signal → ready (s) | signal → working (s) | |\n|---|---|---|---|\n");
         for (FaultRun.Recovery r : run.recoveries) {
             String flag = !r.recovered()
                     ? "**not working within the bound**"
@@ -245,6 +245,7 @@ final class Tally {
                                     + " s before working"
                             : "";
             b.append("| ")
+                    .append(r.graceful() ? "SIGTERM " : "SIGKILL ")
                     .append(r.target())
                     .append(" #")
                     .append(r.round())
