@@ -63,6 +63,20 @@ class IdempotencyStoreIT {
     }
 
     @Test
+    void shouldAnswerARepeatWithTheFirstJobExactlyWhenItsMetadataHoldsNulAndTheEscapeCharacter() {
+        IdempotencyStore store = db.idempotency();
+        ObjectNode first = job("job-1");
+        first.putObject("metadata").put("note\u0000", "a\u0000b\uE000 \uE0000 \uE0001");
+        assertThat(store.claim("t1", "k", "h", "job-1", first, REQUEST))
+                .isInstanceOf(IdempotencyStore.Claim.Claimed.class);
+
+        assertThat(store.claim("t1", "k", "h", "job-2", job("job-2"), REQUEST))
+                .isInstanceOfSatisfying(
+                        IdempotencyStore.Claim.Repeat.class,
+                        r -> assertThat(r.job()).isEqualTo(first));
+    }
+
+    @Test
     void shouldKeepTheRequestRecordOfAClaimUntilItsJobIsProduced() {
         IdempotencyStore store = db.idempotency();
         store.claim("t1", "k", "h", "job-1", job("job-1"), REQUEST);

@@ -9,11 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.schemas.ConsumerRole;
 import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.JobKind;
+import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.TopicNames;
+import io.inferbroker.schemas.WebhookTarget;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.testkit.InfraExtension;
@@ -31,7 +33,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -271,8 +275,22 @@ class ResultSinkIT {
     }
 
     @Test
-    void shouldStoreAResultWhoseOutputAndErrorHoldNulWithTheReplacementCharacter() {
-        sendResult(WireFixtures.succeeded("job-9", TENANT, "worker-a", 1, "nul \u0000 inside"));
+    void shouldStoreAndReadBackExactlyPromptOutputErrorAndMetadataHoldingNulAndTheEscapeCharacter() throws Exception {
+        String s = "\uE000";
+        String prompt = "prompt \u0000 with " + s + " and " + s + "0, " + s + "1 \uD83D\uDE00";
+        String output = "nul \u0000 inside " + s + "0" + s + " \u0000\u0000 \uD83D\uDE00";
+        String message = "broke at \u0000 near " + s + "1";
+        Map<String, String> metadata = Map.of("note\u0000" + s, "a\u0000b" + s + "0");
+        String hook = "https://hooks.example.test/h?x=" + s + "1";
+        send(
+                topics.requests(),
+                "job-9",
+                WireSerdes.JOB_REQUESTED.serialize("", request("job-9", prompt, metadata, hook)));
+        sendResult(WireFixtures.succeeded("job-9", TENANT, "worker-a", 1, output));
+        send(
+                topics.requests(),
+                "job-10",
+                WireSerdes.JOB_REQUESTED.serialize("", request("job-10", prompt, metadata, hook)));
         JobResult failed = WireFixtures.failed("job-10", TENANT, "worker-a", 1);
         sendResult(new JobResult(
                 failed.schemaVersion(),
@@ -281,17 +299,37 @@ class ResultSinkIT {
                 failed.model(),
                 failed.status(),
                 null,
-                new io.inferbroker.schemas.JobError("worker_error", "broke at \u0000"),
+                new io.inferbroker.schemas.JobError("worker_error", message),
                 null,
                 null,
                 failed.workerId(),
                 failed.attempt(),
                 failed.timings()));
 
-        StoredJob job = awaitJob("job-9", j -> j.status() == JobStatus.SUCCEEDED);
-        assertThat(job.output().get("text").asText()).isEqualTo("nul \uFFFD inside");
-        StoredJob broke = awaitJob("job-10", j -> j.status() == JobStatus.FAILED);
-        assertThat(broke.error().message()).isEqualTo("broke at \uFFFD");
+        StoredJob job = awaitJob("job-9", j -> j.status() == JobStatus.SUCCEEDED && j.kind() == JobKind.CHAT);
+        assertThat(job.output().get("text").asText()).isEqualTo(output);
+        assertThat(job.metadata()).isEqualTo(metadata);
+        StoredJob broke = awaitJob("job-10", j -> j.status() == JobStatus.FAILED && j.kind() == JobKind.CHAT);
+        assertThat(broke.error().message()).isEqualTo(message);
+        assertThat(broke.metadata()).isEqualTo(metadata);
+        assertThat(db.jobs()
+                        .list(TENANT, new JobQuery(Optional.empty(), Optional.empty(), 10, Optional.empty()))
+                        .jobs())
+                .filteredOn(j -> j.id().equals("job-9"))
+                .singleElement()
+                .satisfies(j -> assertThat(j.output().get("text").asText()).isEqualTo(output));
+
+        ObjectNode succeeded = JSON.readValue(payload("job-9", "job.succeeded"), ObjectNode.class);
+        assertThat(succeeded.at("/data/output/text").asText()).isEqualTo(output);
+        assertThat(JSON.convertValue(succeeded.at("/data/metadata"), Map.class)).isEqualTo(metadata);
+        ObjectNode failedBody = JSON.readValue(payload("job-10", "job.failed"), ObjectNode.class);
+        assertThat(failedBody.at("/data/error/message").asText()).isEqualTo(message);
+        assertThat(text("select url from webhook_deliveries where job_id = 'job-9'"))
+                .as("the job's own webhook, read back from jsonb")
+                .isEqualTo(hook);
+        assertThat(text("select input #>> '{messages,0,content}' from jobs where id = 'job-9'"))
+                .as("the prompt as stored: U+0000 as U+E000 '0', U+E000 as U+E000 '1'")
+                .isEqualTo("prompt " + s + "0 with " + s + "1 and " + s + "10, " + s + "11 \uD83D\uDE00");
         assertThat(registry.get("broker.store.records.poison")
                         .tag("topic", "inference.results")
                         .counter()
@@ -369,6 +407,45 @@ class ResultSinkIT {
             throw new AssertionError("interrupted while sending to " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("cannot send to " + topic, e);
+        }
+    }
+
+    /** A chat request whose one message is {@code prompt}, with its own webhook. */
+    private static JobRequested request(String jobId, String prompt, Map<String, String> metadata, String hook) {
+        JobRequested r = WireFixtures.request(jobId, TENANT);
+        ObjectNode input = JSON.createObjectNode();
+        input.putArray("messages").addObject().put("role", "user").put("content", prompt);
+        return new JobRequested(
+                r.schemaVersion(),
+                r.jobId(),
+                r.tenantId(),
+                r.apiKeyId(),
+                r.model(),
+                r.kind(),
+                input,
+                r.priority(),
+                r.deadline(),
+                new WebhookTarget(hook, List.of()),
+                metadata,
+                r.idempotencyKey(),
+                r.replyTo(),
+                r.acceptedAt());
+    }
+
+    /** The body of the webhook message the store built for this job and event. */
+    private String payload(String jobId, String type) {
+        return await().atMost(WAIT)
+                .until(
+                        () -> text("select payload from webhook_deliveries where job_id = '" + jobId
+                                + "' and event_type = '" + type + "'"),
+                        p -> p != null);
+    }
+
+    private @Nullable String text(String sql) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement s = c.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 

@@ -12,7 +12,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 
-/** {@link IdempotencyStore} on the {@code idempotency_keys} table. Thread-safe. */
+/**
+ * {@link IdempotencyStore} on the {@code idempotency_keys} table; the job object is stored encoded
+ * by {@link StoredText#encodeJson} (its metadata may hold U+0000). Thread-safe.
+ */
 public final class JdbiIdempotencyStore implements IdempotencyStore {
     private static final String DELETE_EXPIRED_ONE =
             "delete from idempotency_keys where tenant_id = :t and key = :k and created_at < :cutoff";
@@ -137,7 +140,7 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
 
     private String write(JsonNode job) {
         try {
-            return mapper.writeValueAsString(job);
+            return StoredText.encodeJson(mapper.writeValueAsString(job));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("job object is not writable as JSON", e);
         }
@@ -145,7 +148,7 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
 
     private JsonNode read(String json) {
         try {
-            return mapper.readTree(json);
+            return mapper.readTree(StoredText.decodeJson(json));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored job object is not JSON", e);
         }

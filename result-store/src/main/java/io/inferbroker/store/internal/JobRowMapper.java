@@ -22,7 +22,10 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
 
-/** Maps a row of {@code jobs} (all columns of {@link #COLUMNS}) to a {@link StoredJob}. */
+/**
+ * Maps a row of {@code jobs} (all columns of {@link #COLUMNS}) to a {@link StoredJob}, decoding the
+ * text {@link StoredText} encoded (output, error, metadata). Every read of a job goes through here.
+ */
 final class JobRowMapper implements RowMapper<StoredJob> {
     static final String COLUMNS = """
             id, tenant_id, model, status, kind, created_at, dispatched_at, started_at, first_token_at,
@@ -81,7 +84,7 @@ final class JobRowMapper implements RowMapper<StoredJob> {
             return null;
         }
         String message = rs.getString("error_message");
-        return new JobError(code, message == null ? "" : message);
+        return new JobError(StoredText.decode(code), message == null ? "" : StoredText.decode(message));
     }
 
     private static @Nullable Usage usage(ResultSet rs) throws SQLException {
@@ -101,7 +104,7 @@ final class JobRowMapper implements RowMapper<StoredJob> {
             return null;
         }
         try {
-            return mapper.readTree(json);
+            return mapper.readTree(StoredText.decodeJson(json));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("jobs.output holds unreadable JSON", e);
         }
@@ -112,7 +115,7 @@ final class JobRowMapper implements RowMapper<StoredJob> {
             return Map.of();
         }
         try {
-            return mapper.readValue(json, STRING_MAP);
+            return mapper.readValue(StoredText.decodeJson(json), STRING_MAP);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("jobs.metadata holds unreadable JSON", e);
         }

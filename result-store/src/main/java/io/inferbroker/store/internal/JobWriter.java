@@ -91,13 +91,14 @@ public final class JobWriter {
     }
 
     private static TouchedJob touched(ResultSet rs, StatementContext ctx) throws SQLException {
+        String webhook = rs.getString("webhook");
         return new TouchedJob(
                 rs.getString("id"),
                 rs.getString("tenant_id"),
                 JobStatus.fromWire(rs.getString("status")).orElse(JobStatus.QUEUED),
                 rs.getBoolean("request_received"),
                 rs.getBoolean("started"),
-                rs.getString("webhook"));
+                webhook == null ? null : StoredText.decodeJson(webhook));
     }
 
     /**
@@ -193,11 +194,11 @@ public final class JobWriter {
                 .put("kind", r.kind().name().toLowerCase(Locale.ROOT))
                 .put("status", JobStatus.QUEUED.wireName())
                 .put("status_rank", JobStatus.QUEUED.rank())
-                .put("input", json(r.input()))
+                .putJson("input", json(r.input()))
                 .put("priority", r.priority())
                 .put("deadline", r.deadline())
-                .put("webhook", json(r.webhook()))
-                .put("metadata", json(r.metadata()))
+                .putJson("webhook", json(r.webhook()))
+                .putJson("metadata", json(r.metadata()))
                 .put("idempotency_key", r.idempotencyKey())
                 .put("created_at", r.acceptedAt());
     }
@@ -234,9 +235,9 @@ public final class JobWriter {
                 .put("started_at", t.startedAt())
                 .put("first_token_at", t.firstTokenAt())
                 .put("completed_at", t.completedAt())
-                .put("output", output)
-                .put("error_code", error == null ? null : error.code())
-                .put("error_message", error == null ? null : error.message())
+                .putJson("output", output)
+                .putText("error_code", error == null ? null : error.code())
+                .putText("error_message", error == null ? null : error.message())
                 .put("prompt_tokens", usage == null ? null : usage.promptTokens())
                 .put("completion_tokens", usage == null ? null : usage.completionTokens())
                 .put("cost_amount", cost == null ? null : cost.amount())
@@ -245,13 +246,13 @@ public final class JobWriter {
                 .put("attempt", r.attempt());
     }
 
-    /** JSON text for a jsonb column; null (also JSON null) stays SQL null; an escaped U+0000 becomes U+FFFD. */
+    /** JSON text for a jsonb column, encoded by {@link StoredText#encodeJson}; null (also JSON null) stays SQL null. */
     private @Nullable String json(@Nullable Object value) {
         if (value == null || (value instanceof JsonNode node && node.isNull())) {
             return null;
         }
         try {
-            return NulCharacters.replaceInJson(mapper.writeValueAsString(value));
+            return StoredText.encodeJson(mapper.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }

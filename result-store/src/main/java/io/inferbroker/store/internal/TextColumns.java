@@ -25,17 +25,36 @@ final class TextColumns {
     }
 
     /**
-     * The value of {@code column} in the current row: null stays null, decimals are written plainly,
-     * U+0000 (which PostgreSQL refuses in text) becomes U+FFFD.
+     * The value of {@code column} in the current row, for an identifier or a value of fixed form:
+     * null stays null, decimals are written plainly, U+0000 (which PostgreSQL refuses in text and no
+     * identifier holds) becomes U+FFFD.
      */
     TextColumns put(String column, @Nullable Object value) {
-        List<@Nullable String> values = columns.computeIfAbsent(column, c -> new ArrayList<>());
-        values.add(
+        return add(
+                column,
                 value == null
                         ? null
-                        : value instanceof BigDecimal d
-                                ? d.toPlainString()
-                                : NulCharacters.replaceIn(value.toString()));
+                        : value instanceof BigDecimal d ? d.toPlainString() : StoredText.replaceNul(value.toString()));
+    }
+
+    /**
+     * Text of {@code column} in the current row that must read back exactly (an error message):
+     * encoded by {@link StoredText#encode}; null stays null.
+     */
+    TextColumns putText(String column, @Nullable String text) {
+        return add(column, text == null ? null : StoredText.encode(text));
+    }
+
+    /**
+     * JSON of a {@code jsonb} column in the current row, already encoded by {@link
+     * StoredText#encodeJson}; null stays null.
+     */
+    TextColumns putJson(String column, @Nullable String storedJson) {
+        return add(column, storedJson);
+    }
+
+    private TextColumns add(String column, @Nullable String value) {
+        columns.computeIfAbsent(column, c -> new ArrayList<>()).add(value);
         return this;
     }
 
