@@ -44,6 +44,11 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private static final Duration LEASE_CHECK_EVERY = Duration.ofMillis(100);
     /** Bounds one check's work on timed-out jobs; the rest wait for the next check. */
     private static final int MAX_TIMED_OUT_PER_CHECK = 1_000;
+    /**
+     * How long a started task waits, at most, to read its inputs up to its own start before it
+     * judges jobs in flight on lost or restarted workers (see {@link #caughtUp}).
+     */
+    private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(10);
 
     private final DispatcherConfig config;
     private final @Nullable RoutingPolicy override;
@@ -57,6 +62,15 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private Router router;
     private Instant nextPurge = Instant.MIN;
     private Instant nextLeaseCheck = Instant.MIN;
+    private Instant startedAt = Instant.MIN;
+    /**
+     * Whether this task has processed a record written after it started. Until then the results
+     * after its last commit may still wait unread: a worker that died (or came back as a new run)
+     * may have finished jobs whose results are among them, and sending those jobs again would run
+     * them twice. Kafka Streams takes a task's records in timestamp order across its partitions, so
+     * the first record stamped after the start comes after every older result it had to read.
+     */
+    private boolean caughtUp;
 
     DispatchProcessor(
             DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics, FleetVersion fleet) {
@@ -80,6 +94,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         this.workers = new WorkerDirectory(ctx.getStateStore(StoreNames.WORKERS), config.workerLease(), fleet);
         this.router = new Router(config, override, workers, breakers, book);
         book.rebuild();
+        startedAt = Instant.ofEpochMilli(ctx.currentSystemTimeMs());
         book.modelsWithQueue().forEach(this::reportDepth);
         ctx.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
@@ -90,6 +105,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             return;
         }
         book.repair();
+        if (!caughtUp && record.timestamp() >= startedAt.toEpochMilli()) {
+            caughtUp = true;
+        }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         switch (record.value()) {
             case Envelope.Admit admit -> admit(admit.job(), now);
@@ -236,6 +254,13 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     /** Dispatches again, or ends failed, the jobs in flight on workers that were lost or past the job timeout. */
     private void failOver(Instant now) {
+        if (caughtUp || !now.isBefore(startedAt.plus(CATCH_UP_LIMIT))) {
+            failOverWorkers(now);
+        }
+        timeOut(now);
+    }
+
+    private void failOverWorkers(Instant now) {
         for (String workerId : book.busyWorkers()) {
             WorkerStatus status = workers.status(workerId);
             if (workers.isLost(status, now)) {
@@ -258,6 +283,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
                 }
             }
         }
+    }
+
+    private void timeOut(Instant now) {
         for (JobBook.Sent s : book.sentAtOrBefore(now.minus(config.jobTimeout()), MAX_TIMED_OUT_PER_CHECK)) {
             InFlight f = book.inFlight(s.workerId(), s.jobId());
             if (f == null) {

@@ -11,6 +11,7 @@ import io.inferbroker.dispatcher.LeastLoadedPolicy;
 import io.inferbroker.dispatcher.ModelBatching;
 import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobRequested;
+import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.JsonSerde;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.TopicNames;
@@ -168,6 +169,51 @@ class CrashRecoveryTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void shouldNotDispatchAgainAJobWhoseResultWaitsUnreadWhenItsWorkerComesBackAsANewRun() {
+        workers.put("w1", run(active("w1", T0), "run-a"));
+        start(T0);
+        admit(job("j1", MODEL, 5, T0, null));
+        assertThat(batches()).containsExactly(List.of("j1"));
+
+        // Everything is killed at once; run-a published j1's result before, after the last commit.
+        Instant restart = T0.plusSeconds(5);
+        start(restart);
+        workers.put("w1", run(active("w1", restart), "run-b"));
+        tick(restart.plusMillis(200));
+        processAt(T0.plusSeconds(1), new Envelope.Finish("j1", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
+        context.setCurrentSystemTimeMs(restart.plusSeconds(1).toEpochMilli());
+        admit(job("j2", MODEL, 5, restart.plusSeconds(1), null));
+        tick(restart.plusSeconds(1).plusMillis(200));
+
+        assertThat(dispatched())
+                .as("j1 ran once, on run-a; only the new job goes to run-b")
+                .extracting(DispatchedJob::jobId)
+                .containsExactly("j2");
+    }
+
+    @Test
+    void shouldDispatchAgainTheJobsOfAnEarlierRunOnceTheTaskHasCaughtUpOrWaitedLongEnough() {
+        workers.put("w1", run(active("w1", T0), "run-a"));
+        start(T0);
+        admit(job("j1", MODEL, 5, T0, null));
+        Instant restart = T0.plusSeconds(5);
+        start(restart);
+        workers.put("w1", run(active("w1", restart), "run-b"));
+        tick(restart.plusMillis(200));
+        assertThat(dispatched())
+                .as("no input read yet: j1's result may be among it")
+                .isEmpty();
+
+        workers.put("w1", run(active("w1", restart.plusSeconds(11)), "run-b"));
+        tick(restart.plusSeconds(11));
+
+        assertThat(dispatched())
+                .as("nothing came in ten seconds: j1 is sent to the new run")
+                .singleElement()
+                .satisfies(j -> assertThat(j.attempt()).isEqualTo(2));
+    }
+
     private void start(Instant now) {
         start(now, supplier);
     }
@@ -185,8 +231,33 @@ class CrashRecoveryTest {
         processor.init(context);
     }
 
+    /** A request written now, as the ingress stamps it. */
     private void admit(JobRequested job) {
-        processor.process(new Record<>(MODEL, new Envelope.Admit(job), 0L));
+        processor.process(new Record<>(MODEL, new Envelope.Admit(job), context.currentSystemTimeMs()));
+    }
+
+    private void processAt(Instant written, Envelope envelope) {
+        processor.process(new Record<>(MODEL, envelope, written.toEpochMilli()));
+    }
+
+    private static WorkerStatus run(WorkerStatus s, String instance) {
+        return new WorkerStatus(
+                s.schemaVersion(),
+                s.workerId(),
+                s.adapter(),
+                s.models(),
+                s.state(),
+                s.capacity(),
+                s.inFlight(),
+                s.healthy(),
+                s.ttftMs(),
+                s.tokensPerSecond(),
+                s.price(),
+                s.version(),
+                s.at(),
+                s.backpressureUntil(),
+                s.modelPrices(),
+                instance);
     }
 
     private void tick(Instant now) {
