@@ -136,6 +136,9 @@ final class Clients implements AutoCloseable {
                                 case 429, 500, 502, 503, 504 -> new Retry.Outcome.Again<>(Duration.ofMillis(500));
                                 default -> {
                                     ledger.refused.incrementAndGet();
+                                    String said = r.body();
+                                    ledger.refusals.add(r.statusCode() + " "
+                                            + (said.length() > 200 ? said.substring(0, 200) : said));
                                     yield new Retry.Outcome.GiveUp<>();
                                 }
                             };

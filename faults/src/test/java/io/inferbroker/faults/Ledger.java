@@ -24,6 +24,9 @@ final class Ledger {
     final AtomicLong retries = new AtomicLong();
     final AtomicLong conflicts = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
+    /** What refused submits were answered, status and body, for the table. */
+    final java.util.Queue<String> refusals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     final AtomicLong gaveUp = new AtomicLong();
     final AtomicLong syncUnanswered = new AtomicLong();
     final AtomicLong streams = new AtomicLong();

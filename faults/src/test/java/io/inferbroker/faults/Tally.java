@@ -139,6 +139,7 @@ final class Tally {
         zero("stuck: not terminal within the bound", stuck.size(), stuck);
         zero("submits refused 409 under their own Idempotency-Key", l.conflicts.get());
         zero("clients never accepted (gave up after 4 min)", l.gaveUp.get());
+        zero("submits refused with another 4xx", l.refused.get(), List.copyOf(l.refusals));
         zero(
                 "duplicate terminal results (inference.results)",
                 kafka.duplicateResults().size(),
