@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /** Builds the dispatcher and the workers of a process from its configuration. */
 final class RoleWiring {
@@ -65,6 +66,13 @@ final class RoleWiring {
         props.put(
                 "state.dir",
                 config.dataDir().resolve("streams").toAbsolutePath().toString());
+        if (config.kafkaBootstrapServers().isEmpty()) {
+            // 'broker serve' on its own embedded Kafka: no other process can hold this id, so a static
+            // member is safe, and after a kill the restarted dispatcher gets its tasks back without
+            // waiting for the dead member's session to expire.
+            // Kafka Streams' prefix for its main consumer (the launcher does not import Kafka Streams).
+            props.put("main.consumer." + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "serve-dispatcher");
+        }
         Dispatcher dispatcher = process.own(new Dispatcher(dc, props, process.registry()));
         dispatcher.start();
         process.addReadiness(new ReadinessCheck("dispatcher", dispatcher::isReady));
