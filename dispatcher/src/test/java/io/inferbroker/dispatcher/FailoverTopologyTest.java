@@ -11,7 +11,6 @@ import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.LifecycleEvent;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.WorkerState;
-import io.inferbroker.schemas.WorkerStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -214,7 +213,7 @@ class FailoverTopologyTest {
     @Test
     void shouldDispatchAgainTheJobsOfAnEarlierRunWhenTheWorkerReportsAnotherInstance() {
         start(3);
-        h.worker(run(worker("w1", 2, 0, WorkerState.ACTIVE, true, T0, MODEL), "run-a"));
+        h.worker(worker("w1", 2, 0, WorkerState.ACTIVE, true, T0, MODEL).withInstance("run-a"));
         h.submit(job("j1", MODEL, 5, T0, null));
         var first = h.dispatched.readValuesToList();
         assertThat(first)
@@ -224,7 +223,7 @@ class FailoverTopologyTest {
         assertThat(h.sent()).as("the same run keeps its jobs").isEmpty();
 
         // Restarted within the lease: the new run skips the batch addressed to run-a.
-        h.worker(run(worker("w1", 2, 0, WorkerState.ACTIVE, true, h.now(), MODEL), "run-b"));
+        h.worker(worker("w1", 2, 0, WorkerState.ACTIVE, true, h.now(), MODEL).withInstance("run-b"));
         h.advance(Duration.ofMillis(200));
 
         var again = h.dispatched.readValuesToList();
@@ -241,26 +240,6 @@ class FailoverTopologyTest {
                 .satisfies(e -> assertThat(e.error().message()).contains("restarted"));
         h.advance(Duration.ofMillis(200));
         assertThat(h.sent()).as("run-b keeps what was sent to it").isEmpty();
-    }
-
-    private static WorkerStatus run(WorkerStatus s, String instance) {
-        return new WorkerStatus(
-                s.schemaVersion(),
-                s.workerId(),
-                s.adapter(),
-                s.models(),
-                s.state(),
-                s.capacity(),
-                s.inFlight(),
-                s.healthy(),
-                s.ttftMs(),
-                s.tokensPerSecond(),
-                s.price(),
-                s.version(),
-                s.at(),
-                s.backpressureUntil(),
-                s.modelPrices(),
-                instance);
     }
 
     @Test

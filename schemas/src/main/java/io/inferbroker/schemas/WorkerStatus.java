@@ -41,6 +41,27 @@ public record WorkerStatus(
         modelPrices = modelPrices == null || modelPrices.isEmpty() ? null : Map.copyOf(modelPrices);
     }
 
+    /** This status, reported by the run of the worker named {@code instance}. */
+    public WorkerStatus withInstance(@Nullable String instance) {
+        return new WorkerStatus(
+                schemaVersion,
+                workerId,
+                adapter,
+                models,
+                state,
+                capacity,
+                inFlight,
+                healthy,
+                ttftMs,
+                tokensPerSecond,
+                price,
+                version,
+                at,
+                backpressureUntil,
+                modelPrices,
+                instance);
+    }
+
     /** A status without an instance. */
     public WorkerStatus(
             int schemaVersion,

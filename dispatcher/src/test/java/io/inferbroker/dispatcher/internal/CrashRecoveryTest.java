@@ -171,7 +171,7 @@ class CrashRecoveryTest {
 
     @Test
     void shouldNotDispatchAgainAJobWhoseResultWaitsUnreadWhenItsWorkerComesBackAsANewRun() {
-        workers.put("w1", run(active("w1", T0), "run-a"));
+        workers.put("w1", active("w1", T0).withInstance("run-a"));
         start(T0);
         admit(job("j1", MODEL, 5, T0, null));
         assertThat(batches()).containsExactly(List.of("j1"));
@@ -179,7 +179,7 @@ class CrashRecoveryTest {
         // Everything is killed at once; run-a published j1's result before, after the last commit.
         Instant restart = T0.plusSeconds(5);
         start(restart);
-        workers.put("w1", run(active("w1", restart), "run-b"));
+        workers.put("w1", active("w1", restart).withInstance("run-b"));
         tick(restart.plusMillis(200));
         processAt(T0.plusSeconds(1), new Envelope.Finish("j1", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
         context.setCurrentSystemTimeMs(restart.plusSeconds(1).toEpochMilli());
@@ -194,18 +194,18 @@ class CrashRecoveryTest {
 
     @Test
     void shouldDispatchAgainTheJobsOfAnEarlierRunOnceTheTaskHasCaughtUpOrWaitedLongEnough() {
-        workers.put("w1", run(active("w1", T0), "run-a"));
+        workers.put("w1", active("w1", T0).withInstance("run-a"));
         start(T0);
         admit(job("j1", MODEL, 5, T0, null));
         Instant restart = T0.plusSeconds(5);
         start(restart);
-        workers.put("w1", run(active("w1", restart), "run-b"));
+        workers.put("w1", active("w1", restart).withInstance("run-b"));
         tick(restart.plusMillis(200));
         assertThat(dispatched())
                 .as("no input read yet: j1's result may be among it")
                 .isEmpty();
 
-        workers.put("w1", run(active("w1", restart.plusSeconds(11)), "run-b"));
+        workers.put("w1", active("w1", restart.plusSeconds(11)).withInstance("run-b"));
         tick(restart.plusSeconds(11));
 
         assertThat(dispatched())
@@ -238,26 +238,6 @@ class CrashRecoveryTest {
 
     private void processAt(Instant written, Envelope envelope) {
         processor.process(new Record<>(MODEL, envelope, written.toEpochMilli()));
-    }
-
-    private static WorkerStatus run(WorkerStatus s, String instance) {
-        return new WorkerStatus(
-                s.schemaVersion(),
-                s.workerId(),
-                s.adapter(),
-                s.models(),
-                s.state(),
-                s.capacity(),
-                s.inFlight(),
-                s.healthy(),
-                s.ttftMs(),
-                s.tokensPerSecond(),
-                s.price(),
-                s.version(),
-                s.at(),
-                s.backpressureUntil(),
-                s.modelPrices(),
-                instance);
     }
 
     private void tick(Instant now) {

@@ -52,24 +52,7 @@ final class StoredText {
 
     /** The text {@link #encode} was given. */
     static String decode(String stored) {
-        if (stored.indexOf(ESCAPE) < 0) {
-            return stored;
-        }
-        StringBuilder out = new StringBuilder(stored.length());
-        for (int i = 0; i < stored.length(); i++) {
-            char c = stored.charAt(i);
-            char next = i + 1 < stored.length() ? stored.charAt(i + 1) : NUL;
-            if (c == ESCAPE && next == AS_NUL) {
-                out.append(NUL);
-                i++;
-            } else if (c == ESCAPE && next == AS_ESCAPE) {
-                out.append(ESCAPE);
-                i++;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return decode(stored, String.valueOf(NUL));
     }
 
     /**
@@ -78,7 +61,7 @@ final class StoredText {
      * escape, and stays.
      */
     static String encodeJson(String json) {
-        if (json.indexOf(ESCAPE) < 0 && !hasEscapeOf(json, "0000") && !hasEscapeOf(json, "e000")) {
+        if (json.indexOf(ESCAPE) < 0 && !hasNulOrEscapeEscaped(json)) {
             return json;
         }
         StringBuilder out = new StringBuilder(json.length() + 8);
@@ -107,6 +90,11 @@ final class StoredText {
      * raw S. Meant for PostgreSQL's output of {@code jsonb}, which writes S raw, as it was stored.
      */
     static String decodeJson(String stored) {
+        return decode(stored, JSON_NUL);
+    }
+
+    /** {@code stored} with S0 replaced by {@code nul} and S1 by S. */
+    private static String decode(String stored, String nul) {
         if (stored.indexOf(ESCAPE) < 0) {
             return stored;
         }
@@ -115,7 +103,7 @@ final class StoredText {
             char c = stored.charAt(i);
             char next = i + 1 < stored.length() ? stored.charAt(i + 1) : NUL;
             if (c == ESCAPE && next == AS_NUL) {
-                out.append(JSON_NUL);
+                out.append(nul);
                 i++;
             } else if (c == ESCAPE && next == AS_ESCAPE) {
                 out.append(ESCAPE);
@@ -132,10 +120,10 @@ final class StoredText {
         return text.indexOf(NUL) < 0 ? text : text.replace(NUL, '\uFFFD');
     }
 
-    /** Whether {@code json} holds the escape {@code \\u} followed by {@code hex} (in either case). */
-    private static boolean hasEscapeOf(String json, String hex) {
+    /** Whether {@code json} holds {@code \\u0000} or {@code \\uE000} (in either case), in one scan. */
+    private static boolean hasNulOrEscapeEscaped(String json) {
         for (int at = json.indexOf("\\u"); at >= 0; at = json.indexOf("\\u", at + 2)) {
-            if (json.regionMatches(true, at + 2, hex, 0, hex.length())) {
+            if (json.regionMatches(true, at + 2, "0000", 0, 4) || json.regionMatches(true, at + 2, "e000", 0, 4)) {
                 return true;
             }
         }
