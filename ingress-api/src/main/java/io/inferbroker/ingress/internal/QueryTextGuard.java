@@ -14,6 +14,9 @@ import java.util.Map;
 public final class QueryTextGuard implements Handler {
     @Override
     public void handle(Context ctx) {
+        if (ctx.queryString() == null) {
+            return; // most requests: nothing to parse
+        }
         List<Problem.FieldError> errors = new ArrayList<>();
         for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
             String name = param.getKey();
