@@ -1,5 +1,6 @@
 package io.inferbroker.dispatcher;
 
+import io.inferbroker.dispatcher.internal.AdminResultsHorizon;
 import io.inferbroker.dispatcher.internal.DeadLetterRoute;
 import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,8 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +34,7 @@ public final class Dispatcher implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final Admin admin;
     private final KafkaStreamsMetrics streamsMetrics;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -58,11 +62,17 @@ public final class Dispatcher implements AutoCloseable {
             DispatcherMetrics metrics,
             @Nullable RoutingPolicy policy,
             MeterRegistry registry) {
-        Topology topology = policy == null
-                ? DispatcherTopology.build(config, metrics)
-                : DispatcherTopology.build(config, policy, metrics);
         DeadLetterRoute deadLetters = new DeadLetterRoute(config.topics(), metrics, Clock.systemUTC());
-        this.streams = new KafkaStreams(topology, StreamsProps.of(config, streamsProps, deadLetters));
+        Properties props = StreamsProps.of(config, streamsProps, deadLetters);
+        this.admin = Admin.create(new StreamsConfig(props).getAdminConfigs(config.applicationId() + "-horizon"));
+        try {
+            Topology topology = DispatcherTopology.build(
+                    config, policy, metrics, new AdminResultsHorizon(admin, config.applicationId()));
+            this.streams = new KafkaStreams(topology, props);
+        } catch (RuntimeException e) {
+            admin.close(Duration.ZERO);
+            throw e;
+        }
         // The Streams client's own meters (kafka.stream.thread.*: poll, process, punctuate and commit
         // ratios and latencies; kafka.consumer.*, kafka.producer.*) next to the dispatcher's.
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -107,6 +117,7 @@ public final class Dispatcher implements AutoCloseable {
                 LOG.warn("the dispatcher did not stop within {}", CLOSE_TIMEOUT);
             }
             streamsMetrics.close();
+            admin.close(CLOSE_TIMEOUT);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.inferbroker.dispatcher;
 import io.inferbroker.dispatcher.internal.DispatchProcessorSupplier;
 import io.inferbroker.dispatcher.internal.Inbound;
 import io.inferbroker.dispatcher.internal.Outbound;
+import io.inferbroker.dispatcher.internal.ResultsHorizon;
 import io.inferbroker.dispatcher.internal.RoutingGroups;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.Partitioning;
@@ -52,7 +53,7 @@ public final class DispatcherTopology {
 
     /** The topology with each model's configured routing strategy. */
     public static Topology build(DispatcherConfig config, DispatcherMetrics metrics) {
-        return assemble(config, null, metrics);
+        return assemble(config, null, metrics, ResultsHorizon.NONE);
     }
 
     /**
@@ -63,17 +64,35 @@ public final class DispatcherTopology {
      * @param metrics recorded by every task
      */
     public static Topology build(DispatcherConfig config, RoutingPolicy policy, DispatcherMetrics metrics) {
-        return assemble(config, policy, metrics);
+        return assemble(config, policy, metrics, ResultsHorizon.NONE);
+    }
+
+    /**
+     * The topology as a running dispatcher has it.
+     *
+     * @param policy one routing policy for every model, or null for each model's configured strategy
+     * @param horizon where each task's results partition ends: a task reads that far before it sends
+     *     again the jobs of a lost or restarted worker ({@link ResultsHorizon#NONE}: judge at once)
+     */
+    public static Topology build(
+            DispatcherConfig config,
+            @Nullable RoutingPolicy policy,
+            DispatcherMetrics metrics,
+            ResultsHorizon horizon) {
+        return assemble(config, policy, metrics, horizon);
     }
 
     private static Topology assemble(
-            DispatcherConfig config, @Nullable RoutingPolicy policy, DispatcherMetrics metrics) {
+            DispatcherConfig config,
+            @Nullable RoutingPolicy policy,
+            DispatcherMetrics metrics,
+            ResultsHorizon horizon) {
         StreamsBuilder builder = new StreamsBuilder();
         Inbound inbound = Inbound.of(builder, config);
         KStream<String, Outbound> budgetOut = inbound.budgets(metrics);
         KStream<String, Outbound> out = inbound.byModel(budgetOut)
                 .process(
-                        new DispatchProcessorSupplier(config, policy, metrics, inbound.fleet()),
+                        new DispatchProcessorSupplier(config, policy, metrics, inbound.fleet(), horizon),
                         Named.as("dispatcher"));
         if (budgetOut != null) {
             out = out.merge(budgetOut, Named.as("merge-budget-out"));

@@ -12,9 +12,13 @@ import io.inferbroker.schemas.QueueStatus;
 import io.inferbroker.schemas.WorkerStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,11 +48,6 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private static final Duration LEASE_CHECK_EVERY = Duration.ofMillis(100);
     /** Bounds one check's work on timed-out jobs; the rest wait for the next check. */
     private static final int MAX_TIMED_OUT_PER_CHECK = 1_000;
-    /**
-     * How long a started task waits, at most, to read its inputs up to its own start before it
-     * judges jobs in flight on lost or restarted workers (see {@link #caughtUp}).
-     */
-    private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(10);
 
     private final DispatcherConfig config;
     private final @Nullable RoutingPolicy override;
@@ -62,19 +61,21 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private Router router;
     private Instant nextPurge = Instant.MIN;
     private Instant nextLeaseCheck = Instant.MIN;
-    private Instant startedAt = Instant.MIN;
+    private final ResultsHorizon horizon;
     /**
-     * Whether this task has processed a record written after it started. Until then the results
-     * after its last commit may still wait unread: a worker that died (or came back as a new run)
-     * may have finished jobs whose results are among them, and sending those jobs again would run
-     * them twice. Kafka Streams takes a task's records in timestamp order across its partitions, so
-     * the first record stamped after the start comes after every older result it had to read.
+     * Whether the results a lost or restarted worker published before it went were read: sending
+     * again a job whose result waits unread would run it twice.
      */
-    private boolean caughtUp;
+    private Catchup catchup;
 
     DispatchProcessor(
-            DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics, FleetVersion fleet) {
+            DispatcherConfig config,
+            @Nullable RoutingPolicy override,
+            DispatcherMetrics metrics,
+            FleetVersion fleet,
+            ResultsHorizon horizon) {
         this.config = config;
+        this.horizon = horizon;
         this.fleet = fleet;
         this.override = override;
         this.metrics = metrics;
@@ -94,7 +95,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         this.workers = new WorkerDirectory(ctx.getStateStore(StoreNames.WORKERS), config.workerLease(), fleet);
         this.router = new Router(config, override, workers, breakers, book);
         book.rebuild();
-        startedAt = Instant.ofEpochMilli(ctx.currentSystemTimeMs());
+        catchup = new Catchup(
+                horizon,
+                new TopicPartition(config.topics().results(), ctx.taskId().partition()));
         book.modelsWithQueue().forEach(this::reportDepth);
         ctx.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
@@ -105,9 +108,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             return;
         }
         book.repair();
-        if (!caughtUp && record.timestamp() >= startedAt.toEpochMilli()) {
-            caughtUp = true;
-        }
+        context.recordMetadata()
+                .filter(m -> m.topic().equals(config.topics().results()))
+                .ifPresent(m -> catchup.read(m.offset()));
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         switch (record.value()) {
             case Envelope.Admit admit -> admit(admit.job(), now);
@@ -254,35 +257,52 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     /** Dispatches again, or ends failed, the jobs in flight on workers that were lost or past the job timeout. */
     private void failOver(Instant now) {
-        if (caughtUp || !now.isBefore(startedAt.plus(CATCH_UP_LIMIT))) {
-            failOverWorkers(now);
-        }
+        failOverWorkers(now);
         timeOut(now);
     }
 
+    /** A worker whose jobs in flight are to be sent again, and why. */
+    private record Judged(String workerId, List<InFlight> jobs, JobError why) {}
+
     private void failOverWorkers(Instant now) {
+        List<Judged> judged = judge(now);
+        if (judged.isEmpty()) {
+            catchup.judged();
+            return;
+        }
+        Set<String> workerIds = new HashSet<>();
+        judged.forEach(j -> workerIds.add(j.workerId()));
+        if (!catchup.ready(workerIds, now)) {
+            return;
+        }
+        for (Judged j : judged) {
+            LOG.warn(
+                    "{}; dispatching its {} jobs in flight again",
+                    j.why().message(),
+                    j.jobs().size());
+            for (InFlight f : j.jobs()) {
+                retry(f, j.workerId(), j.why(), now);
+            }
+        }
+        catchup.judged();
+    }
+
+    /** The workers that were lost, and the restarted ones with jobs of their earlier run in flight. */
+    private List<Judged> judge(Instant now) {
+        List<Judged> judged = new ArrayList<>();
         for (String workerId : book.busyWorkers()) {
             WorkerStatus status = workers.status(workerId);
             if (workers.isLost(status, now)) {
-                List<InFlight> lost = book.inFlightOn(workerId);
-                LOG.warn("worker {} was lost with {} jobs in flight; dispatching them again", workerId, lost.size());
-                for (InFlight f : lost) {
-                    retry(f, workerId, JobOutcomes.workerLost(workerId), now);
-                }
+                judged.add(new Judged(workerId, book.inFlightOn(workerId), JobOutcomes.workerLost(workerId)));
             } else if (status.instance() != null) {
                 // A restarted worker skips the batches of its earlier run (DispatchBatch.workerInstance).
                 List<InFlight> skipped = book.inFlightOnOtherInstance(workerId, status.instance());
                 if (!skipped.isEmpty()) {
-                    LOG.warn(
-                            "worker {} restarted with {} jobs of its earlier run in flight; dispatching them again",
-                            workerId,
-                            skipped.size());
-                }
-                for (InFlight f : skipped) {
-                    retry(f, workerId, JobOutcomes.workerRestarted(workerId), now);
+                    judged.add(new Judged(workerId, skipped, JobOutcomes.workerRestarted(workerId)));
                 }
             }
         }
+        return judged;
     }
 
     private void timeOut(Instant now) {

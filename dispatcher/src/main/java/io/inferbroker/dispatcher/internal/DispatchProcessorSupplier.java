@@ -18,28 +18,38 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
     private final @Nullable RoutingPolicy override;
     private final DispatcherMetrics metrics;
     private final FleetVersion fleet;
+    private final ResultsHorizon horizon;
 
     /**
      * @param override the policy for every model instead of each model's configured strategy; null for those
      * @param fleet the changes of the global workers store ({@link Inbound#fleet()})
+     * @param horizon how far a task must read its results before judging a worker's jobs unfinished
      */
     public DispatchProcessorSupplier(
-            DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics, FleetVersion fleet) {
+            DispatcherConfig config,
+            @Nullable RoutingPolicy override,
+            DispatcherMetrics metrics,
+            FleetVersion fleet,
+            ResultsHorizon horizon) {
         this.config = config;
         this.override = override;
         this.metrics = metrics;
         this.fleet = fleet;
+        this.horizon = horizon;
     }
 
     /** A supplier whose processors read the workers store afresh for every decision. */
     public DispatchProcessorSupplier(
-            DispatcherConfig config, @Nullable RoutingPolicy override, DispatcherMetrics metrics) {
-        this(config, override, metrics, FleetVersion.UNTRACKED);
+            DispatcherConfig config,
+            @Nullable RoutingPolicy override,
+            DispatcherMetrics metrics,
+            ResultsHorizon horizon) {
+        this(config, override, metrics, FleetVersion.UNTRACKED, horizon);
     }
 
     @Override
     public Processor<String, Envelope, String, Outbound> get() {
-        return new DispatchProcessor(config, override, metrics, fleet);
+        return new DispatchProcessor(config, override, metrics, fleet, horizon);
     }
 
     @Override

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -45,8 +47,16 @@ class CrashRecoveryTest {
     private final DispatcherConfig config = DispatcherConfig.defaults("crash-test", TopicNames.unprefixed())
             .withModel(MODEL, new ModelBatching(1, Duration.ofMillis(20)))
             .withWorkerLease(Duration.ofSeconds(1));
+    /** Where the task's results partition (partition 0 of {@code results}) ends, as the cluster would say. */
+    private ResultsHorizon.Marks marks = new ResultsHorizon.Marks(0, 0);
+
+    private final AtomicInteger asked = new AtomicInteger();
+    private final ResultsHorizon horizon = partition -> {
+        asked.incrementAndGet();
+        return CompletableFuture.completedFuture(marks);
+    };
     private final DispatchProcessorSupplier supplier =
-            new DispatchProcessorSupplier(config, new LeastLoadedPolicy(), DispatcherMetrics.noop());
+            new DispatchProcessorSupplier(config, new LeastLoadedPolicy(), DispatcherMetrics.noop(), horizon);
     private final KeyValueStore<String, JobEntry> jobs = store(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
     private final KeyValueStore<String, QueuedJob> queue = store(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
     private final KeyValueStore<String, InFlight> inFlight = store(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class));
@@ -93,7 +103,8 @@ class CrashRecoveryTest {
         DispatchProcessorSupplier batching = new DispatchProcessorSupplier(
                 config.withModel(MODEL, new ModelBatching(8, Duration.ofMillis(20))),
                 new LeastLoadedPolicy(),
-                DispatcherMetrics.noop());
+                DispatcherMetrics.noop(),
+                horizon);
         workers.put("w1", active("w1", T0));
         start(T0, batching);
         admit(job("j1", MODEL, 5, T0, null)); // waits for the batching delay
@@ -176,42 +187,106 @@ class CrashRecoveryTest {
         admit(job("j1", MODEL, 5, T0, null));
         assertThat(batches()).containsExactly(List.of("j1"));
 
-        // Everything is killed at once; run-a published j1's result before, after the last commit.
+        // Everything is killed at once; run-a published j1's result (offset 0) after the last commit.
+        marks = new ResultsHorizon.Marks(0, 1);
         Instant restart = T0.plusSeconds(5);
         start(restart);
         workers.put("w1", active("w1", restart).withInstance("run-b"));
+        // A new request is read first (another partition, and newer than the start): not enough.
+        context.setCurrentSystemTimeMs(restart.plusMillis(100).toEpochMilli());
+        admit(job("j2", MODEL, 5, restart.plusMillis(100), null));
         tick(restart.plusMillis(200));
-        processAt(T0.plusSeconds(1), new Envelope.Finish("j1", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
-        context.setCurrentSystemTimeMs(restart.plusSeconds(1).toEpochMilli());
-        admit(job("j2", MODEL, 5, restart.plusSeconds(1), null));
-        tick(restart.plusSeconds(1).plusMillis(200));
+        assertThat(dispatched())
+                .as("j1's result is not read yet: only the new job goes to run-b")
+                .extracting(DispatchedJob::jobId)
+                .containsExactly("j2");
+
+        readResult(0, new Envelope.Finish("j1", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
+        tick(restart.plusMillis(400));
 
         assertThat(dispatched())
-                .as("j1 ran once, on run-a; only the new job goes to run-b")
+                .as("j1 ran once, on run-a")
                 .extracting(DispatchedJob::jobId)
                 .containsExactly("j2");
     }
 
     @Test
-    void shouldDispatchAgainTheJobsOfAnEarlierRunOnceTheTaskHasCaughtUpOrWaitedLongEnough() {
+    void shouldNotDispatchAgainTheJobsOfALostWorkerBeforeReadingTheResultsItPublishedBeforeItWent() {
+        workers.put("w1", active("w1", T0));
+        start(T0);
+        admit(job("j1", MODEL, 5, T0, null));
+        assertThat(batches()).containsExactly(List.of("j1"));
+
+        // w1 published j1's result at offset 7, then went; its lease ends before the task reads it.
+        marks = new ResultsHorizon.Marks(3, 8);
+        readResult(6, new Envelope.Finish("j0", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
+        tick(T0.plusSeconds(2));
+        assertThat(events()).as("lost, but its results are not all read").doesNotContain(LifecycleType.REQUEUED);
+
+        readResult(7, new Envelope.Finish("j1", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
+        tick(T0.plusSeconds(2).plusMillis(200));
+
+        assertThat(events()).doesNotContain(LifecycleType.REQUEUED);
+        assertThat(dispatched()).extracting(DispatchedJob::jobId).containsExactly("j1");
+    }
+
+    @Test
+    void shouldDispatchAgainTheJobsOfAnEarlierRunAtOnceWhenNoResultWaitsUnread() {
         workers.put("w1", active("w1", T0).withInstance("run-a"));
         start(T0);
         admit(job("j1", MODEL, 5, T0, null));
+        marks = new ResultsHorizon.Marks(4, 4); // the group committed up to the end: nothing to read
         Instant restart = T0.plusSeconds(5);
         start(restart);
         workers.put("w1", active("w1", restart).withInstance("run-b"));
         tick(restart.plusMillis(200));
-        assertThat(dispatched())
-                .as("no input read yet: j1's result may be among it")
-                .isEmpty();
-
-        workers.put("w1", active("w1", restart.plusSeconds(11)).withInstance("run-b"));
-        tick(restart.plusSeconds(11));
 
         assertThat(dispatched())
-                .as("nothing came in ten seconds: j1 is sent to the new run")
+                .as("j1, on run-a when it went, is sent to run-b")
                 .singleElement()
                 .satisfies(j -> assertThat(j.attempt()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldDispatchAgainTheJobsOfAnEarlierRunAfterTheLimitWhenTheResultsNeverCome() {
+        workers.put("w1", active("w1", T0).withInstance("run-a"));
+        start(T0);
+        admit(job("j1", MODEL, 5, T0, null));
+        marks = new ResultsHorizon.Marks(0, 1);
+        Instant restart = T0.plusSeconds(5);
+        start(restart);
+        workers.put("w1", active("w1", restart).withInstance("run-b"));
+        tick(restart.plusMillis(200));
+        assertThat(dispatched()).as("j1's result may be unread").isEmpty();
+
+        Instant later = restart.plusMillis(200).plus(Catchup.LIMIT);
+        workers.put("w1", active("w1", later).withInstance("run-b"));
+        tick(later);
+
+        assertThat(dispatched())
+                .as("the record at offset 0 never reached the task: j1 is sent to the new run")
+                .singleElement()
+                .satisfies(j -> assertThat(j.attempt()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldAskWhereTheResultsEndAgainForEachNewJudgement() {
+        workers.put("w1", active("w1", T0));
+        workers.put("w2", active("w2", T0));
+        start(T0);
+        admit(job("j1", MODEL, 5, T0, null));
+        admit(job("j2", MODEL, 5, T0, null));
+        assertThat(dispatched()).hasSize(2);
+        workers.put("w1", worker("w1", 2, 0, WorkerState.GONE, true, T0, MODEL));
+        tick(T0.plusMillis(200));
+        assertThat(asked).hasValue(1);
+
+        workers.put("w2", worker("w2", 2, 0, WorkerState.GONE, true, T0.plusMillis(300), MODEL));
+        tick(T0.plusMillis(400));
+
+        assertThat(asked)
+                .as("once w1 was dealt with, w2's judgement asks again")
+                .hasValue(2);
     }
 
     private void start(Instant now) {
@@ -236,8 +311,11 @@ class CrashRecoveryTest {
         processor.process(new Record<>(MODEL, new Envelope.Admit(job), context.currentSystemTimeMs()));
     }
 
-    private void processAt(Instant written, Envelope envelope) {
-        processor.process(new Record<>(MODEL, envelope, written.toEpochMilli()));
+    /** A record of the task's results partition, at {@code offset}. */
+    private void readResult(long offset, Envelope envelope) {
+        context.setRecordMetadata(config.topics().results(), 0, offset);
+        processor.process(new Record<>(MODEL, envelope, context.currentSystemTimeMs()));
+        context.setRecordMetadata(config.topics().requests(), 0, offset);
     }
 
     private void tick(Instant now) {

@@ -38,8 +38,8 @@ class DispatchProcessorRestartTest {
 
     private final DispatcherConfig config = DispatcherConfig.defaults("restart-test", TopicNames.unprefixed())
             .withModel(MODEL, new ModelBatching(8, Duration.ofMillis(20)));
-    private final DispatchProcessorSupplier supplier =
-            new DispatchProcessorSupplier(config, new LeastLoadedPolicy(), DispatcherMetrics.noop());
+    private final DispatchProcessorSupplier supplier = new DispatchProcessorSupplier(
+            config, new LeastLoadedPolicy(), DispatcherMetrics.noop(), ResultsHorizon.NONE);
     private final KeyValueStore<String, JobEntry> jobs = store(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
     private final KeyValueStore<String, QueuedJob> queue = store(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
     private final KeyValueStore<String, InFlight> outstanding =
@@ -78,7 +78,10 @@ class DispatchProcessorRestartTest {
     @Test
     void shouldTimeOutAJobSentBeforeARestartCountingFromItsSendTime() {
         DispatchProcessorSupplier timed = new DispatchProcessorSupplier(
-                config.withJobTimeout(Duration.ofSeconds(5)), new LeastLoadedPolicy(), DispatcherMetrics.noop());
+                config.withJobTimeout(Duration.ofSeconds(5)),
+                new LeastLoadedPolicy(),
+                DispatcherMetrics.noop(),
+                ResultsHorizon.NONE);
         workers.put("w1", worker("w1", 2, 0, WorkerState.ACTIVE, true, T0, MODEL));
         MockProcessorContext<String, Outbound> first = context(T0);
         Processor<String, Envelope, String, Outbound> before = timed.get();
