@@ -126,6 +126,10 @@ final class Clients implements AutoCloseable {
                             return switch (r.statusCode()) {
                                 case 200, 202 -> {
                                     String id = Api.parse(r.body()).path("id").asText();
+                                    if (id.isEmpty()) {
+                                        ledger.acceptedWithoutId.incrementAndGet();
+                                        yield new Retry.Outcome.Again<>(Duration.ofMillis(500));
+                                    }
                                     ledger.accepted(id, kind, r.statusCode());
                                     yield new Retry.Outcome.Done<>(id);
                                 }
@@ -163,7 +167,7 @@ final class Clients implements AutoCloseable {
                     ledger.submits.incrementAndGet();
                     HttpResponse<String> r =
                             api.post(pick(attempt) + "/v1/chat/completions", body, Duration.ofSeconds(40));
-                    Optional<String> id = r.headers().firstValue("x-job-id");
+                    Optional<String> id = r.headers().firstValue("x-job-id").filter(h -> !h.isBlank());
                     if (id.isPresent() && (r.statusCode() == 200 || r.statusCode() == 504)) {
                         ledger.accepted(id.get(), Ledger.Kind.SYNC, r.statusCode());
                         return new Retry.Outcome.Done<>(id.get());

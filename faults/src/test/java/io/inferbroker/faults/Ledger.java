@@ -28,6 +28,9 @@ final class Ledger {
     final java.util.Queue<String> refusals = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     final AtomicLong gaveUp = new AtomicLong();
+    /** Submits answered 200 or 202 whose body named no job (then retried): an answer cut in a stop. */
+    final AtomicLong acceptedWithoutId = new AtomicLong();
+
     final AtomicLong syncUnanswered = new AtomicLong();
     final AtomicLong streams = new AtomicLong();
     final AtomicLong streamsExact = new AtomicLong();

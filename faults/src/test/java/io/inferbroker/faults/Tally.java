@@ -140,6 +140,7 @@ final class Tally {
         zero("submits refused 409 under their own Idempotency-Key", l.conflicts.get());
         zero("clients never accepted (gave up after 4 min)", l.gaveUp.get());
         zero("submits refused with another 4xx", l.refused.get(), List.copyOf(l.refusals));
+        zero("submits answered 200/202 without a job id", l.acceptedWithoutId.get());
         zero(
                 "duplicate terminal results (inference.results)",
                 kafka.duplicateResults().size(),

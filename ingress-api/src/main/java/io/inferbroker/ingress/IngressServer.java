@@ -40,6 +40,7 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -47,6 +48,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -58,6 +60,13 @@ public final class IngressServer implements AutoCloseable {
     private static final Duration FEED_START_TIMEOUT = Duration.ofSeconds(30);
     /** Finished replays kept for {@code GET /admin/replays/{id}}. */
     private static final int KEPT_REPLAYS = 20;
+
+    /**
+     * How long a stop waits for the requests under way (sync completions waiting for their result,
+     * submits waiting for Kafka's acknowledgement) before it cuts them. Well inside the grace
+     * period Kubernetes (30 s) and systemd (90 s) give a process, with room for the other roles.
+     */
+    static final Duration DRAIN = Duration.ofSeconds(15);
 
     private final Javalin app;
     private final AutoCloseable owned;
@@ -115,6 +124,7 @@ public final class IngressServer implements AutoCloseable {
         var operator = Operator.start(config, ports, auth, admission, mapper, registry, clock);
         var webhooks = new WebhooksHandler(ports.webhooks(), targets, mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
+        Runnable drain = drain(streams, openAi, waits);
         AutoCloseable owned = () -> {
             operator.close();
             janitor.close();
@@ -124,7 +134,13 @@ public final class IngressServer implements AutoCloseable {
             admission.close();
         };
         return start(
-                config.host(), config.port(), config.maxBodyBytes(), config.socketSendBufferBytes(), owned, cfg -> {
+                config.host(),
+                config.port(),
+                config.maxBodyBytes(),
+                config.socketSendBufferBytes(),
+                drain,
+                owned,
+                cfg -> {
                     ops(cfg, ops);
                     docs(cfg);
                     cfg.routes.before("/v1/*", auth);
@@ -141,16 +157,7 @@ public final class IngressServer implements AutoCloseable {
                     // Admission: rate and queue limits before a submit reaches Kafka.
                     cfg.routes.before("/v1/jobs", new AdmissionFilter(admission, mapper, config.models(), clock));
                     operator.routes(cfg);
-                    // Webhooks: a tenant's subscriptions, signing secrets and delivery log.
-                    cfg.routes.post("/v1/webhooks", webhooks::create);
-                    cfg.routes.get("/v1/webhooks", webhooks::list);
-                    cfg.routes.post("/v1/webhooks/job-secret/rotate", webhooks::rotateJobSecret);
-                    cfg.routes.get("/v1/webhooks/{id}", webhooks::get);
-                    cfg.routes.delete("/v1/webhooks/{id}", webhooks::delete);
-                    cfg.routes.post("/v1/webhooks/{id}/rotate-secret", webhooks::rotate);
-                    cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
-                    cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
-                    cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
+                    webhooks(cfg, webhooks);
                 });
     }
 
@@ -219,7 +226,7 @@ public final class IngressServer implements AutoCloseable {
     public static IngressServer startOps(
             String host, int port, List<ReadinessCheck> readiness, PrometheusMeterRegistry registry) {
         var ops = new OpsHandler(WireJson.newMapper(), readiness, registry);
-        return start(host, port, 64 * 1024, 0, () -> {}, cfg -> ops(cfg, ops));
+        return start(host, port, 64 * 1024, 0, () -> {}, () -> {}, cfg -> ops(cfg, ops));
     }
 
     private static void docs(JavalinConfig cfg) {
@@ -242,6 +249,32 @@ public final class IngressServer implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * What a stop does once new requests are refused: open streams end (their clients resume
+     * elsewhere with Last-Event-ID) and held waits answer as if their time were up; what else is
+     * under way gets {@link #DRAIN} to finish.
+     */
+    private static Runnable drain(JobStreamHandler streams, OpenAiHandler openAi, JobWaits waits) {
+        return () -> {
+            streams.close();
+            openAi.close();
+            waits.releaseHolds();
+        };
+    }
+
+    /** Webhooks: a tenant's subscriptions, signing secrets and delivery log. */
+    private static void webhooks(JavalinConfig cfg, WebhooksHandler webhooks) {
+        cfg.routes.post("/v1/webhooks", webhooks::create);
+        cfg.routes.get("/v1/webhooks", webhooks::list);
+        cfg.routes.post("/v1/webhooks/job-secret/rotate", webhooks::rotateJobSecret);
+        cfg.routes.get("/v1/webhooks/{id}", webhooks::get);
+        cfg.routes.delete("/v1/webhooks/{id}", webhooks::delete);
+        cfg.routes.post("/v1/webhooks/{id}/rotate-secret", webhooks::rotate);
+        cfg.routes.get("/v1/webhooks/{id}/deliveries", webhooks::subscriptionDeliveries);
+        cfg.routes.get("/v1/webhook-deliveries", webhooks::jobDeliveries);
+        cfg.routes.post("/v1/webhook-deliveries/{id}/retry", webhooks::retry);
+    }
+
     private static void ops(JavalinConfig cfg, OpsHandler ops) {
         cfg.routes.get("/health/live", ops::live);
         cfg.routes.get("/health/ready", ops::ready);
@@ -253,6 +286,7 @@ public final class IngressServer implements AutoCloseable {
             int port,
             long maxBody,
             int sendBufferBytes,
+            Runnable drain,
             AutoCloseable owned,
             Consumer<JavalinConfig> routes) {
         var problems = new ProblemResponder(WireJson.newMapper());
@@ -270,7 +304,14 @@ public final class IngressServer implements AutoCloseable {
             cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             // Jetty's own errors (bad URI, 414, 431, 505, ...) as problems too, never HTML.
             JettyProblems jettyProblems = new JettyProblems(problems);
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(jettyProblems));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(jettyProblems);
+                // A stop lets requests under way finish (up to DRAIN) instead of cutting their
+                // connections; requests that come meanwhile are answered 503. Javalin puts its
+                // context inside this handler.
+                server.setHandler(new DrainingHandler(drain));
+                server.setStopTimeout(DRAIN.toMillis());
+            });
             cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyProblems));
             cfg.routes.before(new QueryTextGuard());
             routes.accept(cfg);
@@ -319,8 +360,33 @@ public final class IngressServer implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            app.stop();
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                // Requests still under way after DRAIN were cut; the server is stopped all the same.
+                LoggerFactory.getLogger(IngressServer.class)
+                        .warn("the HTTP server stopped uncleanly: {}", e.toString());
+            }
             closeQuietly(owned);
+        }
+    }
+
+    /**
+     * Jetty's graceful stop with the ingress's own step: once new requests are refused (503), open
+     * streams end and held waits answer, so that what is left to wait for ends on its own.
+     */
+    private static final class DrainingHandler extends GracefulHandler {
+        private final Runnable drain;
+
+        DrainingHandler(Runnable drain) {
+            this.drain = drain;
+        }
+
+        @Override
+        public CompletableFuture<Void> shutdown() {
+            CompletableFuture<Void> drained = super.shutdown();
+            drain.run();
+            return drained;
         }
     }
 

@@ -10,7 +10,9 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +26,10 @@ public final class JobWaits {
     private final JobStore store;
     private final JobJson json;
     private final IngressMetrics metrics;
+    /** The results waited for by holds under way. */
+    private final Set<CompletableFuture<Optional<JobResult>>> held = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean released;
 
     public JobWaits(JobFeed feed, JobStore store, JobJson json, IngressMetrics metrics) {
         this.feed = feed;
@@ -48,7 +54,7 @@ public final class JobWaits {
      */
     public CompletableFuture<Void> holdSubmit(
             Context ctx, FeedSubscription sub, Duration wait, JobRequested job, String baseUrl, Runnable accepted) {
-        return sub.awaitResult(wait).handle((result, error) -> {
+        return held(sub.awaitResult(wait)).handle((result, error) -> {
             sub.close();
             ctx.header("Preference-Applied", WaitPreference.applied(wait));
             if (error != null || result.isEmpty()) {
@@ -81,7 +87,7 @@ public final class JobWaits {
             ctx.contentType(JobsHandler.JSON).result(json.write(current));
             return CompletableFuture.completedFuture(null);
         }
-        return sub.awaitResult(wait).handle((result, error) -> {
+        return held(sub.awaitResult(wait)).handle((result, error) -> {
             sub.close();
             ObjectNode answer;
             if (error == null && result.isPresent()) {
@@ -94,6 +100,24 @@ public final class JobWaits {
             ctx.contentType(JobsHandler.JSON).result(json.write(answer));
             return null;
         });
+    }
+
+    /**
+     * Ends every hold now, as if its time were up (the server is stopping): a held submit answers
+     * 202 with the accepted job, a held get the job as it is; holds that start later end at once.
+     */
+    public void releaseHolds() {
+        released = true;
+        held.forEach(awaited -> awaited.complete(Optional.empty()));
+    }
+
+    private CompletableFuture<Optional<JobResult>> held(CompletableFuture<Optional<JobResult>> awaited) {
+        held.add(awaited);
+        awaited.whenComplete((r, e) -> held.remove(awaited));
+        if (released) {
+            awaited.complete(Optional.empty());
+        }
+        return awaited;
     }
 
     /**
