@@ -8,8 +8,15 @@ import java.util.List;
  *
  * @param jobs how many jobs the trail holds
  * @param truncated true when more jobs matched than the audit's limit allowed
+ * @param skipped records that could not be read, left out of the timelines
  */
-public record AuditTrail(ReplayRange range, List<AuditEntry> entries, int jobs, boolean truncated, long recordsRead) {
+public record AuditTrail(
+        ReplayRange range,
+        List<AuditEntry> entries,
+        int jobs,
+        boolean truncated,
+        long recordsRead,
+        SkippedRecords skipped) {
     public AuditTrail {
         entries = List.copyOf(entries);
     }

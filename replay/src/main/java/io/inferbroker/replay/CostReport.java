@@ -14,6 +14,7 @@ import java.util.SortedMap;
  * @param costByDayAndModel recorded cost per UTC day, then per model
  * @param tokensByTenant prompt plus completion tokens per tenant
  * @param recordsRead records read from every topic the report needed
+ * @param skipped records that could not be read, left out of the figures
  */
 public record CostReport(
         ReplayRange range,
@@ -24,7 +25,8 @@ public record CostReport(
         CostRow total,
         SortedMap<String, SortedMap<String, BigDecimal>> costByDayAndModel,
         SortedMap<String, Long> tokensByTenant,
-        long recordsRead) {
+        long recordsRead,
+        SkippedRecords skipped) {
 
     public CostReport {
         groupBy = List.copyOf(groupBy);

@@ -7,8 +7,14 @@ import java.util.List;
  *
  * @param jobsChecked jobs with at least one terminal result in the range
  * @param discrepancies every disagreement found, ordered by job id then kind
+ * @param skipped records that could not be read, left out of the comparison
  */
-public record Reconciliation(ReplayRange range, long jobsChecked, List<Discrepancy> discrepancies, long recordsRead) {
+public record Reconciliation(
+        ReplayRange range,
+        long jobsChecked,
+        List<Discrepancy> discrepancies,
+        long recordsRead,
+        SkippedRecords skipped) {
     public Reconciliation {
         discrepancies = List.copyOf(discrepancies);
     }

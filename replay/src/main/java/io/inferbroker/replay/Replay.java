@@ -60,7 +60,9 @@ public final class Replay {
      * price table, re-rated. Memory grows with the number of groups, not of jobs (plus one small entry
      * per job dispatched in the range, for its batch size).
      *
-     * @throws ReplayException when Kafka fails or a record cannot be read, or the price table lacks a
+     * <p>Records that cannot be read are skipped and named in {@link CostReport#skipped()}.
+     *
+     * @throws ReplayException when Kafka fails, or the price table lacks a
      *     price some job needs
      */
     public CostReport cost(ReplayRange range, ReplayFilter filter, List<GroupBy> groupBy, Optional<PriceTable> prices) {
@@ -85,7 +87,7 @@ public final class Replay {
                         }
                     },
                     progress);
-            return aggregator.report(range, total);
+            return aggregator.report(range, total, scan.skipped());
         } finally {
             progress.finish();
         }
@@ -95,7 +97,9 @@ public final class Replay {
      * The timelines of the jobs that pass the filter (by job id, or any request, lifecycle event or
      * result in the range matching tenant, model and worker), at most {@code limit} jobs.
      *
-     * @throws ReplayException when Kafka fails or a record cannot be read
+     * <p>Records that cannot be read are skipped and named in {@link AuditTrail#skipped()}.
+     *
+     * @throws ReplayException when Kafka fails
      */
     public AuditTrail audit(ReplayRange range, ReplayFilter filter, int limit) {
         if (limit < 1) {
@@ -135,7 +139,7 @@ public final class Replay {
             }
             AuditCollector collector = new AuditCollector(jobs);
             scan.read(timeline, collector::accept, progress);
-            return collector.trail(range, truncated[0], total);
+            return collector.trail(range, truncated[0], total, scan.skipped());
         } finally {
             progress.finish();
         }
@@ -195,9 +199,10 @@ public final class Replay {
      * Recomputes the cost of every job with a terminal result in the range from the raw events (usage,
      * the batch it ran in, its worker's price on the workers topic) and compares it with the result
      * record and the store; lists missing results, different costs and duplicate terminal results.
-     * Holds one small entry per job.
+     * Holds one small entry per job. Records that cannot be read are skipped and named in {@link
+     * Reconciliation#skipped()}.
      *
-     * @throws ReplayException when Kafka fails or a record cannot be read
+     * @throws ReplayException when Kafka fails
      * @throws io.inferbroker.store.StoreUnavailableException when the store cannot be reached
      */
     public Reconciliation reconcile(ReplayRange range, ReplayFilter filter, ResultLedger ledger) {
@@ -213,7 +218,7 @@ public final class Replay {
             scan.read(dispatch, (t, r) -> batches.add(r), progress);
             Reconciler reconciler = new Reconciler(filter, prices, batches);
             scan.read(results, (t, r) -> reconciler.addResult(r), progress);
-            return reconciler.finish(ledger, range, total);
+            return reconciler.finish(ledger, range, total, scan.skipped());
         } finally {
             progress.finish();
         }

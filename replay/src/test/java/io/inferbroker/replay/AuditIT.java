@@ -20,6 +20,7 @@ import io.inferbroker.schemas.WireJson;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +156,29 @@ class AuditIT {
         assertThat(onW2.entries())
                 .extracting(AuditEntry::event)
                 .contains(AuditEvent.ACCEPTED, AuditEvent.CANCEL_REQUESTED);
+    }
+
+    @Test
+    void shouldGoPastARecordOfTheJobThatCannotBeReadAndNameIt() {
+        feed.send(
+                Topic.EVENTS, "j1", "{\"job_id\":\"j1\",\"type\":".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(1));
+        feed.send(Topic.RESULTS, "j1", "{\"job_id\":\"j1\"}".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(1));
+
+        AuditTrail trail = replay.audit(ALL, filter(null, null, Set.of("j1")), 10);
+
+        assertThat(trail.entries())
+                .extracting(AuditEntry::event)
+                .as("the rest of the timeline is there")
+                .contains(AuditEvent.ACCEPTED, AuditEvent.SUCCEEDED, AuditEvent.RESULT);
+        assertThat(trail.skipped().count()).isEqualTo(2);
+        assertThat(trail.skipped().first())
+                .allSatisfy(where -> assertThat(where).contains("@"));
+        StringBuilder table = new StringBuilder();
+        ReportWriters.audit(trail, ReportFormat.TABLE, table);
+        assertThat(table.toString()).contains("2 records could not be read and were skipped");
+        StringBuilder json = new StringBuilder();
+        ReportWriters.audit(trail, ReportFormat.JSON, json);
+        assertThat(json.toString().lines().toList().getLast()).contains("\"event\":\"records_skipped\"", "\"count\":2");
     }
 
     @Test

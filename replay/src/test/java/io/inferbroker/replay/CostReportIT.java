@@ -4,9 +4,11 @@ import static io.inferbroker.replay.EventFeed.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inferbroker.schemas.Topic;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -152,6 +154,20 @@ class CostReportIT {
         assertThat(empty.total().cost()).isEqualByComparingTo(BigDecimal.ZERO);
         assertThat(later.rows()).isEmpty();
         assertThat(later.recordsRead()).isZero();
+    }
+
+    @Test
+    void shouldGoPastAResultThatCannotBeReadAndNameIt() {
+        feed.send(Topic.RESULTS, "bad", "not json".getBytes(StandardCharsets.UTF_8), at(1));
+
+        CostReport report = replay.cost(ALL, ReplayFilter.all(), List.of(GroupBy.MODEL), Optional.empty());
+
+        assertThat(report.total().jobs()).as("every readable result counted").isEqualTo(4);
+        assertThat(report.skipped().count()).isEqualTo(1);
+        assertThat(report.skipped().first().getFirst()).contains("@").contains("cannot read the result");
+        StringBuilder table = new StringBuilder();
+        ReportWriters.cost(report, ReportFormat.TABLE, table);
+        assertThat(table.toString()).contains("1 record could not be read and was skipped");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.inferbroker.replay.AuditEntry;
 import io.inferbroker.replay.AuditEvent;
 import io.inferbroker.replay.AuditTrail;
 import io.inferbroker.replay.ReplayRange;
+import io.inferbroker.replay.SkippedRecords;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
@@ -181,7 +182,7 @@ public final class AuditCollector {
     }
 
     /** The timelines: each job's entries by time, jobs by their first entry. */
-    public AuditTrail trail(ReplayRange range, boolean truncated, long recordsRead) {
+    public AuditTrail trail(ReplayRange range, boolean truncated, long recordsRead, SkippedRecords skipped) {
         List<List<AuditEntry>> timelines = new ArrayList<>();
         for (List<AuditEntry> list : entries.values()) {
             List<AuditEntry> sorted = new ArrayList<>(list);
@@ -193,6 +194,6 @@ public final class AuditCollector {
                 .thenComparing(l -> l.getFirst().jobId()));
         List<AuditEntry> all = new ArrayList<>();
         timelines.forEach(all::addAll);
-        return new AuditTrail(range, all, timelines.size(), truncated, recordsRead);
+        return new AuditTrail(range, all, timelines.size(), truncated, recordsRead, skipped);
     }
 }

@@ -6,6 +6,7 @@ import io.inferbroker.replay.GroupBy;
 import io.inferbroker.replay.PriceTable;
 import io.inferbroker.replay.ReplayException;
 import io.inferbroker.replay.ReplayRange;
+import io.inferbroker.replay.SkippedRecords;
 import io.inferbroker.schemas.Price;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -93,7 +94,7 @@ public final class CostAggregator {
         return lastDay;
     }
 
-    public CostReport report(ReplayRange range, long recordsRead) {
+    public CostReport report(ReplayRange range, long recordsRead, SkippedRecords skipped) {
         List<List<String>> keys = new ArrayList<>(groups.keySet());
         keys.sort(CostAggregator::compareKeys);
         List<CostRow> rows = new ArrayList<>();
@@ -115,7 +116,8 @@ public final class CostAggregator {
                 total.row(List.of(), repricing),
                 costByDayAndModel,
                 tokensByTenant,
-                recordsRead);
+                recordsRead,
+                skipped);
     }
 
     private static int compareKeys(List<String> a, List<String> b) {

@@ -42,7 +42,13 @@ final class CostHtml {
                 .append(report.total().jobs())
                 .append(" jobs, ")
                 .append(report.recordsRead())
-                .append(" records read.</p>\n");
+                .append(" records read")
+                .append(
+                        report.skipped().count() == 0
+                                ? ""
+                                : ", " + report.skipped().count() + " that could not be read skipped (first: "
+                                        + esc(String.join("; ", report.skipped().first())) + ")")
+                .append(".</p>\n");
         table(report, b);
         b.append("<h2>Cost per day by model</h2>\n");
         costPerDay(report.costByDayAndModel(), b);

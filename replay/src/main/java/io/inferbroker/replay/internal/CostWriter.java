@@ -28,7 +28,7 @@ public final class CostWriter {
         }
     }
 
-    private static String table(CostReport report) {
+    private static String table(CostReport report) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append("Cost report ")
                 .append(report.range().from().toString())
@@ -46,6 +46,7 @@ public final class CostWriter {
             t.add(CostColumns.cells(report, report.total(), ""));
         }
         t.write(out);
+        SkippedLines.text(report.skipped(), out);
         return out.toString();
     }
 
@@ -78,6 +79,7 @@ public final class CostWriter {
         root.put("currency", report.currency());
         root.put("repriced", report.repriced());
         root.put("records_read", report.recordsRead());
+        SkippedLines.json(report.skipped(), root);
         ArrayNode rows = root.putArray("rows");
         report.rows().forEach(r -> rows.add(row(report, r)));
         root.set("total", row(report, report.total()));

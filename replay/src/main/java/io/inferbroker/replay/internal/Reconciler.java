@@ -5,6 +5,7 @@ import io.inferbroker.replay.Discrepancy.Kind;
 import io.inferbroker.replay.Reconciliation;
 import io.inferbroker.replay.ReplayFilter;
 import io.inferbroker.replay.ReplayRange;
+import io.inferbroker.replay.SkippedRecords;
 import io.inferbroker.schemas.Price;
 import io.inferbroker.store.LedgerEntry;
 import io.inferbroker.store.ResultLedger;
@@ -53,7 +54,7 @@ public final class Reconciler {
     }
 
     /** Compares every tally with the store, {@link ResultLedger#MAX_IDS} jobs per query. */
-    public Reconciliation finish(ResultLedger ledger, ReplayRange range, long recordsRead) {
+    public Reconciliation finish(ResultLedger ledger, ReplayRange range, long recordsRead, SkippedRecords skipped) {
         List<Discrepancy> found = new ArrayList<>();
         List<String> ids = new ArrayList<>(jobs.keySet());
         for (int i = 0; i < ids.size(); i += ResultLedger.MAX_IDS) {
@@ -64,7 +65,7 @@ public final class Reconciler {
             }
         }
         found.sort(Comparator.comparing(Discrepancy::jobId).thenComparing(Discrepancy::kind));
-        return new Reconciliation(range, jobs.size(), found, recordsRead);
+        return new Reconciliation(range, jobs.size(), found, recordsRead, skipped);
     }
 
     private static void check(Tally t, LedgerEntry stored, List<Discrepancy> found) {

@@ -3,6 +3,7 @@ package io.inferbroker.replay.internal;
 import io.inferbroker.replay.ReplayException;
 import io.inferbroker.replay.ReplayProgress;
 import io.inferbroker.replay.ReplaySource;
+import io.inferbroker.replay.SkippedRecords;
 import io.inferbroker.schemas.Topic;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,16 +20,21 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads spans of partitions with a manual assignment: no consumer group, nothing committed; records
- * without a value (tombstones) are skipped. Spans
+ * without a value (tombstones) are skipped, and so are records the sink cannot read (counted in
+ * {@link #skipped()}: one bad record must not stop an audit). Spans
  * end at the offsets found when they were planned, so a scan ends even while producers keep writing.
  * Not thread-safe; close it after use.
  */
 public final class TopicScan implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicScan.class);
     private static final Duration API_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
     /** A read that gets no record for this long while offsets remain has stalled. */
@@ -36,6 +42,8 @@ public final class TopicScan implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ReplaySource source;
+    private final List<String> skippedFirst = new ArrayList<>();
+    private long skipped;
 
     private TopicScan(KafkaConsumer<byte[], byte[]> consumer, ReplaySource source) {
         this.consumer = consumer;
@@ -140,7 +148,7 @@ public final class TopicScan implements AutoCloseable {
                 for (TopicPartition tp : records.partitions()) {
                     Cursor c = open.get(tp);
                     if (c != null) {
-                        read += c.feed(records.records(tp), sink);
+                        read += c.feed(records.records(tp), sink, this::skip);
                     }
                 }
                 read += closeFinished(open);
@@ -179,6 +187,24 @@ public final class TopicScan implements AutoCloseable {
         consumer.close(Duration.ofSeconds(5));
     }
 
+    /** The records this scan could not read and went past, over every read so far. */
+    public SkippedRecords skipped() {
+        return new SkippedRecords(skipped, skippedFirst);
+    }
+
+    private void skip(ConsumerRecord<byte[], byte[]> r, RuntimeException why) {
+        skipped++;
+        if (skippedFirst.size() < SkippedRecords.NAMED) {
+            skippedFirst.add(Views.where(r) + ": " + why.getMessage());
+        }
+        LOG.warn("skipping the record at {}, which cannot be read: {}", Views.where(r), why.getMessage());
+    }
+
+    /** Where a record that cannot be read is reported. */
+    private interface Skip {
+        void skipped(ConsumerRecord<byte[], byte[]> r, RuntimeException why);
+    }
+
     /** How far one partition's span has been read. */
     private static final class Cursor {
         private final PartitionSpan span;
@@ -189,7 +215,7 @@ public final class TopicScan implements AutoCloseable {
             this.span = span;
         }
 
-        long feed(List<ConsumerRecord<byte[], byte[]>> records, RecordSink sink) {
+        long feed(List<ConsumerRecord<byte[], byte[]>> records, RecordSink sink, Skip skip) {
             long before = counted;
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 if (r.offset() >= span.stop()) {
@@ -197,7 +223,11 @@ public final class TopicScan implements AutoCloseable {
                     break;
                 }
                 if (r.value() != null) {
-                    sink.accept(span.topic(), r);
+                    try {
+                        sink.accept(span.topic(), r);
+                    } catch (UnreadableRecordException | SerializationException e) {
+                        skip.skipped(r, e);
+                    }
                 }
                 counted = r.offset() + 1 - span.start();
             }

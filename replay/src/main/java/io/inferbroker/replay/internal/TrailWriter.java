@@ -24,6 +24,11 @@ public final class TrailWriter {
                     for (AuditEntry e : trail.entries()) {
                         out.append(Views.mapper().writeValueAsString(line(e))).append('\n');
                     }
+                    if (trail.skipped().count() > 0) {
+                        ObjectNode skipped = Views.mapper().createObjectNode().put("event", "records_skipped");
+                        SkippedLines.json(trail.skipped(), skipped);
+                        out.append(Views.mapper().writeValueAsString(skipped)).append('\n');
+                    }
                 }
                 default ->
                     throw new IllegalArgumentException("an audit is written as table or json, not "
@@ -52,6 +57,7 @@ public final class TrailWriter {
             out.append(" (more jobs matched: raise --limit or narrow the filter)");
         }
         out.append('\n');
+        SkippedLines.text(trail.skipped(), out);
     }
 
     private static ObjectNode line(AuditEntry e) {
@@ -102,6 +108,7 @@ public final class TrailWriter {
                 .append(Integer.toString(r.discrepancies().size()))
                 .append(r.discrepancies().size() == 1 ? " discrepancy" : " discrepancies")
                 .append('\n');
+        SkippedLines.text(r.skipped(), out);
     }
 
     private static ObjectNode json(Reconciliation r) throws JsonProcessingException {
@@ -111,6 +118,7 @@ public final class TrailWriter {
         n.put("jobs_checked", r.jobsChecked());
         n.put("records_read", r.recordsRead());
         n.put("clean", r.clean());
+        SkippedLines.json(r.skipped(), n);
         ArrayNode list = n.putArray("discrepancies");
         for (Discrepancy d : r.discrepancies()) {
             list.addObject()

@@ -2,7 +2,6 @@ package io.inferbroker.replay.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.inferbroker.replay.ReplayException;
 import io.inferbroker.schemas.Cost;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.Price;
@@ -53,7 +52,7 @@ public final class Views {
         try {
             return STREAMING.result(r.value());
         } catch (IOException | IllegalArgumentException e) {
-            throw new ReplayException("cannot read the result at " + where(r) + ": " + e.getMessage(), e);
+            throw new UnreadableRecordException("cannot read the result at " + where(r) + ": " + e.getMessage(), e);
         }
     }
 
@@ -70,7 +69,8 @@ public final class Views {
         try {
             return STREAMING.batch(r.value(), each);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ReplayException("cannot read the dispatch batch at " + where(r) + ": " + e.getMessage(), e);
+            throw new UnreadableRecordException(
+                    "cannot read the dispatch batch at " + where(r) + ": " + e.getMessage(), e);
         }
     }
 
@@ -87,11 +87,11 @@ public final class Views {
         try {
             T value = reader.readValue(r.value());
             if (value == null) {
-                throw new ReplayException("empty value at " + where(r));
+                throw new UnreadableRecordException("empty value at " + where(r));
             }
             return value;
         } catch (IOException | IllegalArgumentException e) {
-            throw new ReplayException("cannot read the record at " + where(r) + ": " + e.getMessage(), e);
+            throw new UnreadableRecordException("cannot read the record at " + where(r) + ": " + e.getMessage(), e);
         }
     }
 
