@@ -14,15 +14,20 @@ import org.slf4j.LoggerFactory;
  * Whether a task has read its results partition far enough to judge the jobs of some workers
  * unfinished: up to the end offset the partition had once those workers were judged lost or
  * restarted ({@link ResultsHorizon}). Each new set of judged workers asks again, since results
- * written after the last answer are not covered by it. When the answer does not come, or the
- * records up to it never reach the processor (a record the serdes refused), the judgement waits
- * at most {@link #LIMIT}. Confined to the task's stream thread.
+ * written after the last answer are not covered by it. The wait lasts as long as the task keeps
+ * reading its results: a task that just started on a busy machine may need longer than any fixed
+ * bound. When the answer does not come, or reading stops short of it (a record the serdes refused
+ * never reaches the processor), the judgement waits {@link #LIMIT} from the ask or the last record
+ * read, whichever is later. Confined to the task's stream thread.
  */
 final class Catchup {
     private static final Logger LOG = LoggerFactory.getLogger(Catchup.class);
 
-    /** Longest a judgement waits for the results before it: a job may then run twice, never stall. */
-    static final Duration LIMIT = Duration.ofSeconds(10);
+    /**
+     * Longest a judgement waits without reading a result: a job may then run twice, but it does not
+     * stay on a dead worker.
+     */
+    static final Duration LIMIT = Duration.ofSeconds(30);
 
     private final ResultsHorizon horizon;
     private final TopicPartition results;
@@ -31,6 +36,10 @@ final class Catchup {
 
     private @Nullable CompletableFuture<ResultsHorizon.Marks> asked;
     private Instant askedAt = Instant.MIN;
+    /** The position the last check found, and when it had moved there. */
+    private long position = -1;
+
+    private Instant movedAt = Instant.MIN;
     private final Set<String> askedFor = new HashSet<>();
 
     Catchup(ResultsHorizon horizon, TopicPartition results) {
@@ -45,8 +54,8 @@ final class Catchup {
 
     /**
      * True when the jobs of {@code workers} may be judged: the task read its results up to where they
-     * ended after each of these workers was judged, or waited {@link #LIMIT}. Asks for the end offset
-     * when a worker is judged for the first time.
+     * ended after each of these workers was judged, or read none for {@link #LIMIT}. Asks for the end
+     * offset when a worker is judged for the first time.
      */
     boolean ready(Set<String> workers, Instant now) {
         if (asked == null || !askedFor.containsAll(workers)) {
@@ -70,20 +79,29 @@ final class Catchup {
             return false;
         }
         ResultsHorizon.Marks marks = asked.join();
-        long position = Math.max(marks.committed(), read + 1);
-        if (position >= marks.end()) {
+        long reached = Math.max(marks.committed(), read + 1);
+        if (reached >= marks.end()) {
             return true;
         }
+        if (reached > position) {
+            position = reached;
+            movedAt = now;
+        }
+        waitedEnough = !now.isBefore(later(askedAt, movedAt).plus(LIMIT));
         if (waitedEnough) {
             LOG.warn(
-                    "results of {} read up to {} of {} after {}; judging workers {} without the rest",
+                    "results of {} read up to {} of {}, nothing more for {}; judging workers {} without the rest",
                     results,
-                    position,
+                    reached,
                     marks.end(),
                     LIMIT,
                     workers);
         }
         return waitedEnough;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** Forgets the judged workers once their jobs were dealt with: the next judgement asks anew. */

@@ -270,6 +270,36 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void shouldWaitPastTheLimitWhileTheTaskKeepsReadingItsResults() {
+        workers.put("w1", active("w1", T0).withInstance("run-a"));
+        start(T0);
+        admit(job("j1", MODEL, 5, T0, null));
+        marks = new ResultsHorizon.Marks(0, 100);
+        Instant restart = T0.plusSeconds(5);
+        start(restart);
+        workers.put("w1", active("w1", restart).withInstance("run-b"));
+        tick(restart);
+        // A busy machine: the backlog of results is read slowly, but it is read.
+        Instant now = restart;
+        for (int offset = 0; offset < 98; offset += 10) {
+            now = now.plus(Catchup.LIMIT.dividedBy(2));
+            readResult(offset, new Envelope.Finish("other-" + offset, MODEL, TENANT, JobStatus.SUCCEEDED, "w9", null));
+            workers.put("w1", active("w1", now).withInstance("run-b"));
+            tick(now);
+        }
+        assertThat(dispatched()).as("still reading, long past the limit").isEmpty();
+
+        now = now.plus(Catchup.LIMIT);
+        workers.put("w1", active("w1", now).withInstance("run-b"));
+        tick(now);
+
+        assertThat(dispatched())
+                .as("nothing read for the limit: j1 is sent to the new run")
+                .singleElement()
+                .satisfies(j -> assertThat(j.attempt()).isEqualTo(2));
+    }
+
+    @Test
     void shouldAskWhereTheResultsEndAgainForEachNewJudgement() {
         workers.put("w1", active("w1", T0));
         workers.put("w2", active("w2", T0));
