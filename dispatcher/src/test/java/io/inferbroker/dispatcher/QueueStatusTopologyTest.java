@@ -80,9 +80,23 @@ class QueueStatusTopologyTest {
 
         assertThat(queues.readKeyValuesToList())
                 .containsExactly(
-                        KeyValue.pair(MODEL, status(MODEL, 2, T0, T0.plusMillis(10))),
-                        KeyValue.pair(MODEL, status(MODEL, 3, T0, T0.plusMillis(110))),
-                        KeyValue.pair(OTHER, status(OTHER, 1, T0.plusMillis(10), T0.plusMillis(110))));
+                        KeyValue.pair(MODEL, status(MODEL, 2, T0, T0.plusMillis(10), T0)),
+                        KeyValue.pair(MODEL, status(MODEL, 3, T0, T0.plusMillis(110), T0.plusMillis(10))),
+                        KeyValue.pair(
+                                OTHER, status(OTHER, 1, T0.plusMillis(10), T0.plusMillis(110), T0.plusMillis(10))));
+    }
+
+    @Test
+    void shouldSayUpToWhichAcceptanceTimeItHasReadTheModelsRequestsWhateverBecameOfThem() {
+        requests.pipeInput("late", job("late", MODEL, 5, T0.plusSeconds(3), null));
+        requests.pipeInput("early", job("early", MODEL, 5, T0.plusSeconds(1), null));
+        requests.pipeInput("late", job("late", MODEL, 5, T0.plusSeconds(3), null)); // a duplicate
+        requests.pipeInput("expired", job("expired", MODEL, 5, T0.plusSeconds(4), T0.minusSeconds(1)));
+        advance(Duration.ofMillis(10));
+
+        QueueStatus status = latest();
+        assertThat(status.queued()).isEqualTo(2);
+        assertThat(status.latestAcceptedAt()).isEqualTo(T0.plusSeconds(4));
     }
 
     @Test
@@ -161,7 +175,7 @@ class QueueStatusTopologyTest {
         return all.getLast();
     }
 
-    private static QueueStatus status(String model, int queued, Instant oldest, Instant at) {
-        return new QueueStatus(QueueStatus.VERSION, model, queued, oldest, at);
+    private static QueueStatus status(String model, int queued, Instant oldest, Instant at, Instant latestAccepted) {
+        return new QueueStatus(QueueStatus.VERSION, model, queued, oldest, at, null, latestAccepted);
     }
 }

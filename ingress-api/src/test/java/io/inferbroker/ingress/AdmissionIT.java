@@ -190,6 +190,34 @@ class AdmissionIT {
     }
 
     @Test
+    void shouldCountJobsOnTheirWayToTheQueueUntilTheDispatcherHasReadThem() throws Exception {
+        String key = unlimitedKey("burst");
+        Instant before = Instant.now();
+        try (var statuses =
+                new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.QUEUE_STATUS)) {
+            publish(statuses, new QueueStatus(QueueStatus.VERSION, ECHO, 3, before, Instant.now(), null, before));
+            await().atMost(Duration.ofSeconds(20)).until(() -> submit(key, ECHO).statusCode() == 503);
+
+            // An empty queue, and the dispatcher has read nothing accepted from now on: the limit of 3
+            // admits three jobs, which are on their way, and sheds the fourth.
+            publish(statuses, new QueueStatus(QueueStatus.VERSION, ECHO, 0, null, Instant.now(), null, before));
+            await().atMost(Duration.ofSeconds(20)).until(() -> submit(key, ECHO).statusCode() == 202);
+            assertThat(submit(key, ECHO).statusCode()).isEqualTo(202);
+            assertThat(submit(key, ECHO).statusCode()).isEqualTo(202);
+            HttpResponse<String> shed = submit(key, ECHO);
+            assertThat(shed.statusCode()).isEqualTo(503);
+            assertThat(assertProblem(shed, "queue-full").get("queued").asInt()).isEqualTo(3);
+            assertThat(shed.headers().firstValue("Retry-After")).isPresent();
+
+            // The dispatcher has read them and dispatched one: two queued, none on its way.
+            Instant read = Instant.now();
+            publish(statuses, new QueueStatus(QueueStatus.VERSION, ECHO, 2, before, read, null, read));
+            await().atMost(Duration.ofSeconds(20)).until(() -> submit(key, ECHO).statusCode() == 202);
+            assertThat(submit(key, ECHO).statusCode()).isEqualTo(503);
+        }
+    }
+
+    @Test
     void shouldShowTheAdminLiveQueuesAndWorkersWithWhatTheDispatcherCounts() throws Exception {
         Instant now = Instant.now();
         try (var statuses =

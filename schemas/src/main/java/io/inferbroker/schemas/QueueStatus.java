@@ -15,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * @param at when the dispatcher took this status (its wall clock)
  * @param workers the workers the publishing task has sent work to, with its own outstanding count
  *     and circuit breaker state for each; null from dispatchers that do not report it
+ * @param latestAcceptedAt the latest {@code accepted_at} among the model's requests the publishing
+ *     task has read so far: a job its ingress accepted later is still on its way to the queue and
+ *     not in {@code queued}, so admission counts it on top; null from dispatchers that do not
+ *     report it, and before the task has read any request of the model
  */
 public record QueueStatus(
         int schemaVersion,
@@ -22,7 +26,8 @@ public record QueueStatus(
         int queued,
         @Nullable Instant oldestQueuedAt,
         Instant at,
-        @Nullable List<WorkerLoad> workers) {
+        @Nullable List<WorkerLoad> workers,
+        @Nullable Instant latestAcceptedAt) {
 
     public static final int VERSION = 1;
 
@@ -32,7 +37,18 @@ public record QueueStatus(
 
     /** A status without worker detail. */
     public QueueStatus(int schemaVersion, String model, int queued, @Nullable Instant oldestQueuedAt, Instant at) {
-        this(schemaVersion, model, queued, oldestQueuedAt, at, null);
+        this(schemaVersion, model, queued, oldestQueuedAt, at, null, null);
+    }
+
+    /** A status that does not say which requests it has read. */
+    public QueueStatus(
+            int schemaVersion,
+            String model,
+            int queued,
+            @Nullable Instant oldestQueuedAt,
+            Instant at,
+            @Nullable List<WorkerLoad> workers) {
+        this(schemaVersion, model, queued, oldestQueuedAt, at, workers, null);
     }
 
     /** The reported workers; empty when none were reported. */

@@ -129,6 +129,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     }
 
     private void admit(JobRequested job, Instant now) {
+        queues.read(job.model(), job.acceptedAt());
         JobEntry known = book.entry(job.jobId());
         int attempts = 0;
         if (known != null && known.state() != JobEntry.State.CANCEL_REQUESTED) {

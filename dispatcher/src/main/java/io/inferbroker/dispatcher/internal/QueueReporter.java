@@ -29,9 +29,23 @@ final class QueueReporter {
     /** An unchanged status is repeated this often; readers treat one much older as stale. */
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
-    private record Sent(int queued, @Nullable Instant oldest, List<WorkerLoad> loads, Instant at) {}
+    private record Sent(
+            int queued,
+            @Nullable Instant oldest,
+            List<WorkerLoad> loads,
+            @Nullable Instant latestAccepted,
+            Instant at) {}
 
     private final Map<String, Sent> sent = new HashMap<>();
+    private final Map<String, Instant> latestAccepted = new HashMap<>();
+
+    /**
+     * Notes that a request of {@code model} accepted at {@code acceptedAt} was read, whatever became
+     * of it: it is no longer on its way to the queue.
+     */
+    void read(String model, Instant acceptedAt) {
+        latestAccepted.merge(model, acceptedAt, (a, b) -> a.isAfter(b) ? a : b);
+    }
 
     /** The statuses due at {@code now}, remembered as sent; in model order. */
     List<QueueStatus> due(JobBook book, Breakers breakers, Instant now) {
@@ -44,10 +58,11 @@ final class QueueReporter {
             OptionalLong oldestMillis = book.oldestQueuedAt(model);
             Instant oldest = oldestMillis.isPresent() ? Instant.ofEpochMilli(oldestMillis.getAsLong()) : null;
             List<WorkerLoad> loads = loads(book.outstandingOf(model), open);
+            Instant accepted = latestAccepted.get(model);
             Sent last = sent.get(model);
-            if (last == null || isDue(last, queued, oldest, loads, now)) {
-                sent.put(model, new Sent(queued, oldest, loads, now));
-                due.add(new QueueStatus(QueueStatus.VERSION, model, queued, oldest, now, loads));
+            if (last == null || isDue(last, queued, oldest, loads, accepted, now)) {
+                sent.put(model, new Sent(queued, oldest, loads, accepted, now));
+                due.add(new QueueStatus(QueueStatus.VERSION, model, queued, oldest, now, loads, accepted));
             }
         }
         return due;
@@ -65,14 +80,21 @@ final class QueueReporter {
         return List.copyOf(byWorker.values());
     }
 
-    private static boolean isDue(Sent last, int queued, @Nullable Instant oldest, List<WorkerLoad> loads, Instant now) {
+    private static boolean isDue(
+            Sent last,
+            int queued,
+            @Nullable Instant oldest,
+            List<WorkerLoad> loads,
+            @Nullable Instant accepted,
+            Instant now) {
         Duration since = Duration.between(last.at(), now);
         if (since.compareTo(HEARTBEAT) >= 0) {
             return true;
         }
         boolean changed = last.queued() != queued
                 || !Objects.equals(last.oldest(), oldest)
-                || !last.loads().equals(loads);
+                || !last.loads().equals(loads)
+                || !Objects.equals(last.latestAccepted(), accepted);
         return changed && since.compareTo(MIN_INTERVAL) >= 0;
     }
 }

@@ -16,7 +16,7 @@ import java.util.Properties;
  * Thread-safe.
  */
 public final class Admission implements AdmissionPolicy, AutoCloseable {
-    private final AdmissionPolicy queues;
+    private final QueueDepthPolicy queues;
     private final AdmissionPolicy rates;
     private final TenantLimitCache limits;
     private final IngressMetrics metrics;
@@ -24,7 +24,7 @@ public final class Admission implements AdmissionPolicy, AutoCloseable {
     private final QueueBoard board;
 
     Admission(
-            AdmissionPolicy queues,
+            QueueDepthPolicy queues,
             AdmissionPolicy rates,
             TenantLimitCache limits,
             IngressMetrics metrics,
@@ -76,6 +76,9 @@ public final class Admission implements AdmissionPolicy, AutoCloseable {
         AdmissionVerdict verdict = queues.admit(request);
         if (verdict instanceof AdmissionVerdict.Admit) {
             verdict = rates.admit(request);
+            if (verdict instanceof AdmissionVerdict.Reject) {
+                queues.withdraw(request);
+            }
         }
         metrics.admission(verdict);
         return verdict;

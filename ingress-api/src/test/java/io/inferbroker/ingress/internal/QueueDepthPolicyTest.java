@@ -35,6 +35,31 @@ class QueueDepthPolicyTest {
     }
 
     @Test
+    void shouldCountTheJobsItAdmittedThatTheDispatcherHasNotReadYet() {
+        board.update(MODEL, new QueueStatus(QueueStatus.VERSION, MODEL, 97, NOW.minusSeconds(4), NOW, null, NOW));
+        for (int i = 1; i <= 3; i++) {
+            clock.advance(Duration.ofMillis(1));
+            assertThat(admit(MODEL)).isInstanceOf(AdmissionVerdict.Admit.class);
+        }
+        AdmissionVerdict.Reject full = rejected(admit(MODEL));
+        assertThat(full.context()).containsEntry("queued", 100);
+        assertThat(full.detail()).contains("100 jobs queued");
+
+        // Read up to the first of them, which the dispatcher has queued: 98 queued, 2 on their way.
+        Instant first = NOW.plusMillis(1);
+        board.update(MODEL, new QueueStatus(QueueStatus.VERSION, MODEL, 98, NOW.minusSeconds(4), NOW, null, first));
+        assertThat(rejected(admit(MODEL)).context()).containsEntry("queued", 100);
+
+        // A job refused by the rate limits after the queue let it in does not count.
+        board.update(MODEL, new QueueStatus(QueueStatus.VERSION, MODEL, 96, NOW.minusSeconds(4), NOW, null, first));
+        assertThat(admit(MODEL)).isInstanceOf(AdmissionVerdict.Admit.class);
+        policy.withdraw(new AdmissionRequest("t", MODEL, 10));
+        assertThat(admit(MODEL)).isInstanceOf(AdmissionVerdict.Admit.class);
+        assertThat(admit(MODEL)).isInstanceOf(AdmissionVerdict.Admit.class);
+        assertThat(rejected(admit(MODEL)).context()).containsEntry("queued", 100);
+    }
+
+    @Test
     void shouldEstimateRetryAfterFromHowFastTheQueueDrains() {
         // 200 queued, the oldest waited 20 s: about 10 jobs a second; 101 above the limit take ~10.1 s.
         board.update(MODEL, status(200, NOW.minusSeconds(20), NOW));
