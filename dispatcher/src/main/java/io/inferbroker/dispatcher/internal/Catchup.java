@@ -90,9 +90,12 @@ final class Catchup {
         waitedEnough = !now.isBefore(later(askedAt, movedAt).plus(LIMIT));
         if (waitedEnough) {
             LOG.warn(
-                    "results of {} read up to {} of {}, nothing more for {}; judging workers {} without the rest",
+                    "results of {} read up to {} (committed {}, last read {}) of {}, nothing more for {};"
+                            + " judging workers {} without the rest",
                     results,
                     reached,
+                    marks.committed(),
+                    read,
                     marks.end(),
                     LIMIT,
                     workers);
