@@ -107,7 +107,6 @@ public final class IngressServer implements AutoCloseable {
                 config.submitTimeout(),
                 metrics);
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
-        var openAi = new OpenAiHandler(config, mapper, submitter, feed, control, metrics, clock);
         var checks = new java.util.ArrayList<>(readiness);
         checks.add(new ReadinessCheck("job-feed", feed::isReady));
         var ops = new OpsHandler(mapper, checks, registry);
@@ -121,6 +120,7 @@ public final class IngressServer implements AutoCloseable {
                 modelIds,
                 metrics,
                 clock);
+        var openAi = new OpenAiHandler(config, mapper, submitter, admission, feed, control, metrics, clock);
         var operator = Operator.start(config, ports, auth, admission, mapper, registry, clock);
         var webhooks = new WebhooksHandler(ports.webhooks(), targets, mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
@@ -150,7 +150,8 @@ public final class IngressServer implements AutoCloseable {
                     cfg.routes.post("/v1/jobs/{id}/cancel", jobsHandler::cancel);
                     cfg.routes.get("/v1/jobs/{id}/stream", streams::stream);
                     cfg.routes.get("/v1/models", models::list);
-                    // OpenAI-compatible: synchronous for the caller, through Kafka and the job feed inside.
+                    // OpenAI-compatible: synchronous for the caller, through Kafka and the job feed inside;
+                    // each handler asks the admission policy itself and answers a refusal in OpenAI's shape.
                     cfg.routes.post("/v1/chat/completions", openAi::chat);
                     cfg.routes.post("/v1/completions", openAi::completions);
                     cfg.routes.post("/v1/embeddings", openAi::embeddings);

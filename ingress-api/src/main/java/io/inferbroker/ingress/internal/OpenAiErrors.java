@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * The OpenAI error shape {@code {"error":{"message","type","param","code"}}} of a {@link Problem},
  * used on the OpenAI-compatible paths so the official SDKs raise their usual exceptions. Status
  * mapping: validation 422 becomes OpenAI's 400 (with {@code param} from the first JSON pointer), an
- * unknown model 404 {@code model_not_found}; other statuses stay. Pure; thread-safe.
+ * unknown model 404 {@code model_not_found}; other statuses stay. An admission refusal keeps its
+ * status: 429 {@code rate_limit_exceeded} (type {@code requests} or {@code tokens}, the limit hit),
+ * 503 {@code queue_full} ({@code server_error}). Pure; thread-safe.
  */
 public final class OpenAiErrors {
     /** The header naming the job behind a synchronous answer. */
@@ -58,7 +60,7 @@ public final class OpenAiErrors {
             default -> p.status();
         };
         String param = p.errors().isEmpty() ? null : param(p.errors().getFirst().pointer());
-        return new OpenAiError(status, message(p), type(p.slug(), status), param, code(p, status));
+        return new OpenAiError(status, message(p), type(p, status), param, code(p, status));
     }
 
     private static String message(Problem p) {
@@ -73,9 +75,13 @@ public final class OpenAiErrors {
                 .collect(Collectors.joining("; "));
     }
 
-    private static String type(String slug, int status) {
+    /** OpenAI's rate-limit errors are typed by the limit hit: {@code requests} or {@code tokens}. */
+    private static String type(Problem p, int status) {
         if (status == 429) {
-            return quota(slug) ? "insufficient_quota" : "requests";
+            if (quota(p.slug())) {
+                return "insufficient_quota";
+            }
+            return "tokens_per_minute".equals(p.extensions().get("limit")) ? "tokens" : "requests";
         }
         if (status == 403) {
             return "permission_error";

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * synchronous for the caller, a job on Kafka inside. Each request becomes a {@link JobRequested}
  * whose {@code reply_to} names this instance; the handler subscribes to the job in the
  * {@link JobFeed} before producing it, then answers OpenAI's shape (or streams it) when the result
- * comes. Answers carry {@code x-job-id}. After {@code http.sync_timeout_ms} the caller gets a 504
+ * comes. A valid request is first put to the {@link AdmissionPolicy}, as {@code POST /v1/jobs} is
+ * (the same tenant rate limits and model queue limits); a refused one is answered 429 or 503 in
+ * OpenAI's error shape with {@code Retry-After} and the RateLimit headers, and nothing reaches
+ * Kafka. Answers carry {@code x-job-id}. After {@code http.sync_timeout_ms} the caller gets a 504
  * naming the job, which goes on. A caller that disconnects before the result has its job canceled.
  * Close it to stop the streaming threads.
  */
@@ -37,6 +40,7 @@ public final class OpenAiHandler implements AutoCloseable {
     private final SubmitParser json;
     private final OpenAiResponses responses;
     private final JobSubmitter submitter;
+    private final AdmissionPolicy admission;
     private final JobFeed feed;
     private final ControlSender control;
     private final IngressMetrics metrics;
@@ -49,6 +53,7 @@ public final class OpenAiHandler implements AutoCloseable {
             IngressConfig config,
             ObjectMapper mapper,
             JobSubmitter submitter,
+            AdmissionPolicy admission,
             JobFeed feed,
             ControlSender control,
             IngressMetrics metrics,
@@ -58,6 +63,7 @@ public final class OpenAiHandler implements AutoCloseable {
         this.json = new SubmitParser(mapper, config.models());
         this.responses = new OpenAiResponses(mapper);
         this.submitter = submitter;
+        this.admission = admission;
         this.feed = feed;
         this.control = control;
         this.metrics = metrics;
@@ -80,6 +86,11 @@ public final class OpenAiHandler implements AutoCloseable {
         JobsHandler.requireJson(ctx);
         Principal principal = Authenticator.principal(ctx);
         OpenAiRequest request = requests.parse(endpoint, json.readJson(ctx.bodyAsBytes()));
+        // Invalid requests are not counted; a refused one throws the problem, answered in OpenAI's shape.
+        AdmissionProblems.apply(
+                admission.admit(
+                        new AdmissionRequest(principal.tenantId(), request.model(), TokenEstimate.of(request.input()))),
+                ctx);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         JobRequested job = new JobRequested(
                 JobRequested.VERSION,

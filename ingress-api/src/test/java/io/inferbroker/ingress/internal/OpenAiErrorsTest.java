@@ -7,8 +7,10 @@ import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.Timings;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OpenAiErrorsTest {
@@ -72,6 +74,31 @@ class OpenAiErrorsTest {
         assertThat(error.code()).isEqualTo("timeout");
         assertThat(error.message()).contains("job-1").contains("http://h/v1/jobs/job-1");
         assertThat(problem.headers()).containsEntry("x-job-id", "job-1");
+    }
+
+    @Test
+    void shouldAnswerAdmissionRefusalsAsOpenAisRateLimitAndOverloadErrors() {
+        var requests = OpenAiErrors.of(AdmissionProblems.problem(
+                refusal(429, AdmissionReason.REQUESTS_PER_MINUTE, Map.of("limit", "requests_per_minute"))));
+        var tokens = OpenAiErrors.of(AdmissionProblems.problem(
+                refusal(429, AdmissionReason.TOKENS_PER_MINUTE, Map.of("limit", "tokens_per_minute"))));
+        var queue = OpenAiErrors.of(AdmissionProblems.problem(
+                refusal(503, AdmissionReason.QUEUE_FULL, Map.of("model", "sim-echo", "queued", 4))));
+
+        assertThat(requests.status()).isEqualTo(429);
+        assertThat(requests.type()).isEqualTo("requests");
+        assertThat(requests.code()).isEqualTo("rate_limit_exceeded");
+        assertThat(requests.message()).isEqualTo("it is refused");
+        assertThat(tokens.status()).isEqualTo(429);
+        assertThat(tokens.type()).isEqualTo("tokens");
+        assertThat(tokens.code()).isEqualTo("rate_limit_exceeded");
+        assertThat(queue.status()).isEqualTo(503);
+        assertThat(queue.type()).isEqualTo("server_error");
+        assertThat(queue.code()).isEqualTo("queue_full");
+    }
+
+    private static AdmissionVerdict.Reject refusal(int status, AdmissionReason reason, Map<String, Object> context) {
+        return new AdmissionVerdict.Reject(status, reason, Duration.ofSeconds(2), "it is refused", context, List.of());
     }
 
     @Test
