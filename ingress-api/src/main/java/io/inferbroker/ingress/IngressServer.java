@@ -6,6 +6,7 @@ import io.inferbroker.ingress.internal.Admission;
 import io.inferbroker.ingress.internal.AdmissionFilter;
 import io.inferbroker.ingress.internal.ApiDocsHandler;
 import io.inferbroker.ingress.internal.Authenticator;
+import io.inferbroker.ingress.internal.BodyLimit;
 import io.inferbroker.ingress.internal.ControlSender;
 import io.inferbroker.ingress.internal.FleetHandler;
 import io.inferbroker.ingress.internal.IdempotencyJanitor;
@@ -314,6 +315,7 @@ public final class IngressServer implements AutoCloseable {
                 server.setStopTimeout(DRAIN.toMillis());
             });
             cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyProblems));
+            cfg.routes.before(new BodyLimit(maxBody));
             cfg.routes.before(new QueryTextGuard());
             routes.accept(cfg);
             cfg.routes.exception(ProblemException.class, problems::problem);

@@ -41,11 +41,14 @@ final class TestBroker implements AutoCloseable {
     final BrokerProcess process;
     final String base;
     final String key;
+    /** The admin key: {@link #ADMIN} unless the environment gave {@code BROKER_ADMIN_KEY}. */
+    final String admin;
 
-    private TestBroker(BrokerProcess process, String key) {
+    private TestBroker(BrokerProcess process, String key, String admin) {
         this.process = process;
         this.base = "http://127.0.0.1:" + process.port();
         this.key = key;
+        this.admin = admin;
     }
 
     static TestBroker start(KafkaInfra kafka, PostgresInfra pg, Path dir, Map<String, String> extraEnv)
@@ -66,6 +69,7 @@ final class TestBroker implements AutoCloseable {
                 "BROKER_ADMIN_KEY", ADMIN,
                 "BROKER_DATA_DIR", dir.resolve("data").toString()));
         env.putAll(extraEnv);
+        String admin = env.get("BROKER_ADMIN_KEY");
         BrokerConfig cfg = ConfigLoader.load(Map.of("port", "0"), env, Optional.of(config));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         BrokerProcess process = BrokerProcess.start(cfg, Role.all(), quiet);
@@ -73,7 +77,7 @@ final class TestBroker implements AutoCloseable {
             HttpResponse<String> tenant = HttpClient.newHttpClient()
                     .send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + process.port() + "/admin/tenants"))
-                                    .header("Authorization", "Bearer " + ADMIN)
+                                    .header("Authorization", "Bearer " + admin)
                                     .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"sync\"}"))
                                     .build(),
@@ -83,7 +87,7 @@ final class TestBroker implements AutoCloseable {
                     .get("api_key")
                     .get("secret")
                     .asText();
-            return new TestBroker(process, key);
+            return new TestBroker(process, key, admin);
         } catch (IOException | InterruptedException | RuntimeException e) {
             process.close();
             throw e;

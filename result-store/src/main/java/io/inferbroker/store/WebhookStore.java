@@ -18,7 +18,13 @@ public interface WebhookStore {
             "job.*", "job.started", "job.succeeded", "job.failed", "job.canceled", "job.expired", "job.rejected");
 
     /** A new subscription and its first secret, which is shown only here. */
-    record Created(WebhookSubscription subscription, String secret) {}
+    record Created(WebhookSubscription subscription, String secret) {
+        /** Never shows the secret. */
+        @Override
+        public String toString() {
+            return "Created[subscription=" + subscription + ", secret=****]";
+        }
+    }
 
     /**
      * Subscribes {@code url} to events.

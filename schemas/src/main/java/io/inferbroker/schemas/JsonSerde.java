@@ -1,10 +1,12 @@
 package io.inferbroker.schemas;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -80,7 +82,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return MAPPER.treeToValue(document, type);
         } catch (MismatchedInputException e) {
             if (checked && !e.getPath().isEmpty()) {
-                throw new ContractViolationException(topic, type, pathOf(e), "is invalid: " + e.getOriginalMessage());
+                throw new ContractViolationException(topic, type, pathOf(e), "is invalid: " + expected(e));
             }
             throw unreadable(topic, e);
         } catch (IOException | IllegalArgumentException e) {
@@ -88,9 +90,32 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         }
     }
 
+    /**
+     * Names the fault and where it is, but nothing of the value: Jackson's own messages quote the
+     * text they could not read (a prompt, say), and these messages are logged and kept as a dead
+     * letter's reason. Jackson's exception is left out as the cause for the same reason.
+     */
     private SerializationException unreadable(String topic, Exception e) {
+        String what = e instanceof JsonProcessingException && !(e instanceof JsonMappingException)
+                ? "is not valid JSON"
+                : "does not match " + type.getSimpleName();
+        if (e instanceof ValueInstantiationException v && v.getCause() instanceof IllegalArgumentException rule) {
+            // A record's own check (a result needs a terminal status): its message is ours and names no text.
+            what = "breaks a rule of " + type.getSimpleName() + ": " + rule.getMessage();
+        }
+        String where = "";
+        if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+            where = " at line " + j.getLocation().getLineNr() + ", column "
+                    + j.getLocation().getColumnNr();
+        }
         return new SerializationException(
-                "cannot read " + type.getSimpleName() + " from topic " + topic + ": " + e.getMessage(), e);
+                "cannot read " + type.getSimpleName() + " from topic " + topic + ": the value " + what + where);
+    }
+
+    /** What a mismatched field should hold, without the value it holds. */
+    private static String expected(MismatchedInputException e) {
+        Class<?> target = e.getTargetType();
+        return target == null ? "not of the expected type" : "not a valid " + target.getSimpleName();
     }
 
     /** The wire path of the field a mismatch is about: {@code jobs[0].attempt}. */

@@ -10,10 +10,11 @@ import io.inferbroker.store.KeyInfo;
 import io.inferbroker.store.TenantInfo;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The admin API, behind the admin key: so far {@code POST /admin/tenants}, which creates a tenant
@@ -25,7 +26,9 @@ public final class AdminHandler {
     private static final long MAX_GRACE = 86_400;
 
     private final ApiKeyStore keys;
-    private final byte[] adminKey;
+    /** SHA-256 of the admin key; null when there is none (every admin call is refused). */
+    private final byte @Nullable [] adminKey;
+
     private final SubmitParser json;
     private final ObjectMapper mapper;
     private final Authenticator authenticator;
@@ -36,7 +39,7 @@ public final class AdminHandler {
         this.keys = keys;
         this.authenticator = authenticator;
         this.clock = clock;
-        this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
+        this.adminKey = adminKey.isEmpty() ? null : Authenticator.sha256(adminKey);
         this.json = new SubmitParser(mapper, List.of());
         this.mapper = mapper;
     }
@@ -48,8 +51,11 @@ public final class AdminHandler {
             if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
                 throw Problems.missingKey();
             }
-            byte[] given = header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-            if (adminKey.length == 0 || !MessageDigest.isEqual(adminKey, given)) {
+            // Digests of equal length, compared in constant time: the time taken tells nothing of
+            // the admin key, not even its length.
+            byte[] given =
+                    Authenticator.sha256(header.substring(BEARER.length()).trim());
+            if (adminKey == null || !MessageDigest.isEqual(adminKey, given)) {
                 throw Problems.invalidKey();
             }
         };
@@ -66,6 +72,10 @@ public final class AdminHandler {
                 || name.asText().length() > 200) {
             throw Problems.validation(
                     List.of(new Problem.FieldError("/name", "is required: a string of 1 to 200 characters")));
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (!TextRules.check(name.asText(), "/name", errors)) {
+            throw Problems.validation(errors);
         }
         String tenantId = keys.createTenant(name.asText());
         IssuedKey key = keys.issueKey(tenantId);

@@ -120,7 +120,11 @@ public final class JobsHandler {
             return;
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY) {
-            throw Problems.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY);
+            throw Problems.invalidIdempotencyKey("must hold 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        String refusal = TextRules.refusal(idempotencyKey);
+        if (refusal != null) {
+            throw Problems.invalidIdempotencyKey(refusal);
         }
         KeyClaim claim = new KeyClaim(
                 job,

@@ -59,12 +59,15 @@ public final class Problems {
                 Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
     }
 
-    public static ProblemException invalidIdempotencyKey(int max) {
+    public static ProblemException invalidIdempotencyKey(String why) {
         return new ProblemException(new Problem(
                 "invalid-idempotency-key",
                 "Invalid Idempotency-Key",
                 422,
-                "the Idempotency-Key header must hold 1 to " + max + " characters"));
+                "the Idempotency-Key header " + why,
+                List.of(new Problem.FieldError("Idempotency-Key", why)),
+                Map.of(),
+                Map.of()));
     }
 
     public static ProblemException idempotencyKeyReused(String key, String jobId) {

@@ -96,7 +96,7 @@ final class ReplayBody {
         for (int i = 0; i < ids.size(); i++) {
             if (!ids.get(i).isTextual()) {
                 errors.add(new Problem.FieldError("/job_ids/" + i, "must be a string"));
-            } else {
+            } else if (TextRules.check(ids.get(i).asText(), "/job_ids/" + i, errors)) {
                 out.add(ids.get(i).asText());
             }
         }
@@ -170,6 +170,6 @@ final class ReplayBody {
             errors.add(new Problem.FieldError("/" + field, "must be a non-empty string"));
             return null;
         }
-        return n.asText();
+        return TextRules.check(n.asText(), "/" + field, errors) ? n.asText() : null;
     }
 }

@@ -123,7 +123,7 @@ public final class SubmitParser {
             errors.add(new Problem.FieldError("/" + field, "must be a non-empty string"));
             return null;
         }
-        return n.asText();
+        return TextRules.check(n.asText(), "/" + field, errors) ? n.asText() : null;
     }
 
     private static int priority(@Nullable JsonNode n, List<Problem.FieldError> errors) {
@@ -189,6 +189,9 @@ public final class SubmitParser {
             errors.add(new Problem.FieldError("/webhook/url", "is required and must be an http(s) URL"));
             return null;
         }
+        if (!TextRules.check(url.asText(), "/webhook/url", errors)) {
+            return null;
+        }
         try {
             URI uri = new URI(url.asText());
             if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -231,13 +234,16 @@ public final class SubmitParser {
         Map<String, String> out = new LinkedHashMap<>();
         n.properties().forEach(e -> {
             String pointer = "/metadata/" + e.getKey().replace("~", "~0").replace("/", "~1");
+            String keyRefusal = TextRules.refusal(e.getKey());
             if (e.getKey().length() > MAX_METADATA_KEY) {
                 errors.add(new Problem.FieldError(pointer, "key longer than " + MAX_METADATA_KEY + " characters"));
+            } else if (keyRefusal != null) {
+                errors.add(new Problem.FieldError(pointer, "key " + keyRefusal));
             } else if (!e.getValue().isTextual()) {
                 errors.add(new Problem.FieldError(pointer, "must be a string"));
             } else if (e.getValue().asText().length() > MAX_METADATA_VALUE) {
                 errors.add(new Problem.FieldError(pointer, "longer than " + MAX_METADATA_VALUE + " characters"));
-            } else {
+            } else if (TextRules.check(e.getValue().asText(), pointer, errors)) {
                 out.put(e.getKey(), e.getValue().asText());
             }
         });

@@ -158,6 +158,9 @@ public final class WebhooksHandler {
             return "";
         }
         String text = n.asText();
+        if (!TextRules.check(text, "/url", errors)) {
+            return "";
+        }
         if (text.length() > MAX_URL) {
             errors.add(new Problem.FieldError("/url", "must be at most " + MAX_URL + " characters"));
             return "";
