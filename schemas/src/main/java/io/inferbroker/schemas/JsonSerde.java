@@ -3,6 +3,8 @@ package io.inferbroker.schemas;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.IOException;
@@ -19,12 +21,19 @@ import org.jspecify.annotations.Nullable;
  * <p>A {@linkplain #checked checked} serde (every serde of {@link WireSerdes}) also holds what it
  * reads to the contract: a value missing a required field, or holding one of the wrong type, throws
  * {@link ContractViolationException} naming the field. That is the one place consumers check wire
- * values; a value that passes has every non-{@code @Nullable} component set.
+ * values; a value that passes has every non-{@code @Nullable} component set. A value that is not a
+ * JSON object (empty bytes, a JSON {@code null}, an array) is unreadable: it never reads as null,
+ * which only a tombstone does.
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
     /** Trees keep decimals as written ({@code 0.10} stays {@code 0.10}), as binding from bytes does. */
     private static final ObjectMapper MAPPER =
             WireJson.newMapper().configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    /**
+     * Binds checked values: an empty string is no timestamp, number, boolean or enum constant, where
+     * Jackson would read it as null (or 0) and so let a required field through unset.
+     */
+    private static final ObjectMapper CHECKED = strict(MAPPER.copy());
 
     private final Class<T> type;
     private final boolean checked;
@@ -73,11 +82,16 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
                 return MAPPER.readValue(data, type);
             }
             JsonNode document = MAPPER.readTree(data);
+            if (!document.isObject()) {
+                // Empty bytes and a JSON null would bind to null, which reads as a tombstone.
+                throw new SerializationException("cannot read " + type.getSimpleName() + " from topic " + topic
+                        + ": the value is " + describe(document) + ", not a JSON object");
+            }
             String missing = RequiredFields.firstMissing(document, type);
             if (missing != null) {
                 throw new ContractViolationException(topic, type, missing, "is missing");
             }
-            return MAPPER.treeToValue(document, type);
+            return CHECKED.treeToValue(document, type);
         } catch (MismatchedInputException e) {
             if (checked && !e.getPath().isEmpty()) {
                 throw new ContractViolationException(topic, type, pathOf(e), "is invalid: " + e.getOriginalMessage());
@@ -86,6 +100,17 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         } catch (IOException | IllegalArgumentException e) {
             throw unreadable(topic, e);
         }
+    }
+
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        return mapper;
+    }
+
+    private static String describe(JsonNode document) {
+        return document.isMissingNode()
+                ? "empty"
+                : "a JSON " + document.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private SerializationException unreadable(String topic, Exception e) {
