@@ -1,6 +1,7 @@
 package io.inferbroker.schemas;
 
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -20,6 +21,12 @@ public final class FuzzTries implements AroundPropertyHook {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(PROPERTY + " must be a whole number, was " + value, e);
         }
+    }
+
+    /** Added to a class, the hook reaches each of its properties. */
+    @Override
+    public PropagationMode propagateTo() {
+        return PropagationMode.ALL_DESCENDANTS;
     }
 
     @Override
