@@ -98,7 +98,8 @@ public final class IngressServer implements AutoCloseable {
                 config.submitTimeout(),
                 metrics);
         var models = new ModelsHandler(mapper, config.models(), clock.instant());
-        var openAi = new OpenAiHandler(config, mapper, submitter, feed, control, metrics, clock);
+        var openAi = new OpenAiHandler(
+                config, mapper, submitter, feed, control, metrics, clock, jobsHandler::acceptedElsewhere);
         var checks = new java.util.ArrayList<>(readiness);
         checks.add(new ReadinessCheck("job-feed", feed::isReady));
         var ops = new OpsHandler(mapper, checks, registry);
