@@ -179,7 +179,7 @@ class HttpFuzzIT {
         Request request = new Request("POST", "/v1/jobs");
         request.header("Authorization", "Bearer " + key);
         request.header("Content-Type", "application/json");
-        request.body = Texts.utf8(writeJson(body));
+        request.body = Texts.utf8(Texts.escapeLoneSurrogates(writeJson(body)));
         Response response = send(request);
         Statistics.label("round trip").collect(response.status());
         check(request, response);
@@ -448,7 +448,7 @@ class HttpFuzzIT {
                 case BODY_REMOVE, BODY_NULL, BODY_REPLACE, BODY_UNKNOWN_FIELD, BODY_WRAP -> editTree(r);
                 case BODY_RAW -> r.body = Texts.utf8(text);
                 case BODY_BYTES -> {
-                    byte[] bytes = r.body == null ? new byte[] {'{'} : r.body;
+                    byte[] bytes = r.body == null || r.body.length == 0 ? new byte[] {'{'} : r.body;
                     int i = at % bytes.length;
                     r.body = at % 2 == 0
                             ? java.util.Arrays.copyOf(bytes, i)

@@ -71,7 +71,7 @@ final class RawHttp {
                 // The server may answer (413, 431) and close before reading all of a request: read on.
             }
             byte[] all = readAll(socket.getInputStream(), deadline);
-            return parse(all);
+            return parse(all, method.equals("HEAD"));
         } catch (SocketTimeoutException e) {
             throw new Broken("no answer within " + timeout, e);
         } catch (IOException e) {
@@ -92,7 +92,7 @@ final class RawHttp {
         return all.toByteArray();
     }
 
-    private static Response parse(byte[] all) throws Broken {
+    private static Response parse(byte[] all, boolean head) throws Broken {
         int end = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
         if (end < 0) {
             throw new Broken("the connection closed without a whole answer (" + all.length + " bytes)", null);
@@ -112,6 +112,9 @@ final class RawHttp {
             }
         }
         byte[] rest = java.util.Arrays.copyOfRange(all, end + 4, all.length);
+        if (head) {
+            return new Response(Integer.parseInt(status[1]), headers, new byte[0]); // the length of a GET, no body
+        }
         if (headers.getOrDefault("transfer-encoding", "").equalsIgnoreCase("chunked")) {
             rest = dechunk(rest);
         } else if (headers.containsKey("content-length")) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -30,8 +31,9 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     private static final ObjectMapper MAPPER =
             WireJson.newMapper().configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     /**
-     * Binds checked values: an empty string is no timestamp, number, boolean or enum constant, where
-     * Jackson would read it as null (or 0) and so let a required field through unset.
+     * Binds checked values: an empty string is no timestamp, number, boolean or enum constant, and a
+     * string is no number or boolean (not even {@code "null"}), where Jackson would read them as null
+     * (or 0) and so let a required field through unset.
      */
     private static final ObjectMapper CHECKED = strict(MAPPER.copy());
 
@@ -104,6 +106,9 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
 
     private static ObjectMapper strict(ObjectMapper mapper) {
         mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        for (LogicalType scalar : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            mapper.coercionConfigFor(scalar).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
         return mapper;
     }
 

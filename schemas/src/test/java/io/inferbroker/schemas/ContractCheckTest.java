@@ -104,6 +104,14 @@ class ContractCheckTest {
     }
 
     @Test
+    void shouldRejectTheTextNullAsARequiredDecimalInsteadOfReadingNull() throws IOException {
+        ObjectNode status = tree(Topic.WORKERS);
+        ((ObjectNode) status.get("price")).put("input_per_million", "null");
+
+        assertThat(violation(Topic.WORKERS, status).field()).isEqualTo("price.input_per_million");
+    }
+
+    @Test
     void shouldRejectANullElementOfARequiredList() throws IOException {
         ObjectNode batch = tree(Topic.DISPATCH);
         ArrayNode jobs = batch.withArray("jobs");
