@@ -211,7 +211,10 @@ class HttpFuzzIT {
         assertThat(LEAK.matcher(response.text()).find())
                 .as(what + " leaks a stack trace or class name")
                 .isFalse();
-        if (type.startsWith("application/problem+json") && !request.openAi()) {
+        // A request that is not valid HTTP (a NUL in the path, say) is refused by Jetty before any
+        // route is chosen, so it is a problem on every path (HttpEdgeErrorsIT).
+        boolean notHttp = body.path("type").asText().equals("/problems/bad-request");
+        if (type.startsWith("application/problem+json") && (!request.openAi() || notHttp)) {
             assertThat(body.path("status").asInt()).as(what).isEqualTo(response.status());
             assertThat(body.path("type").asText()).as(what).isNotBlank();
             assertThat(body.path("title").asText()).as(what).isNotBlank();
