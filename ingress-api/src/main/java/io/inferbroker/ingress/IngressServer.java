@@ -121,7 +121,8 @@ public final class IngressServer implements AutoCloseable {
                 modelIds,
                 metrics,
                 clock);
-        var openAi = new OpenAiHandler(config, mapper, submitter, admission, feed, control, metrics, clock);
+        var openAi = new OpenAiHandler(
+                config, mapper, submitter, admission, feed, control, metrics, clock, jobsHandler::acceptedElsewhere);
         var operator = Operator.start(config, ports, auth, admission, mapper, registry, clock);
         var webhooks = new WebhooksHandler(ports.webhooks(), targets, mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());

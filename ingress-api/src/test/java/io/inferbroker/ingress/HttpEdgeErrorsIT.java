@@ -44,7 +44,18 @@ class HttpEdgeErrorsIT {
                         "header fields too large",
                         "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n",
                         431),
-                Arguments.of("an HTTP version it does not speak", "GET /health/live HTTP/7.1\r\nHost: x\r\n\r\n", 505));
+                Arguments.of("an HTTP version it does not speak", "GET /health/live HTTP/7.1\r\nHost: x\r\n\r\n", 505),
+                // Jetty writes its error page only for GET, POST and HEAD unless told otherwise.
+                Arguments.of(
+                        "a NUL in a header of a DELETE",
+                        "DELETE /health/live HTTP/1.1\r\nHost: x\r\nPrefer: a\u0000b\r\n\r\n",
+                        400),
+                Arguments.of(
+                        "a NUL in a header of a PUT",
+                        "PUT /health/live HTTP/1.1\r\nHost: x\r\nX-Odd: \u0000\r\nContent-Length: 0\r\n\r\n",
+                        400),
+                Arguments.of(
+                        "a URI that is not valid in a PATCH", "PATCH /v1/jobs/%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -76,6 +87,18 @@ class HttpEdgeErrorsIT {
         assertThat(response).startsWith("HTTP/1.1 422");
         JsonNode json = mapper.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
         assertThat(json.at("/errors/0/parameter").asText()).isEqualTo("job_id");
+    }
+
+    /** A problem is JSON, so UTF-8: not the ISO-8859-1 Jetty picks for a type it does not know. */
+    @org.junit.jupiter.api.Test
+    void shouldWriteAProblemInUtf8() throws Exception {
+        String response =
+                exchange("GET /health/live?%C3%A9%E2%82%AC=%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 422");
+        assertThat(response).contains("Content-Type: application/problem+json");
+        JsonNode json = mapper.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertThat(json.at("/errors/0/parameter").asText()).isEqualTo("\u00e9\u20ac");
     }
 
     /** One raw HTTP/1.1 exchange: these requests are what no well-behaved client library sends. */

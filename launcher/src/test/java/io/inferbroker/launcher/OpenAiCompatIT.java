@@ -246,6 +246,27 @@ class OpenAiCompatIT {
         assertThat(mapper.readTree(job.body()).get("status").asText()).isEqualTo("queued");
     }
 
+    /** The answer names its job (x-job-id): a GET right after finds it, before the result store has it. */
+    @Test
+    void shouldFindTheJobOfAnAnswerRightAfterIt() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> answer =
+                    post("{\"model\":\"sim-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"find me\"}]}");
+            assertThat(answer.statusCode()).isEqualTo(200);
+            String jobId = answer.headers().firstValue("x-job-id").orElseThrow();
+
+            HttpResponse<String> job = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(broker.base + "/v1/jobs/" + jobId))
+                                    .header("Authorization", "Bearer " + broker.key)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+
+            assertThat(job.statusCode()).as(job.body()).isEqualTo(200);
+            assertThat(mapper.readTree(job.body()).get("id").asText()).isEqualTo(jobId);
+        }
+    }
+
     @Test
     void shouldCancelTheJobOfAClientThatDisconnects() throws Exception {
         String body = "{\"model\":\"sim-idle\",\"messages\":[{\"role\":\"user\",\"content\":\"leave early\"}]}";

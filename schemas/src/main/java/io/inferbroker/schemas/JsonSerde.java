@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -21,12 +24,20 @@ import org.jspecify.annotations.Nullable;
  * <p>A {@linkplain #checked checked} serde (every serde of {@link WireSerdes}) also holds what it
  * reads to the contract: a value missing a required field, or holding one of the wrong type, throws
  * {@link ContractViolationException} naming the field. That is the one place consumers check wire
- * values; a value that passes has every non-{@code @Nullable} component set.
+ * values; a value that passes has every non-{@code @Nullable} component set. A value that is not a
+ * JSON object (empty bytes, a JSON {@code null}, an array) is unreadable: it never reads as null,
+ * which only a tombstone does.
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
     /** Trees keep decimals as written ({@code 0.10} stays {@code 0.10}), as binding from bytes does. */
     private static final ObjectMapper MAPPER =
             WireJson.newMapper().configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    /**
+     * Binds checked values: an empty string is no timestamp, number, boolean or enum constant, and a
+     * string is no number or boolean (not even {@code "null"}), where Jackson would read them as null
+     * (or 0) and so let a required field through unset.
+     */
+    private static final ObjectMapper CHECKED = strict(MAPPER.copy());
 
     private final Class<T> type;
     private final boolean checked;
@@ -75,11 +86,16 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
                 return MAPPER.readValue(data, type);
             }
             JsonNode document = MAPPER.readTree(data);
+            if (!document.isObject()) {
+                // Empty bytes and a JSON null would bind to null, which reads as a tombstone.
+                throw new SerializationException("cannot read " + type.getSimpleName() + " from topic " + topic
+                        + ": the value is " + describe(document) + ", not a JSON object");
+            }
             String missing = RequiredFields.firstMissing(document, type);
             if (missing != null) {
                 throw new ContractViolationException(topic, type, missing, "is missing");
             }
-            return MAPPER.treeToValue(document, type);
+            return CHECKED.treeToValue(document, type);
         } catch (MismatchedInputException e) {
             if (checked && !e.getPath().isEmpty()) {
                 throw new ContractViolationException(topic, type, pathOf(e), "is invalid: " + expected(e));
@@ -88,6 +104,20 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         } catch (IOException | IllegalArgumentException e) {
             throw unreadable(topic, e);
         }
+    }
+
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        for (LogicalType scalar : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            mapper.coercionConfigFor(scalar).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        return mapper;
+    }
+
+    private static String describe(JsonNode document) {
+        return document.isMissingNode()
+                ? "empty"
+                : "a JSON " + document.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -85,6 +85,33 @@ class ContractCheckTest {
     }
 
     @Test
+    void shouldRejectAnEmptyStringAsARequiredTimestampInsteadOfReadingNull() throws IOException {
+        ObjectNode batch = tree(Topic.DISPATCH);
+        batch.put("dispatched_at", "");
+
+        ContractViolationException e = violation(Topic.DISPATCH, batch);
+
+        assertThat(e.field()).isEqualTo("dispatched_at");
+        assertThat(e.reason()).startsWith("dispatched_at is invalid");
+    }
+
+    @Test
+    void shouldRejectAnEmptyStringAsANumberInsteadOfReadingZero() throws IOException {
+        ObjectNode batch = tree(Topic.DISPATCH);
+        ((ObjectNode) batch.withArray("jobs").get(0)).put("attempt", "");
+
+        assertThat(violation(Topic.DISPATCH, batch).field()).isEqualTo("jobs[0].attempt");
+    }
+
+    @Test
+    void shouldRejectTheTextNullAsARequiredDecimalInsteadOfReadingNull() throws IOException {
+        ObjectNode status = tree(Topic.WORKERS);
+        ((ObjectNode) status.get("price")).put("input_per_million", "null");
+
+        assertThat(violation(Topic.WORKERS, status).field()).isEqualTo("price.input_per_million");
+    }
+
+    @Test
     void shouldRejectANullElementOfARequiredList() throws IOException {
         ObjectNode batch = tree(Topic.DISPATCH);
         ArrayNode jobs = batch.withArray("jobs");

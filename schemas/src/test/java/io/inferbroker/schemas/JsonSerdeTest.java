@@ -54,6 +54,19 @@ class JsonSerdeTest {
                 .hasMessageContaining(topic.valueType().getSimpleName());
     }
 
+    /** An empty value or a JSON null is not a tombstone (that is a null value): it must not read as one. */
+    @ParameterizedTest
+    @EnumSource(Topic.class)
+    void shouldRefuseAnEmptyOrNullValueInsteadOfReadingNull(Topic topic) {
+        for (String value : new String[] {"", " ", "null", " null "}) {
+            assertThatThrownBy(() -> WireSamples.serde(topic).deserialize(topic.baseName(), utf8(value)))
+                    .as("value '%s'", value)
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining(topic.baseName())
+                    .hasMessageContaining("not a JSON object");
+        }
+    }
+
     @Test
     void shouldRejectResultWithNonTerminalStatus() {
         String json = """

@@ -29,6 +29,15 @@ public final class JettyProblems extends ErrorHandler {
         setShowCauses(false);
     }
 
+    /**
+     * Every method gets the problem: Jetty's own choice writes an error body only for GET, POST and
+     * HEAD, so a PUT, DELETE or PATCH it refused (a NUL in a header, say) got an empty 400.
+     */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(
             Request request,

@@ -373,6 +373,14 @@ public final class JobsHandler {
         throw Problems.jobNotFound(id);
     }
 
+    /**
+     * Remembers a job this instance accepted on another route (the OpenAI-compatible ones), so that
+     * GET finds it at once, before the result store has it, as it finds the jobs submitted here.
+     */
+    public void acceptedElsewhere(JobRequested job) {
+        recent.put(job.jobId(), job);
+    }
+
     /** The job as this instance accepted it (within the last two minutes), for its own tenant only. */
     Optional<JobRequested> acceptedHere(Principal principal, String id) {
         return Optional.ofNullable(recent.getIfPresent(id))

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ public final class OpenAiHandler implements AutoCloseable {
     private final IngressMetrics metrics;
     private final Clock clock;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
+    private final Consumer<JobRequested> onAccepted;
     private final ExecutorService streams = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("openai-stream-", 0).factory());
 
@@ -57,7 +59,8 @@ public final class OpenAiHandler implements AutoCloseable {
             JobFeed feed,
             ControlSender control,
             IngressMetrics metrics,
-            Clock clock) {
+            Clock clock,
+            Consumer<JobRequested> onAccepted) {
         this.config = config;
         this.requests = new OpenAiRequests(config.models());
         this.json = new SubmitParser(mapper, config.models());
@@ -68,6 +71,7 @@ public final class OpenAiHandler implements AutoCloseable {
         this.control = control;
         this.metrics = metrics;
         this.clock = clock;
+        this.onAccepted = onAccepted;
     }
 
     public void chat(Context ctx) {
@@ -134,6 +138,8 @@ public final class OpenAiHandler implements AutoCloseable {
                 throw Problems.unavailable("the job could not be queued: Kafka did not acknowledge it in time", 1);
             }
             metrics.submitted(job.model(), "accepted");
+            // The answer carries the job's id: a GET of it right after must find the job.
+            onAccepted.accept(job);
             return null;
         });
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.store.StoreUnavailableException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +99,10 @@ public final class ProblemResponder {
         }
         ObjectNode body = body(p, ctx.path());
         p.headers().forEach(ctx::header);
-        ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+        // As bytes: JSON is UTF-8, and Jetty would encode a String for a type it does not know
+        // (application/problem+json) in ISO-8859-1, turning a detail that quotes the request into
+        // bytes that are not UTF-8.
+        ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A problem as written on a path: the body and its content type. */

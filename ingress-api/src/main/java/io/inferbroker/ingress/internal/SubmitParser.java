@@ -68,8 +68,9 @@ public final class SubmitParser {
         if (body.length == 0) {
             throw Problems.invalidJson("the request body is empty; send a JSON object");
         }
+        JsonNode tree;
         try {
-            return mapper.readTree(body);
+            tree = mapper.readTree(body);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
@@ -77,6 +78,12 @@ public final class SubmitParser {
         } catch (IOException e) {
             throw Problems.invalidJson("unreadable body: " + e.getMessage());
         }
+        String broken = UnicodeText.firstUnpairedSurrogate(tree);
+        if (broken != null) {
+            throw Problems.validation(List.of(new Problem.FieldError(
+                    broken, "holds an unpaired surrogate (a \\uD800-\\uDFFF escape alone), which is not text")));
+        }
+        return tree;
     }
 
     public Submission parse(JsonNode body, Instant now) {

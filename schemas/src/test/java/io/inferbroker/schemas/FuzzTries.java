@@ -1,0 +1,40 @@
+package io.inferbroker.schemas;
+
+import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+
+/**
+ * Sets the tries of a property from the system property {@code fuzz.tries} (the Maven property of
+ * the same name) when it is positive; otherwise the property keeps the tries it declares.
+ */
+public final class FuzzTries implements AroundPropertyHook {
+    static final String PROPERTY = "fuzz.tries";
+
+    /** The tries asked for on the command line, or 0 for none. */
+    static int asked() {
+        String value = System.getProperty(PROPERTY, "").trim();
+        try {
+            return value.isEmpty() ? 0 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PROPERTY + " must be a whole number, was " + value, e);
+        }
+    }
+
+    /** Added to a class, the hook reaches each of its properties. */
+    @Override
+    public PropagationMode propagateTo() {
+        return PropagationMode.ALL_DESCENDANTS;
+    }
+
+    @Override
+    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
+        int tries = asked();
+        if (tries > 0) {
+            context.attributes().setTries(tries);
+        }
+        return property.execute();
+    }
+}
