@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +48,11 @@ final class Catchup {
         this.results = results;
     }
 
-    /** Notes that the task processed the record at {@code offset} of its results partition. */
-    void read(long offset) {
-        read = Math.max(read, offset);
+    /** Notes that the task processed the record at {@code where}, when that is its results partition. */
+    void read(RecordMetadata where) {
+        if (where.topic().equals(results.topic())) {
+            read = Math.max(read, where.offset());
+        }
     }
 
     /**

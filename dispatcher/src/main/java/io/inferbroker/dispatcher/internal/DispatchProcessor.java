@@ -108,13 +108,14 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             return;
         }
         book.repair();
-        context.recordMetadata()
-                .filter(m -> m.topic().equals(config.topics().results()))
-                .ifPresent(m -> catchup.read(m.offset()));
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         switch (record.value()) {
             case Envelope.Admit admit -> admit(admit.job(), now);
-            case Envelope.Finish finish -> finish(finish, now);
+            case Envelope.Finish finish -> {
+                // Finishes come straight from the results topic: where this one sat there.
+                context.recordMetadata().ifPresent(catchup::read);
+                finish(finish, now);
+            }
             case Envelope.Cancel cancel -> cancel(cancel, now);
         }
     }
