@@ -164,6 +164,18 @@ public final class IngressMetrics {
     }
 
     /**
+     * Counts a job stream whose job's result came before the job's last tokens could be read back;
+     * the stream waits for them before {@code done}.
+     */
+    public void streamTokensLate() {
+        try {
+            registry.counter("broker.ingress.stream.late_tokens").increment();
+        } catch (RuntimeException ignored) {
+            // A metric must never fail a request.
+        }
+    }
+
+    /**
      * Counts a request answered by waiting for its job, by endpoint ({@code chat}, {@code completion},
      * {@code embedding}, {@code jobs}) and outcome ({@code finished}, {@code timeout}, {@code disconnected},
      * {@code failed}).

@@ -1,5 +1,6 @@
 package io.inferbroker.ingress.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.schemas.JobResult;
@@ -12,9 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.common.KafkaException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code GET /v1/jobs/{id}/stream}: Server-Sent Events of a job's tokens ({@code event: token},
@@ -28,6 +33,17 @@ import org.jspecify.annotations.Nullable;
 final class JobStream {
     /** Reconnection delay the stream asks clients for, in milliseconds. */
     static final long RETRY_MS = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobStream.class);
+    /** Pauses between reads of tokens a result overtook: from this, doubling, up to the longest. */
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(1);
+    /**
+     * Longest a token can be on its way after its job completed: a worker's producer gives up on a
+     * record after its delivery timeout (two minutes by default), plus room for the clocks' skew.
+     */
+    private static final Duration IN_FLIGHT_LIMIT = Duration.ofMinutes(5);
 
     private final Context ctx;
     private final FeedSubscription sub;
@@ -44,8 +60,11 @@ final class JobStream {
     /** Text sent on this connection for the current attempt, when it was sent from the attempt's start. */
     private @Nullable StringBuilder attemptText;
 
-    /** How long a stream stays open and how often it sends a keep-alive comment. */
-    record Settings(Duration maxDuration, Duration keepAlive) {}
+    /**
+     * How long a stream stays open, how often it sends a keep-alive comment, and how long a finished
+     * job's stream waits for tokens its result overtook.
+     */
+    record Settings(Duration maxDuration, Duration keepAlive, Duration tokensGrace) {}
 
     JobStream(
             Context ctx,
@@ -113,8 +132,12 @@ final class JobStream {
 
     /** A finished job: its tokens from the tokens topic (if still kept), then the job. */
     private void replayFinished() throws IOException, InterruptedException {
-        Instant completed = instant("completed_at");
-        List<TokenDelta> deltas = history.read(sub.jobId(), instant("created_at"), completed);
+        boolean succeeded = JobStatus.fromWire(current.path("status").asText()).orElse(null) == JobStatus.SUCCEEDED;
+        JsonNode text = current.path("output").path("text");
+        List<TokenDelta> deltas = settledHistory(
+                instant("completed_at"),
+                current.path("attempts").asInt(1),
+                succeeded && text.isTextual() ? text.asText() : null);
         metrics.streamBacklog("kafka");
         for (TokenDelta d : deltas) {
             token(d);
@@ -207,14 +230,62 @@ final class JobStream {
      */
     private void result(JobResult result) throws IOException, InterruptedException {
         if (result.status() == JobStatus.SUCCEEDED && !complete(result)) {
-            for (TokenDelta d : history.read(
-                    sub.jobId(), instant("created_at"), result.timings().completedAt())) {
+            List<TokenDelta> deltas =
+                    settledHistory(result.timings().completedAt(), result.attempt(), OpenAiResponses.text(result));
+            for (TokenDelta d : deltas) {
                 if (d.attempt() == result.attempt()) {
                     token(d);
                 }
             }
         }
         done(finished.apply(result));
+    }
+
+    /**
+     * The job's tokens from the tokens topic, up to its completion. When the job succeeded with
+     * {@code text}, the tokens of the {@code attempt} that produced it are read again while they do
+     * not add up to it: a result can be readable before the last tokens written ahead of it (their
+     * partition acknowledged later, say while Kafka moves a leader), so the stream waits for them,
+     * up to the tokens grace, and then ends with what it has. Tokens of a job that completed longer
+     * ago than a worker may take to deliver them are not waited for: they are not on their way.
+     */
+    private List<TokenDelta> settledHistory(Instant completedAt, int attempt, @Nullable String text)
+            throws InterruptedException {
+        List<TokenDelta> deltas = history.read(sub.jobId(), instant("created_at"), completedAt);
+        long grace = Math.min(
+                settings.tokensGrace().toNanos(),
+                Duration.between(Instant.now(), completedAt.plus(IN_FLIGHT_LIMIT))
+                        .toNanos());
+        if (text == null || grace <= 0 || text.equals(textOf(deltas, attempt))) {
+            return deltas;
+        }
+        metrics.streamTokensLate();
+        long deadline = System.nanoTime() + grace;
+        long pause = FIRST_PAUSE.toNanos();
+        for (long left = grace; left > 0; left = deadline - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+            deltas = history.read(sub.jobId(), instant("created_at"), completedAt);
+            if (text.equals(textOf(deltas, attempt))) {
+                return deltas;
+            }
+            pause = Math.min(pause * 2, LONGEST_PAUSE.toNanos());
+        }
+        LOG.warn(
+                "the tokens of job {} attempt {} do not add up to its output; its stream ends without the rest",
+                sub.jobId(),
+                attempt);
+        return deltas;
+    }
+
+    /** The text of {@code attempt}'s tokens among {@code deltas}, each sequence number once, in order. */
+    private static String textOf(List<TokenDelta> deltas, int attempt) {
+        TreeMap<Long, String> bySeq = new TreeMap<>();
+        for (TokenDelta d : deltas) {
+            if (d.attempt() == attempt) {
+                bySeq.putIfAbsent(d.seq(), d.text());
+            }
+        }
+        return String.join("", bySeq.values());
     }
 
     private boolean complete(JobResult result) {

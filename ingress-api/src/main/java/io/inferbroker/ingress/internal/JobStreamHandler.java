@@ -24,6 +24,9 @@ public final class JobStreamHandler implements AutoCloseable {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
+    /** Longest a finished job's stream waits for tokens its result overtook on the way. */
+    static final Duration TOKENS_GRACE = Duration.ofSeconds(15);
+
     private final JobsHandler jobs;
     private final JobWaits waits;
     private final JobFeed feed;
@@ -87,7 +90,7 @@ public final class JobStreamHandler implements AutoCloseable {
                         result -> waits.finished(result, current, base),
                         problems,
                         mapper,
-                        new JobStream.Settings(MAX_DURATION, KEEP_ALIVE),
+                        new JobStream.Settings(MAX_DURATION, KEEP_ALIVE, TOKENS_GRACE),
                         metrics)
                 .run();
     }
