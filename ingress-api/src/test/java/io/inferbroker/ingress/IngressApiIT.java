@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -255,6 +256,78 @@ class IngressApiIT {
         post("/v1/jobs", key, chat("x"));
         assertThat(get("/metrics", null).body()).contains("broker_jobs_submitted_total");
         assertProblem(get("/v2/nothing", key), "not-found");
+    }
+
+    /**
+     * An answer to a request with a body (a refusal, or a route that ignores bodies) comes only once
+     * the body is read: answered earlier, Jetty cannot see the body's end and closes the connection
+     * while the client still sends, which resets the client's socket, often before it reads the answer.
+     */
+    @Test
+    void shouldReadADeclaredBodyBeforeRefusingTheRequestAndKeepTheConnection() throws Exception {
+        String body = chat("refused");
+        List<String[]> refusals = List.of(
+                new String[] {"POST", "/v1/jobs", "", "401"},
+                new String[] {"POST", "/v1/nowhere", "Authorization: Bearer " + key + "\r\n", "404"},
+                new String[] {"GET", "/v1/models", "Authorization: Bearer " + key + "\r\n", "200"});
+        for (String[] r : refusals) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+                var out = socket.getOutputStream();
+                var in = new java.io.DataInputStream(socket.getInputStream());
+                out.write((r[0] + " " + r[1] + " HTTP/1.1\r\nHost: x\r\n" + r[2]
+                                + "Content-Type: application/json\r\nContent-Length: " + body.length()
+                                + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                socket.setSoTimeout(500);
+                assertThat(firstByteOrNone(in))
+                        .as("%s %s answered before its body came", r[0], r[1])
+                        .isEmpty();
+
+                socket.setSoTimeout(10_000);
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                String head = readAnswer(in);
+                assertThat(head).as(r[1]).startsWith("HTTP/1.1 " + r[3]);
+                assertThat(head.toLowerCase(java.util.Locale.ROOT))
+                        .as("the connection stays open")
+                        .doesNotContain("connection: close");
+
+                out.write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertThat(readAnswer(in)).as("the next request on it").startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    /** The first byte of an answer, or empty when none came within the socket's timeout. */
+    private static java.util.Optional<Integer> firstByteOrNone(java.io.DataInputStream in) throws IOException {
+        try {
+            return java.util.Optional.of(in.read());
+        } catch (java.net.SocketTimeoutException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Reads one answer with a Content-Length or chunked body; returns its head. */
+    private static String readAnswer(java.io.DataInputStream in) throws IOException {
+        var head = new java.io.ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            head.write(in.readByte());
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        var length =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+        if (length.find()) {
+            in.readFully(new byte[Integer.parseInt(length.group(1))]);
+        } else if (text.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+            var tail = new StringBuilder();
+            while (!tail.toString().endsWith("\r\n0\r\n\r\n")
+                    && !tail.toString().equals("0\r\n\r\n")) {
+                tail.append((char) in.readByte());
+            }
+        }
+        return text;
     }
 
     @Test

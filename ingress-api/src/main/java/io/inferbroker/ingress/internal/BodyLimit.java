@@ -6,8 +6,14 @@ import io.javalin.http.Handler;
 /**
  * Before-handler for every route: a request body larger than the limit answers 413, on routes that
  * read their body and on those that ignore it alike, before authentication or any other work. A
- * declared length over the limit is refused unread; a chunked body is read up to the limit (Javalin
- * keeps it for the handler) and refused when it goes past.
+ * declared length over the limit is refused unread; a chunked body is read up to the limit and
+ * refused when it goes past.
+ *
+ * <p>A body within the limit is read whole here, before any answer (Javalin keeps it for the
+ * handler, so it is read once). An answer written before the body is read (a 401, 404, 429...)
+ * leaves Jetty unable to see the body's end: it then closes the connection while the client may
+ * still be sending, and the client's socket is reset, often before it reads the answer. Reading
+ * first keeps every refusal readable and the connection usable for the next request.
  */
 public final class BodyLimit implements Handler {
     private final long maxBytes;
@@ -22,7 +28,7 @@ public final class BodyLimit implements Handler {
         if (declared > maxBytes) {
             throw tooLarge(maxBytes);
         }
-        if (declared < 0 && ctx.header("Transfer-Encoding") != null) {
+        if (declared > 0 || (declared < 0 && ctx.header("Transfer-Encoding") != null)) {
             ctx.bodyAsBytes(); // Javalin stops reading past the limit and answers 413
         }
     }
