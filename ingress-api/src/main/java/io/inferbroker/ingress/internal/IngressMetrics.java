@@ -2,6 +2,7 @@ package io.inferbroker.ingress.internal;
 
 import io.inferbroker.schemas.ConsumerRole;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -112,6 +113,13 @@ public final class IngressMetrics {
         Gauge.builder("broker.ingress.feed.subscribers", source, count)
                 .description("Requests of this instance waiting for a job's tokens or result")
                 .strongReference(true)
+                .register(registry);
+    }
+
+    /** Registers the count of tokens-topic records read back for job streams, taken from {@code source}. */
+    public <T> void tokenHistoryRecords(T source, ToDoubleFunction<T> count) {
+        FunctionCounter.builder("broker.ingress.stream.history.records", source, count)
+                .description("Records of the tokens topic read back for streams that resumed or opened late")
                 .register(registry);
     }
 

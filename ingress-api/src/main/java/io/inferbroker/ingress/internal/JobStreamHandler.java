@@ -49,6 +49,7 @@ public final class JobStreamHandler implements AutoCloseable {
         this.waits = waits;
         this.feed = feed;
         this.history = new TokenHistory(kafkaClient, tokensTopic, timeout);
+        metrics.tokenHistoryRecords(history, TokenHistory::recordsScanned);
         this.mapper = new ObjectMapper();
         this.problems = new ProblemResponder(mapper);
         this.metrics = metrics;

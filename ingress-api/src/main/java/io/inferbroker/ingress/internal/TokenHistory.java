@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,6 +58,7 @@ final class TokenHistory implements AutoCloseable {
     private final Map<Integer, KafkaConsumer<String, byte[]>> consumers = new ConcurrentHashMap<>();
     private final ExecutorService readers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("token-history-", 0).factory());
+    private final LongAdder scanned = new LongAdder();
     private volatile int partitions;
     private volatile boolean closed;
 
@@ -142,6 +144,11 @@ final class TokenHistory implements AutoCloseable {
         }
     }
 
+    /** Records this reader has gone through (or will, for passes under way), every job's counted. */
+    long recordsScanned() {
+        return scanned.sum();
+    }
+
     private void serve(int partition, List<Request> batch) {
         TopicPartition tp = new TopicPartition(topic, partition);
         KafkaConsumer<String, byte[]> consumer = consumers.computeIfAbsent(partition, p -> newConsumer(tp));
@@ -152,6 +159,20 @@ final class TokenHistory implements AutoCloseable {
         if (start == null || start.offset() >= end) {
             return;
         }
+        long until = batch.stream().mapToLong(Request::untilMillis).max().orElseThrow();
+        if (until < Long.MAX_VALUE) {
+            // Finished jobs only: what the partition took after they ended is not read, however
+            // much it is (a job of last week does not cost a week of tokens).
+            OffsetAndTimestamp stop =
+                    consumer.offsetsForTimes(Map.of(tp, until + 1), timeout).get(tp);
+            if (stop != null) {
+                end = Math.min(end, stop.offset());
+            }
+        }
+        if (start.offset() >= end) {
+            return;
+        }
+        scanned.add(end - start.offset());
         Map<String, List<Request>> byJob = new HashMap<>();
         batch.forEach(
                 r -> byJob.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r));
