@@ -172,7 +172,8 @@ class HttpFuzzIT {
         List<String> accepted = new ArrayList<>();
         boolean unsubscribed = false;
         for (Exchange e : exchanges) {
-            Statistics.label(e.op().name()).collect(e.response().status() / 100 + "xx");
+            Statistics.label(e.op().name())
+                    .collect(shed(e.response()) ? "503 shed" : e.response().status() / 100 + "xx");
             check(e.request(), e.response());
             acceptedJob(e.request(), e.response()).ifPresent(accepted::add);
             unsubscribed |= e.request().method.equals("DELETE") && e.response().status() < 300;
@@ -224,7 +225,9 @@ class HttpFuzzIT {
     /** Checks one answer: in time, whole, never 5xx, 4xx as a problem (or OpenAI's error), nothing leaked. */
     static void check(Request request, Response response) {
         String what = request.describe() + " answered " + response.status() + ": " + Texts.clip(response.text());
-        assertThat(response.status()).as(what).isBetween(200, 499);
+        if (!shed(response)) {
+            assertThat(response.status()).as(what).isBetween(200, 499);
+        }
         if (response.status() < 400 || request.method.equals("HEAD")) {
             return;
         }
@@ -255,6 +258,14 @@ class HttpFuzzIT {
                     .as(what + " has OpenAI's error shape")
                     .isTrue();
         }
+    }
+
+    /**
+     * A request shed under load: 503 with {@code Retry-After}, as the broker answers when its queues
+     * or its replays are full (the fuzz sends faster than a replay runs). Any other 5xx is a defect.
+     */
+    static boolean shed(Response response) {
+        return response.status() == 503 && !response.header("retry-after").isEmpty();
     }
 
     /** The id of the job a 2xx answer accepted, if it did. */

@@ -72,6 +72,10 @@ final class TokenHistory implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // A reader asks only for what is already written. A fetch the consumer sent ahead at the end
+        // of a pass would otherwise wait at the broker for new records (500 ms by default) and hold
+        // up the partition's next pass: a stream opening then waited that long for its first token.
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
         this.props = p;
         this.topic = topic;
         this.timeout = timeout;
