@@ -209,7 +209,7 @@ class HttpFuzzIT {
         request.header("Content-Type", "application/json");
         request.body = Texts.utf8(Texts.escapeLoneSurrogates(writeJson(body)));
         Response response = send(request);
-        Statistics.label("round trip").collect(response.status());
+        Statistics.label("round trip").collect(response.status() + " " + problemType(response));
         check(request, response);
         if (response.status() != 202) {
             return;
@@ -266,6 +266,18 @@ class HttpFuzzIT {
      */
     static boolean shed(Response response) {
         return response.status() == 503 && !response.header("retry-after").isEmpty();
+    }
+
+    /** The problem type of a 4xx answer ({@code validation}, {@code invalid-json}...); empty otherwise. */
+    private static String problemType(Response response) {
+        if (response.status() < 400) {
+            return "";
+        }
+        try {
+            return MAPPER.readTree(response.body()).path("type").asText("").replace("/problems/", "");
+        } catch (IOException e) {
+            return "not JSON";
+        }
     }
 
     /** The id of the job a 2xx answer accepted, if it did. */
