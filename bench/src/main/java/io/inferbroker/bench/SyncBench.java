@@ -19,10 +19,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +36,10 @@ import picocli.CommandLine.Option;
  * hidden) against a whole broker ({@code serve} roles on embedded Kafka and PostgreSQL) whose
  * simulated model answers in microseconds. End to end minus model time is the broker's overhead:
  * ingress, Kafka hops, dispatcher (batch delay 1 ms), worker, result fan-out.
+ *
+ * <p>With {@code --concurrency N} the load is a closed loop instead: N clients, each sending its next
+ * request as soon as the last is answered, which measures the requests per second the path sustains
+ * and the latency at that concurrency.
  */
 @Command(name = "sync-bench", mixinStandardHelpOptions = true)
 public final class SyncBench implements Callable<Integer> {
@@ -52,6 +59,13 @@ public final class SyncBench implements Callable<Integer> {
 
     @Option(names = "--runs", description = "measured runs (default ${DEFAULT-VALUE})")
     int runs = 3;
+
+    @Option(
+            names = "--concurrency",
+            description = "closed loop: this many clients, each sending its next request as soon as the last is"
+                    + " answered (replaces --rate)")
+    @Nullable
+    Integer concurrency;
 
     @Option(
             names = "--max-queue-delay-ms",
@@ -89,14 +103,14 @@ public final class SyncBench implements Callable<Integer> {
             client.setMaxConnectionsPerDestination(512);
             client.start();
             try {
-                run(client, base, key, warmup, "warm-up");
+                measure(client, base, key, warmup, "warm-up");
                 for (int i = 0; i < runs; i++) {
                     var hop = KafkaRoundTrip.measure(broker.bootstrapServers(), 1000);
                     System.out.printf(
                             "baseline one Kafka hop (produce -> consume, one at a time): p50 %.2f ms  p99 %.2f ms%n",
                             hop.getValueAtPercentile(50) / 1000.0, hop.getValueAtPercentile(99) / 1000.0);
                     DispatcherTimes before = DispatcherTimes.of(broker.registry());
-                    run(client, base, key, duration, "run " + (i + 1));
+                    measure(client, base, key, duration, "run " + (i + 1));
                     DispatcherTimes.of(broker.registry()).since(before).print();
                     printStreamThread(broker.registry());
                 }
@@ -154,7 +168,67 @@ public final class SyncBench implements Callable<Integer> {
         }
     }
 
-    private void run(HttpClient client, String base, String key, int seconds, String name) throws InterruptedException {
+    private void measure(HttpClient client, String base, String key, int seconds, String name) throws Exception {
+        if (concurrency == null) {
+            openLoop(client, base, key, seconds, name);
+        } else {
+            closedLoop(concurrency, base, key, seconds, name);
+        }
+    }
+
+    /**
+     * {@code clients} requests always in flight for {@code seconds}; counts the answers that arrive
+     * within that time, and their latency from send to answer.
+     */
+    private void closedLoop(int clients, String base, String key, int seconds, String name) throws Exception {
+        Recorder recorder = new Recorder(3);
+        StageSampler stages = new StageSampler(SAMPLE_EVERY);
+        LongAdder failed = new LongAdder();
+        URI uri = URI.create(base + "/v1/chat/completions");
+        Histogram h;
+        long failures;
+        double elapsed;
+        try (ClosedLoop loop = new ClosedLoop(
+                clients,
+                c -> c.newRequest(uri)
+                        .method(HttpMethod.POST)
+                        .headers(hs -> hs.put("Authorization", "Bearer " + key))
+                        .body(new StringRequestContent("application/json", BODY))
+                        .timeout(30, TimeUnit.SECONDS),
+                (status, response, nanos) -> {
+                    if (status == 200 && response != null) {
+                        recorder.recordValue(nanos / 1000);
+                        stages.sample(response.getHeaders().get("x-job-id"), Instant.now());
+                    } else {
+                        failed.increment();
+                    }
+                })) {
+            long start = System.nanoTime();
+            loop.start();
+            new CountDownLatch(1).await(seconds, TimeUnit.SECONDS);
+            h = recorder.getIntervalHistogram();
+            failures = failed.sum();
+            elapsed = (System.nanoTime() - start) / 1e9;
+            loop.stop();
+        }
+        System.out.printf(
+                "%-8s %d req in %.1f s at concurrency %d: %.0f req/s  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms"
+                        + "  max %.2f ms  failed %d%n",
+                name,
+                h.getTotalCount(),
+                elapsed,
+                clients,
+                h.getTotalCount() / elapsed,
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0,
+                failures);
+        stages.report(base, key);
+    }
+
+    private void openLoop(HttpClient client, String base, String key, int seconds, String name)
+            throws InterruptedException {
         Recorder recorder = new Recorder(3);
         StageSampler stages = new StageSampler(SAMPLE_EVERY);
         AtomicLong failed = new AtomicLong();
