@@ -474,6 +474,36 @@ class DispatcherTopologyTest {
     }
 
     @Test
+    void shouldNotReleaseAWorkerOnAResultWithoutATerminalStatus() {
+        start(batching(1, Duration.ZERO));
+        workers.pipeInput("w1", activeWorker("w1", 1, 0));
+        submit("j1", "j2");
+        assertThat(dispatched.readValue().jobs())
+                .extracting(DispatchedJob::jobId)
+                .containsExactly("j1");
+        TestInputTopic<String, byte[]> raw =
+                driver().createInputTopic(TOPICS.results(), new StringSerializer(), new ByteArraySerializer());
+        String written = new String(
+                WireSerdes.JOB_RESULT.serialize(TOPICS.results(), succeeded("j1", MODEL, "w1", T0)),
+                StandardCharsets.UTF_8);
+        String running = written.replace("\"status\":\"succeeded\"", "\"status\":\"running\"");
+        assertThat(running).isNotEqualTo(written);
+
+        // No result has a status other than a terminal one (the result serde refuses it): j1 goes on.
+        raw.pipeInput("j1", running.getBytes(StandardCharsets.UTF_8));
+        advance(Duration.ofMillis(5));
+        assertThat(dispatched.isEmpty())
+                .as("j2 dispatched to the worker j1 still holds")
+                .isTrue();
+
+        results.pipeInput("j1", succeeded("j1", MODEL, "w1", T0));
+        advance(Duration.ofMillis(5));
+        assertThat(dispatched.readValue().jobs())
+                .extracting(DispatchedJob::jobId)
+                .containsExactly("j2");
+    }
+
+    @Test
     void shouldForgetFinishedJobIdsAfterDedupeRetention() {
         start(batching(1, Duration.ZERO).withDedupeRetention(Duration.ofMinutes(5)));
         workers.pipeInput("w1", activeWorker("w1", 8, 0));

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.launcher.RawHttp.Header;
 import io.inferbroker.launcher.RawHttp.Response;
+import io.inferbroker.schemas.FuzzTries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

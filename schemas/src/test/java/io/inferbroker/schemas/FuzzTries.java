@@ -8,7 +8,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
  * Sets the tries of a property from the system property {@code fuzz.tries} (the Maven property of
- * the same name) when it is positive; otherwise the property keeps the tries it declares.
+ * the same name) when it is positive; otherwise the property keeps the tries it declares. The fuzz
+ * tests of other modules add it too, from schemas' test-jar.
  */
 public final class FuzzTries implements AroundPropertyHook {
     static final String PROPERTY = "fuzz.tries";

@@ -26,9 +26,6 @@ import org.jspecify.annotations.Nullable;
  * the budget stage those tenants' requests and results pass first, re-keyed by tenant.
  */
 public final class Inbound {
-    /** Reads only the result fields the dispatcher needs (see {@link ResultHeader}), holding them to the contract. */
-    private static final JsonSerde<ResultHeader> RESULT_HEADERS = JsonSerde.checked(ResultHeader.class);
-
     private final StreamsBuilder builder;
     private final DispatcherConfig config;
     private final RoutingGroups groups;
@@ -48,7 +45,7 @@ public final class Inbound {
                         .withName("requests-source"));
         this.results = builder.stream(
                 topics.results(),
-                Consumed.<String, ResultHeader>with(Serdes.String(), RESULT_HEADERS)
+                Consumed.<String, ResultHeader>with(Serdes.String(), ResultHeader.SERDE)
                         .withName("results-source"));
     }
 
