@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -109,6 +113,28 @@ class ContractCheckTest {
         ((ObjectNode) status.get("price")).put("input_per_million", "null");
 
         assertThat(violation(Topic.WORKERS, status).field()).isEqualTo("price.input_per_million");
+    }
+
+    @Test
+    void shouldRejectACostAmountThatCannotBeWrittenOutAgainOrIsNegative() throws IOException {
+        for (String amount : List.of("1e999999999", "1e-999999", "-0.5", "1000000000000000.1")) {
+            ObjectNode result = tree(Topic.RESULTS);
+            // Written as it comes on the wire: Jackson would not write such a number itself.
+            ((ObjectNode) result.get("cost"))
+                    .set("amount", JsonNodeFactory.instance.rawValueNode(new RawValue(amount)));
+
+            assertThatThrownBy(() -> WireSamples.read(Topic.RESULTS, bytes(result)))
+                    .as(amount)
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("amount must");
+        }
+        ObjectNode largest = tree(Topic.RESULTS);
+        ((ObjectNode) largest.get("cost")).put("amount", Cost.MAX);
+        assertThat(WireSerdes.JOB_RESULT
+                        .deserialize("inference.results", bytes(largest))
+                        .cost()
+                        .amount())
+                .isEqualByComparingTo(Cost.MAX);
     }
 
     @Test
