@@ -3,7 +3,10 @@ package io.inferbroker.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -63,7 +66,17 @@ import org.jspecify.annotations.Nullable;
 class HttpFuzzIT {
     static final String ADMIN = "fuzz-admin-secret";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Writes and reads requests as deep as the edits make them (Jackson stops at 1,000 levels by
+     * default): how deep a body the broker takes is for the broker to say.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamWriteConstraints(
+                    StreamWriteConstraints.builder().maxNestingDepth(10_000).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(10_000).build())
+            .build());
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Set<String> FINAL = Set.of("succeeded", "failed", "canceled", "expired", "rejected");
     private static final List<String> OPENAI =
