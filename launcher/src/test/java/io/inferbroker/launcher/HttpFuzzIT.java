@@ -84,7 +84,7 @@ class HttpFuzzIT {
     /** What a stack trace or a leaked class name looks like in a body. */
     private static final Pattern LEAK = Pattern.compile(
             "(?m)(^\\s*at [\\w$.]+\\(|Exception\\b|\\bjava\\.(lang|util|io)\\.|io\\.inferbroker\\.|org\\.eclipse\\.|"
-                    + "com\\.fasterxml\\.|io\\.javalin\\.|org\\.apache\\.|<html)");
+                    + "com\\.fasterxml\\.|io\\.javalin\\.|org\\.apache\\.|<html|Stream(Read|Write)Constraints)");
 
     private static @Nullable Path dir;
     private static @Nullable BrokerProcess broker;

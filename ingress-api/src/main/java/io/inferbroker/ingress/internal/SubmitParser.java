@@ -1,6 +1,7 @@
 package io.inferbroker.ingress.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +41,9 @@ public final class SubmitParser {
     static final int MAX_METADATA_VALUE = 512;
     private static final Set<String> FIELDS =
             Set.of("model", "input", "priority", "deadline", "ttl_seconds", "webhook", "metadata");
+
+    /** The part of a parser limit's message that names its setting: {@code , from `StreamReadConstraints...`}. */
+    private static final Pattern PARSER_SETTING = Pattern.compile(",\\s*from\\s*`[^`]*`");
 
     private final ObjectMapper mapper;
     private final Map<String, ModelInfo> models;
@@ -71,6 +76,11 @@ public final class SubmitParser {
         JsonNode tree;
         try {
             tree = mapper.readTree(body);
+        } catch (StreamConstraintsException e) {
+            // The parser's own limits (nesting, name, number and string lengths); its message names
+            // the parser's setting, which means nothing to a client.
+            throw Problems.invalidJson(
+                    PARSER_SETTING.matcher(e.getOriginalMessage()).replaceAll(""));
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();

@@ -28,6 +28,17 @@ class SubmitParserTest {
     }
 
     @Test
+    void shouldNameAParserLimitWithoutNamingTheParser() {
+        ProblemException name = refused("{\"" + "n".repeat(60_000) + "\":1}");
+        ProblemException depth = refused("[".repeat(1_100) + "]".repeat(1_100));
+
+        assertThat(name.problem().status()).isEqualTo(400);
+        assertThat(name.problem().detail()).isEqualTo("Name length (60000) exceeds the maximum allowed (50000)");
+        assertThat(depth.problem().detail())
+                .isEqualTo("Document nesting depth (1001) exceeds the maximum allowed (1000)");
+    }
+
+    @Test
     void shouldKeepAPairedSurrogateAndANul() {
         var tree = parser.readJson(utf8("{\"t\":\"\\ud83d\\udca5 \\u0000 \ud83d\udca5\"}"));
 
