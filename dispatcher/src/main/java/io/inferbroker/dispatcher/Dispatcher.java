@@ -2,6 +2,8 @@ package io.inferbroker.dispatcher;
 
 import io.inferbroker.dispatcher.internal.AdminResultsHorizon;
 import io.inferbroker.dispatcher.internal.DeadLetterRoute;
+import io.inferbroker.dispatcher.internal.PacedClientSupplier;
+import io.inferbroker.dispatcher.internal.PollPacer;
 import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -65,14 +67,18 @@ public final class Dispatcher implements AutoCloseable {
         DeadLetterRoute deadLetters = new DeadLetterRoute(config.topics(), metrics, Clock.systemUTC());
         Properties props = StreamsProps.of(config, streamsProps, deadLetters);
         this.admin = Admin.create(new StreamsConfig(props).getAdminConfigs(config.applicationId() + "-horizon"));
+        // Stream threads block in their polls while their tasks have nothing coming due: an idle
+        // dispatcher costs next to nothing, here and at the Kafka broker.
+        PollPacer pacer = new PollPacer(config.idlePoll());
         try {
             Topology topology = DispatcherTopology.build(
-                    config, policy, metrics, new AdminResultsHorizon(admin, config.applicationId()));
-            this.streams = new KafkaStreams(topology, props);
+                    config, policy, metrics, new AdminResultsHorizon(admin, config.applicationId()), pacer);
+            this.streams = new KafkaStreams(topology, props, new PacedClientSupplier(pacer));
         } catch (RuntimeException e) {
             admin.close(Duration.ZERO);
             throw e;
         }
+        pacer.onlyWhile(() -> streams.state() == KafkaStreams.State.RUNNING);
         // The Streams client's own meters (kafka.stream.thread.*: poll, process, punctuate and commit
         // ratios and latencies; kafka.consumer.*, kafka.producer.*) next to the dispatcher's.
         this.streamsMetrics = new KafkaStreamsMetrics(streams);

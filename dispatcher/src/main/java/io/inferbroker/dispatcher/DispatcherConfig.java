@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param topics the deployment's topic names
  * @param models batching per model name; models not listed use {@code defaultBatching}
  * @param defaultBatching batching of models not listed in {@code models}
- * @param punctuateInterval how often (wall-clock) queues are checked for batches due and deadlines passed
+ * @param punctuateInterval how often (wall-clock) queues are checked for batches due and deadlines passed,
+ *     while jobs are queued
  * @param numStreamThreads stream threads of this instance; one model's queue is served by one thread
  * @param workerLease how fresh a worker's status must be for the worker to receive work; a worker
  *     silent for longer has its outstanding jobs dispatched again
@@ -34,6 +35,10 @@ import java.util.regex.Pattern;
  *     worker: the worker is told to cancel it and it is dispatched again (or ends failed after
  *     {@code maxAttempts}); longer than any job may run. Covers a batch recorded as sent but never
  *     delivered (a crash between the two) and a worker that keeps reporting but drops a job.
+ * @param idlePoll the longest a stream thread blocks waiting for records while none of its tasks has
+ *     work coming due (no job queued; the next lease check, queue status or purge later): records
+ *     still end the wait when they arrive, and while jobs are queued the thread ticks every
+ *     {@code punctuateInterval}; zero makes it tick that often always
  */
 public record DispatcherConfig(
         String applicationId,
@@ -51,7 +56,8 @@ public record DispatcherConfig(
         Duration priorityAging,
         CircuitBreakerSettings breaker,
         long defaultMaxTokens,
-        Duration jobTimeout) {
+        Duration jobTimeout,
+        Duration idlePoll) {
 
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(5);
     public static final int DEFAULT_NUM_STREAM_THREADS = 1;
@@ -61,6 +67,7 @@ public record DispatcherConfig(
     public static final Duration DEFAULT_PRIORITY_AGING = Duration.ofSeconds(1);
     public static final long DEFAULT_MAX_TOKENS = 256;
     public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_IDLE_POLL = Duration.ofSeconds(1);
 
     private static final Pattern LEGAL_ID = Pattern.compile("[a-zA-Z0-9._-]+");
 
@@ -93,6 +100,7 @@ public record DispatcherConfig(
                     "BROKER_DISPATCHER_DEFAULT_MAX_TOKENS must be >= 1, was " + defaultMaxTokens);
         }
         requireBetween("BROKER_DISPATCHER_JOB_TIMEOUT", jobTimeout, Duration.ofMillis(1), Duration.ofDays(1));
+        requireBetween("the dispatcher's idle poll", idlePoll, Duration.ZERO, Duration.ofMinutes(1));
         if (!defaultRouting.fallback().isEmpty()) {
             throw new IllegalArgumentException("the default routing cannot have a fallback; give it per model");
         }
@@ -114,7 +122,8 @@ public record DispatcherConfig(
     /**
      * Defaults: no per-model settings, {@link ModelBatching#defaults()}, {@link ModelRouting#defaults()},
      * 5 ms ticks, one thread, 10 s lease, 1 day dedupe, no budgets, 3 attempts, 1 s aging per priority
-     * level, {@link CircuitBreakerSettings#defaults()}, 256 output tokens assumed, 30 min job timeout.
+     * level, {@link CircuitBreakerSettings#defaults()}, 256 output tokens assumed, 30 min job timeout,
+     * idle polls of up to 1 s.
      */
     public static DispatcherConfig defaults(String applicationId, TopicNames topics) {
         return new DispatcherConfig(
@@ -133,7 +142,8 @@ public record DispatcherConfig(
                 DEFAULT_PRIORITY_AGING,
                 CircuitBreakerSettings.defaults(),
                 DEFAULT_MAX_TOKENS,
-                DEFAULT_JOB_TIMEOUT);
+                DEFAULT_JOB_TIMEOUT,
+                DEFAULT_IDLE_POLL);
     }
 
     /** The batching of {@code model}: its own, or the default. */
@@ -234,6 +244,12 @@ public record DispatcherConfig(
         return c.build();
     }
 
+    public DispatcherConfig withIdlePoll(Duration value) {
+        Copy c = new Copy(this);
+        c.idlePoll = value;
+        return c.build();
+    }
+
     public DispatcherConfig withBudgets(Map<String, TenantBudget> value) {
         Copy c = new Copy(this);
         c.budgets = value;
@@ -264,6 +280,7 @@ public record DispatcherConfig(
         private CircuitBreakerSettings breaker;
         private long defaultMaxTokens;
         private Duration jobTimeout;
+        private Duration idlePoll;
 
         Copy(DispatcherConfig c) {
             applicationId = c.applicationId;
@@ -282,6 +299,7 @@ public record DispatcherConfig(
             breaker = c.breaker;
             defaultMaxTokens = c.defaultMaxTokens;
             jobTimeout = c.jobTimeout;
+            idlePoll = c.idlePoll;
         }
 
         DispatcherConfig build() {
@@ -301,7 +319,8 @@ public record DispatcherConfig(
                     priorityAging,
                     breaker,
                     defaultMaxTokens,
-                    jobTimeout);
+                    jobTimeout,
+                    idlePoll);
         }
     }
 }

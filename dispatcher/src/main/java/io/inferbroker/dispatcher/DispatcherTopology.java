@@ -3,12 +3,14 @@ package io.inferbroker.dispatcher;
 import io.inferbroker.dispatcher.internal.DispatchProcessorSupplier;
 import io.inferbroker.dispatcher.internal.Inbound;
 import io.inferbroker.dispatcher.internal.Outbound;
+import io.inferbroker.dispatcher.internal.PollPacer;
 import io.inferbroker.dispatcher.internal.ResultsHorizon;
 import io.inferbroker.dispatcher.internal.RoutingGroups;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,7 +55,7 @@ public final class DispatcherTopology {
 
     /** The topology with each model's configured routing strategy. */
     public static Topology build(DispatcherConfig config, DispatcherMetrics metrics) {
-        return assemble(config, null, metrics, ResultsHorizon.NONE);
+        return build(config, null, metrics, ResultsHorizon.NONE);
     }
 
     /**
@@ -64,7 +66,7 @@ public final class DispatcherTopology {
      * @param metrics recorded by every task
      */
     public static Topology build(DispatcherConfig config, RoutingPolicy policy, DispatcherMetrics metrics) {
-        return assemble(config, policy, metrics, ResultsHorizon.NONE);
+        return build(config, policy, metrics, ResultsHorizon.NONE);
     }
 
     /**
@@ -79,20 +81,34 @@ public final class DispatcherTopology {
             @Nullable RoutingPolicy policy,
             DispatcherMetrics metrics,
             ResultsHorizon horizon) {
-        return assemble(config, policy, metrics, horizon);
+        return assemble(config, policy, metrics, horizon, new PollPacer(Duration.ZERO));
+    }
+
+    /**
+     * The topology as a running dispatcher has it, its tasks telling {@code pacer} when they next
+     * need their tick.
+     */
+    public static Topology build(
+            DispatcherConfig config,
+            @Nullable RoutingPolicy policy,
+            DispatcherMetrics metrics,
+            ResultsHorizon horizon,
+            PollPacer pacer) {
+        return assemble(config, policy, metrics, horizon, pacer);
     }
 
     private static Topology assemble(
             DispatcherConfig config,
             @Nullable RoutingPolicy policy,
             DispatcherMetrics metrics,
-            ResultsHorizon horizon) {
+            ResultsHorizon horizon,
+            PollPacer pacer) {
         StreamsBuilder builder = new StreamsBuilder();
         Inbound inbound = Inbound.of(builder, config);
         KStream<String, Outbound> budgetOut = inbound.budgets(metrics);
         KStream<String, Outbound> out = inbound.byModel(budgetOut)
                 .process(
-                        new DispatchProcessorSupplier(config, policy, metrics, inbound.fleet(), horizon),
+                        new DispatchProcessorSupplier(config, policy, metrics, inbound.fleet(), horizon, pacer),
                         Named.as("dispatcher"));
         if (budgetOut != null) {
             out = out.merge(budgetOut, Named.as("merge-budget-out"));

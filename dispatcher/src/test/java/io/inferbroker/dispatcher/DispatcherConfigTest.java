@@ -20,6 +20,17 @@ class DispatcherConfigTest {
         assertThat(ModelBatching.defaults()).isEqualTo(new ModelBatching(8, Duration.ofMillis(20)));
         assertThat(config.punctuateInterval()).isEqualTo(Duration.ofMillis(5));
         assertThat(config.workerLease()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.idlePoll()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void shouldBoundTheIdlePoll() {
+        assertThat(defaults.withIdlePoll(Duration.ZERO).idlePoll()).isZero();
+        assertThat(defaults.withIdlePoll(Duration.ofMinutes(1)).idlePoll()).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> defaults.withIdlePoll(Duration.ofMillis(-1)))
+                .hasMessageStartingWith("the dispatcher's idle poll must be between");
+        assertThatThrownBy(() -> defaults.withIdlePoll(Duration.ofMinutes(2)))
+                .hasMessageStartingWith("the dispatcher's idle poll must be between");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.inferbroker.dispatcher;
 
+import io.inferbroker.dispatcher.internal.PollPacer;
+import io.inferbroker.dispatcher.internal.ResultsHorizon;
 import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.DispatchBatch;
@@ -43,14 +45,20 @@ final class Harness implements AutoCloseable {
 
     /** @param policy one policy for every model; null for each model's configured strategy */
     Harness(DispatcherConfig config, @Nullable RoutingPolicy policy, Path stateDir) {
+        this(config, policy, stateDir, new PollPacer(Duration.ZERO));
+    }
+
+    /**
+     * @param policy one policy for every model; null for each model's configured strategy
+     * @param pacer told by the tasks (on the test's thread) when they next need their tick
+     */
+    Harness(DispatcherConfig config, @Nullable RoutingPolicy policy, Path stateDir, PollPacer pacer) {
         Properties caller = new Properties();
         caller.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         caller.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         DispatcherMetrics metrics = new DispatcherMetrics(registry);
         driver = new TopologyTestDriver(
-                policy == null
-                        ? DispatcherTopology.build(config, metrics)
-                        : DispatcherTopology.build(config, policy, metrics),
+                DispatcherTopology.build(config, policy, metrics, ResultsHorizon.NONE, pacer),
                 StreamsProps.of(config, caller),
                 T0);
         StringSerializer keys = new StringSerializer();

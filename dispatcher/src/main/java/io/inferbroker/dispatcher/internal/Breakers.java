@@ -95,6 +95,17 @@ final class Breakers {
         return out;
     }
 
+    /** When the next open breaker turns half open, in wall-clock milliseconds; {@link Long#MAX_VALUE} when none is open. */
+    long nextChangeMillis() {
+        long next = Long.MAX_VALUE;
+        for (Breaker b : breakers.values()) {
+            if (b.state() == State.OPEN) {
+                next = Math.min(next, b.openUntilMillis());
+            }
+        }
+        return next;
+    }
+
     private Breaker failedWhileClosed(Breaker b, Instant now) {
         int failures = b.failures() + 1;
         return failures >= settings.failureThreshold()

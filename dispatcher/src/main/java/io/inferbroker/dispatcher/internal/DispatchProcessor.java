@@ -55,6 +55,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private final QueueReporter queues = new QueueReporter();
     private final Breakers breakers;
     private final FleetVersion fleet;
+    private final PollPacer pacer;
     private ProcessorContext<String, Outbound> context;
     private JobBook book;
     private WorkerDirectory workers;
@@ -67,14 +68,18 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
      * again a job whose result waits unread would run it twice.
      */
     private Catchup catchup;
+    /** When this task next needs its tick, as its stream thread's consumer reads it. */
+    private PollPacer.Wake wake;
 
     DispatchProcessor(
             DispatcherConfig config,
             @Nullable RoutingPolicy override,
             DispatcherMetrics metrics,
             FleetVersion fleet,
-            ResultsHorizon horizon) {
+            ResultsHorizon horizon,
+            PollPacer pacer) {
         this.config = config;
+        this.pacer = pacer;
         this.horizon = horizon;
         this.fleet = fleet;
         this.override = override;
@@ -99,6 +104,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
                 horizon,
                 new TopicPartition(config.topics().results(), ctx.taskId().partition()));
         book.modelsWithQueue().forEach(this::reportDepth);
+        wake = pacer.register();
         ctx.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -107,6 +113,8 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         if (record.value() == null) {
             return;
         }
+        // Whatever the record changes, the next tick looks at it soon and plans the wait after it.
+        wake.now();
         book.repair();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         switch (record.value()) {
@@ -122,6 +130,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     @Override
     public void close() {
+        if (wake != null) {
+            wake.close();
+        }
         if (book == null) {
             return; // init failed; nothing was reported
         }
@@ -228,7 +239,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         expirePastDeadline(now);
         if (!now.isBefore(nextLeaseCheck)) {
             failOver(now);
-            nextLeaseCheck = now.plus(LEASE_CHECK_EVERY);
+            nextLeaseCheck = nextOf(LEASE_CHECK_EVERY, now);
         }
         for (String model : book.modelsWithQueue()) {
             dispatchDue(model, now);
@@ -238,8 +249,41 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         }
         if (!now.isBefore(nextPurge)) {
             book.purgeRetired(now, MAX_PURGED_PER_TICK);
-            nextPurge = now.plus(PURGE_EVERY);
+            nextPurge = nextOf(PURGE_EVERY, now);
         }
+        planWake();
+    }
+
+    /**
+     * Tells the pacer when this task next needs its tick: at every tick while jobs are queued (a batch
+     * or a deadline may come due, a worker may get room), otherwise at the next check of leases (while
+     * jobs are in flight), the next queue status due, the next breaker to turn half open or the next
+     * purge, whichever comes first. Records in between are processed when they arrive, and each one
+     * makes the next tick come at once.
+     */
+    private void planWake() {
+        if (book.hasQueued()) {
+            wake.now();
+            return;
+        }
+        long next = nextPurge.toEpochMilli();
+        if (book.hasInFlight()) {
+            next = Math.min(next, nextLeaseCheck.toEpochMilli());
+        }
+        Instant status = queues.nextDue();
+        if (status != null) {
+            next = Math.min(next, status.toEpochMilli());
+        }
+        wake.at(Math.min(next, breakers.nextChangeMillis()));
+    }
+
+    /**
+     * The next multiple of {@code period} of the wall clock after {@code now}: every task of a thread
+     * does a periodic check at the same moments, so an idle thread wakes once for all of them.
+     */
+    private static Instant nextOf(Duration period, Instant now) {
+        long millis = period.toMillis();
+        return Instant.ofEpochMilli((Math.floorDiv(now.toEpochMilli(), millis) + 1) * millis);
     }
 
     private void expirePastDeadline(Instant now) {

@@ -341,6 +341,16 @@ final class JobBook {
         return byWorker;
     }
 
+    /** True when some job of this task waits in a queue. */
+    boolean hasQueued() {
+        return !index.isEmpty();
+    }
+
+    /** True when some job of this task is in flight on a worker. */
+    boolean hasInFlight() {
+        return !outstanding.isEmpty();
+    }
+
     /** Workers with jobs of this task in flight. */
     Set<String> busyWorkers() {
         return Set.copyOf(outstanding.keySet());

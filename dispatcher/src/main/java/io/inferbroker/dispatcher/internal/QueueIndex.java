@@ -91,6 +91,11 @@ final class QueueIndex {
         return OptionalLong.of(queue.first().atMillis());
     }
 
+    /** True when no job waits. */
+    boolean isEmpty() {
+        return jobs.isEmpty();
+    }
+
     /** Models with at least one job waiting. */
     Set<String> models() {
         return Set.copyOf(byModel.keySet());

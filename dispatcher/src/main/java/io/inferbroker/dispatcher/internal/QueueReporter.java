@@ -38,6 +38,7 @@ final class QueueReporter {
 
     private final Map<String, Sent> sent = new HashMap<>();
     private final Map<String, Instant> latestAccepted = new HashMap<>();
+    private @Nullable Instant nextDue;
 
     /**
      * Notes that a request of {@code model} accepted at {@code acceptedAt} was read, whatever became
@@ -53,6 +54,7 @@ final class QueueReporter {
         models.addAll(book.modelsWithQueue());
         Map<String, Breakers.State> open = breakers.notClosed(now);
         List<QueueStatus> due = new ArrayList<>();
+        Instant next = null;
         for (String model : models) {
             int queued = book.queued(model);
             OptionalLong oldestMillis = book.oldestQueuedAt(model);
@@ -60,12 +62,25 @@ final class QueueReporter {
             List<WorkerLoad> loads = loads(book.outstandingOf(model), open);
             Instant accepted = latestAccepted.get(model);
             Sent last = sent.get(model);
-            if (last == null || isDue(last, queued, oldest, loads, accepted, now)) {
+            Instant dueAt = last == null ? now : dueAt(last, queued, oldest, loads, accepted);
+            if (!now.isBefore(dueAt)) {
                 sent.put(model, new Sent(queued, oldest, loads, accepted, now));
                 due.add(new QueueStatus(QueueStatus.VERSION, model, queued, oldest, now, loads, accepted));
+                dueAt = now.plus(HEARTBEAT);
             }
+            next = next == null || dueAt.isBefore(next) ? dueAt : next;
         }
+        nextDue = next;
         return due;
+    }
+
+    /**
+     * When the next status comes due if nothing else changes (the last {@link #due} call saw every
+     * change so far); null when no model is reported.
+     */
+    @Nullable
+    Instant nextDue() {
+        return nextDue;
     }
 
     private static List<WorkerLoad> loads(Map<String, Integer> outstanding, Map<String, Breakers.State> open) {
@@ -80,21 +95,13 @@ final class QueueReporter {
         return List.copyOf(byWorker.values());
     }
 
-    private static boolean isDue(
-            Sent last,
-            int queued,
-            @Nullable Instant oldest,
-            List<WorkerLoad> loads,
-            @Nullable Instant accepted,
-            Instant now) {
-        Duration since = Duration.between(last.at(), now);
-        if (since.compareTo(HEARTBEAT) >= 0) {
-            return true;
-        }
+    /** When a model's next status is due: at its heartbeat, or as soon as allowed when it changed. */
+    private static Instant dueAt(
+            Sent last, int queued, @Nullable Instant oldest, List<WorkerLoad> loads, @Nullable Instant accepted) {
         boolean changed = last.queued() != queued
                 || !Objects.equals(last.oldest(), oldest)
                 || !last.loads().equals(loads)
                 || !Objects.equals(last.latestAccepted(), accepted);
-        return changed && since.compareTo(MIN_INTERVAL) >= 0;
+        return last.at().plus(changed ? MIN_INTERVAL : HEARTBEAT);
     }
 }
