@@ -124,6 +124,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 // node in this process nothing else needs the longer timeout.
                 Map.entry("broker.heartbeat.interval.ms", "500"),
                 Map.entry("broker.session.timeout.ms", "2000"),
+                // The controller appends a no-op record to the metadata log every 500 ms by default, so
+                // that other nodes can tell a stalled log from a quiet one; with no other node it only
+                // keeps the raft, controller and metadata-loader threads of an idle process busy.
+                Map.entry("metadata.max.idle.interval.ms", "0"),
                 Map.entry("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024)));
     }
 

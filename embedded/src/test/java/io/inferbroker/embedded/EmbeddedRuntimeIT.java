@@ -2,6 +2,7 @@ package io.inferbroker.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.inferbroker.schemas.Topic;
 import io.inferbroker.schemas.TopicNames;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,6 +65,25 @@ class EmbeddedRuntimeIT {
                 assertThat(admin.listTopics().names().get()).contains(names.requests(), names.workers());
             }
             assertThat(readAll(kafka.bootstrapServers(), names.requests())).containsExactly("job-1=hello");
+        }
+    }
+
+    @Test
+    void shouldAppendNothingToTheMetadataLogWhileIdle() {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+                Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            AtomicLong seen = new AtomicLong(-1);
+            // Once start-up is written, the end of the log stays put (a no-op record every 500 ms before).
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .during(Duration.ofSeconds(3))
+                    .until(() -> {
+                        long end = admin.describeMetadataQuorum()
+                                .quorumInfo()
+                                .get()
+                                .highWatermark();
+                        return seen.getAndSet(end) == end;
+                    });
         }
     }
 
