@@ -116,6 +116,8 @@ public final class PipelineBench implements Callable<Integer> {
                 "%nrun %d: baseline one Kafka hop (produce -> consume, one at a time): p50 %.2f ms  p99 %.2f ms%n",
                 n, hop.getValueAtPercentile(50) / 1000.0, hop.getValueAtPercentile(99) / 1000.0);
         ProcessUsage.Snapshot before = usage.snapshot();
+        DispatcherFigures.Times dispatcherBefore =
+                DispatcherFigures.Times.of(serve.broker().registry());
         long heapFrom = System.nanoTime();
         Load l = load("run " + n);
         double drained = drain("run " + n + " drain");
@@ -150,6 +152,10 @@ public final class PipelineBench implements Callable<Integer> {
                 e2e.getValueAtPercentile(99) / 1000.0,
                 e2e.getMaxValue() / 1000.0);
         StoredJobs.printStages(db, watch.takeAnswers());
+        DispatcherFigures.Times.of(serve.broker().registry())
+                .since(dispatcherBefore)
+                .print();
+        DispatcherFigures.printStreamThread(serve.broker().registry());
         long jobs = Math.max(1, l.accepted());
         Run r = new Run(
                 l.accepted() / seconds,

@@ -109,63 +109,16 @@ public final class SyncBench implements Callable<Integer> {
                     System.out.printf(
                             "baseline one Kafka hop (produce -> consume, one at a time): p50 %.2f ms  p99 %.2f ms%n",
                             hop.getValueAtPercentile(50) / 1000.0, hop.getValueAtPercentile(99) / 1000.0);
-                    DispatcherTimes before = DispatcherTimes.of(broker.registry());
+                    DispatcherFigures.Times before = DispatcherFigures.Times.of(broker.registry());
                     measure(client, base, key, duration, "run " + (i + 1));
-                    DispatcherTimes.of(broker.registry()).since(before).print();
-                    printStreamThread(broker.registry());
+                    DispatcherFigures.Times.of(broker.registry()).since(before).print();
+                    DispatcherFigures.printStreamThread(broker.registry());
                 }
             } finally {
                 client.stop();
             }
         }
         return 0;
-    }
-
-    /** The dispatcher's stream thread: where its time goes (Kafka Streams' own meters, recent window). */
-    private static void printStreamThread(io.micrometer.core.instrument.MeterRegistry registry) {
-        StringBuilder line = new StringBuilder("  dispatcher stream thread:");
-        for (String name : new String[] {
-            "poll.ratio", "process.ratio", "punctuate.ratio", "commit.ratio",
-            "poll.latency.avg", "process.latency.avg", "poll.records.avg", "process.records.avg"
-        }) {
-            double sum = registry.find("kafka.stream.thread." + name).gauges().stream()
-                    .mapToDouble(g -> g.value())
-                    .filter(Double::isFinite)
-                    .sum();
-            line.append(String.format(" %s %.3f", name, sum));
-        }
-        System.out.println(line);
-    }
-
-    /** Mean arrival delay (acceptance -> dispatcher queue) and queueing delay, from the broker's own timers. */
-    private record DispatcherTimes(long arrivals, double arrivalNanos, long dispatches, double queuedNanos) {
-        static DispatcherTimes of(io.micrometer.core.instrument.MeterRegistry registry) {
-            var arrival = registry.find("broker.dispatcher.arrival.delay").timers();
-            var queued = registry.find("broker.dispatcher.queueing.delay").timers();
-            return new DispatcherTimes(
-                    arrival.stream().mapToLong(t -> t.count()).sum(),
-                    arrival.stream()
-                            .mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS))
-                            .sum(),
-                    queued.stream().mapToLong(t -> t.count()).sum(),
-                    queued.stream()
-                            .mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS))
-                            .sum());
-        }
-
-        DispatcherTimes since(DispatcherTimes before) {
-            return new DispatcherTimes(
-                    arrivals - before.arrivals,
-                    arrivalNanos - before.arrivalNanos,
-                    dispatches - before.dispatches,
-                    queuedNanos - before.queuedNanos);
-        }
-
-        void print() {
-            System.out.printf(
-                    "  dispatcher: mean arrival delay (accepted -> in its queue) %.2f ms; mean queueing delay %.2f ms%n",
-                    arrivalNanos / Math.max(1, arrivals) / 1e6, queuedNanos / Math.max(1, dispatches) / 1e6);
-        }
     }
 
     private void measure(HttpClient client, String base, String key, int seconds, String name) throws Exception {
