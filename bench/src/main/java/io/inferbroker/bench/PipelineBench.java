@@ -118,6 +118,7 @@ public final class PipelineBench implements Callable<Integer> {
         ProcessUsage.Snapshot before = usage.snapshot();
         DispatcherFigures.Times dispatcherBefore =
                 DispatcherFigures.Times.of(serve.broker().registry());
+        Map<String, Long> recordsBefore = TopicRecords.count(serve.broker().bootstrapServers());
         long heapFrom = System.nanoTime();
         Load l = load("run " + n);
         double drained = drain("run " + n + " drain");
@@ -156,6 +157,7 @@ public final class PipelineBench implements Callable<Integer> {
                 .since(dispatcherBefore)
                 .print();
         DispatcherFigures.printStreamThread(serve.broker().registry());
+        TopicRecords.print(recordsBefore, TopicRecords.count(serve.broker().bootstrapServers()), l.accepted());
         long jobs = Math.max(1, l.accepted());
         Run r = new Run(
                 l.accepted() / seconds,
