@@ -18,6 +18,7 @@ import io.inferbroker.ingress.internal.JobStreamHandler;
 import io.inferbroker.ingress.internal.JobSubmitter;
 import io.inferbroker.ingress.internal.JobWaits;
 import io.inferbroker.ingress.internal.JobsHandler;
+import io.inferbroker.ingress.internal.LocalJobs;
 import io.inferbroker.ingress.internal.ModelsHandler;
 import io.inferbroker.ingress.internal.OpenAiHandler;
 import io.inferbroker.ingress.internal.OpsHandler;
@@ -87,22 +88,30 @@ public final class IngressServer implements AutoCloseable {
             Clock clock) {
         var mapper = WireJson.newMapper();
         var metrics = new IngressMetrics(registry);
-        var submitter = new JobSubmitter(
-                ports.requests(),
-                config.topics(),
-                config.submitTimeout(),
-                config.models().stream().collect(Collectors.toMap(ModelInfo::id, ModelInfo::routingKey)));
-        var feed = JobFeed.start(
-                ports.kafkaClient(), config.topics(), config.streamBufferEvents(), metrics, FEED_START_TIMEOUT);
+        var submitter = submitter(config, ports);
+        // What this instance knows of jobs: filled by its feed, asked by its handlers.
+        var localJobs = new LocalJobs(config.streamBufferEvents());
+        var feed = startFeed(config, ports, localJobs, metrics);
         var waits = new JobWaits(feed, ports.jobs(), new JobJson(mapper), metrics);
         var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
         var targets = new WebhookTargets(ports.webhookTargets());
         var jobsHandler = new JobsHandler(
-                config, mapper, submitter, control, ports.idempotency(), waits, ports.jobs(), targets, metrics, clock);
+                config,
+                mapper,
+                submitter,
+                control,
+                ports.idempotency(),
+                waits,
+                ports.jobs(),
+                localJobs,
+                targets,
+                metrics,
+                clock);
         var streams = new JobStreamHandler(
                 jobsHandler,
                 waits,
                 feed,
+                localJobs,
                 ports.kafkaClient(),
                 config.topics().tokens(),
                 config.submitTimeout(),
@@ -112,17 +121,9 @@ public final class IngressServer implements AutoCloseable {
         checks.add(new ReadinessCheck("job-feed", feed::isReady));
         var ops = new OpsHandler(mapper, checks, registry);
         var auth = new Authenticator(ports.keys(), metrics);
-        var modelIds = config.models().stream().map(ModelInfo::id).toList();
-        var admission = Admission.start(
-                ports.admission(),
-                ports.tenantLimits(),
-                ports.kafkaClient(),
-                config.topics(),
-                modelIds,
-                metrics,
-                clock);
+        var admission = startAdmission(config, ports, metrics, clock);
         var openAi = new OpenAiHandler(
-                config, mapper, submitter, admission, feed, control, metrics, clock, jobsHandler::acceptedElsewhere);
+                config, mapper, submitter, admission, feed, control, metrics, clock, localJobs::accepted);
         var operator = Operator.start(config, ports, auth, admission, mapper, registry, clock);
         var webhooks = new WebhooksHandler(ports.webhooks(), targets, mapper);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
@@ -219,6 +220,41 @@ public final class IngressServer implements AutoCloseable {
             replays.close();
             workerBoard.close();
         }
+    }
+
+    /** Produces the jobs accepted here, each model's jobs under its routing key. */
+    private static JobSubmitter submitter(IngressConfig config, IngressPorts ports) {
+        return new JobSubmitter(
+                ports.requests(),
+                config.topics(),
+                config.submitTimeout(),
+                config.models().stream().collect(Collectors.toMap(ModelInfo::id, ModelInfo::routingKey)));
+    }
+
+    /** This instance's reader of the tokens, events and results topics, telling {@code localJobs} what it reads. */
+    private static JobFeed startFeed(
+            IngressConfig config, IngressPorts ports, LocalJobs localJobs, IngressMetrics metrics) {
+        return JobFeed.start(
+                ports.kafkaClient(),
+                config.topics(),
+                config.streamBufferEvents(),
+                localJobs,
+                metrics,
+                FEED_START_TIMEOUT);
+    }
+
+    /** The rate and queue limits a submit passes before it reaches Kafka, for the configured models. */
+    private static Admission startAdmission(
+            IngressConfig config, IngressPorts ports, IngressMetrics metrics, Clock clock) {
+        var modelIds = config.models().stream().map(ModelInfo::id).toList();
+        return Admission.start(
+                ports.admission(),
+                ports.tenantLimits(),
+                ports.kafkaClient(),
+                config.topics(),
+                modelIds,
+                metrics,
+                clock);
     }
 
     private static String bootstrap(IngressPorts ports) {

@@ -1,13 +1,8 @@
 package io.inferbroker.ingress.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.inferbroker.schemas.ConsumerRole;
 import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.JobResult;
-import io.inferbroker.schemas.JobStatus;
-import io.inferbroker.schemas.TokenDelta;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,15 +41,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This ingress instance's reader of the tokens, events and results topics, handing each record to
- * the local subscribers of its job. Fan-out: every instance reads every partition (manual
- * assignment, no consumer group, nothing committed), from the end as of {@link #start}. A waiter
- * subscribes <em>before</em> it produces its job or looks the job up, so it cannot miss the result;
- * results that arrived shortly before a subscription are also kept in a small bounded cache.
+ * the local subscribers of its job and telling {@link LocalJobs} what it read. Fan-out: every
+ * instance reads every partition (manual assignment, no consumer group, nothing committed), from
+ * the end as of {@link #start}. A waiter subscribes <em>before</em> it produces its job or looks the
+ * job up, so it cannot miss the result; a result that arrived shortly before a subscription is
+ * handed to it from {@link LocalJobs}.
  *
- * <p>Only records of subscribed jobs (and every result, for that cache) are deserialized; one that
- * does not read or breaks the wire contract is written to the dead-letter topic and skipped. Memory is
- * bounded per subscription (see {@link FeedSubscription}). Thread-safe; one thread polls. Close it
- * to stop polling; open subscriptions then end with {@link FeedEndedException.Reason#FEED_CLOSED}.
+ * <p>Only records of subscribed jobs, of jobs {@link LocalJobs} keeps tokens or follows events of,
+ * and every result (for its recent results) are deserialized; one that does not read or breaks the
+ * wire contract is written to the dead-letter topic and skipped. Memory is bounded per subscription
+ * (see {@link FeedSubscription}). Thread-safe; one thread polls. Close it to stop polling; open
+ * subscriptions then end with {@link FeedEndedException.Reason#FEED_CLOSED}.
  */
 public final class JobFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobFeed.class);
@@ -67,39 +62,14 @@ public final class JobFeed implements AutoCloseable {
     private final TopicNames topics;
     private final int streamCapacity;
     private final IngressMetrics metrics;
+    /** What this instance knows of jobs: told what the feed reads, asked what is worth decoding. */
+    private final LocalJobs jobs;
+
     private final KafkaConsumer<String, byte[]> consumer;
     /** Where records this feed decodes but cannot take go; each instance writes its own. */
     private final KafkaProducer<String, byte[]> deadLetters;
 
     private final Map<String, Set<FeedSubscription>> subscribers = new ConcurrentHashMap<>();
-    /** Recent tokens of the jobs streamed here, so a client that reconnects resumes from memory. */
-    private final Cache<String, TokenLog> tokenLogs = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .expireAfterAccess(Duration.ofMinutes(2))
-            .build();
-
-    /**
-     * The jobs this instance produced, until they end: where each stands by its lifecycle events,
-     * so a stream opened here without a store read starts from there, and whether its first token
-     * has reached the feed, so such a stream knows when nothing came before it.
-     */
-    private final Cache<String, ProducedJob> produced = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(2))
-            .build();
-
-    private final Cache<String, JobResult> recentResults = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .expireAfterWrite(Duration.ofMinutes(2))
-            // Runs as part of the eviction, so a reader that missed an evicted result sees the mark.
-            .evictionListener((String id, JobResult r, RemovalCause cause) -> {
-                if (cause == RemovalCause.SIZE) {
-                    lastResultEvicted = Instant.now();
-                }
-            })
-            .build();
-    /** When a result last left the recent results for lack of room (not age); EPOCH when never. */
-    private volatile Instant lastResultEvicted = Instant.EPOCH;
     /** Runs what waiters do with a record (answer their request) off the poll thread, also after close. */
     private final Executor handoff =
             task -> Thread.ofVirtual().name("job-feed-handoff").start(task);
@@ -109,10 +79,12 @@ public final class JobFeed implements AutoCloseable {
     private volatile long lastPollNanos;
     private volatile boolean polling;
 
-    private JobFeed(Properties kafkaClient, TopicNames topics, int streamCapacity, IngressMetrics metrics) {
+    private JobFeed(
+            Properties kafkaClient, TopicNames topics, int streamCapacity, LocalJobs jobs, IngressMetrics metrics) {
         this.instanceId = "ingress-" + UUID.randomUUID();
         this.topics = topics;
         this.streamCapacity = streamCapacity;
+        this.jobs = jobs;
         this.metrics = metrics;
         Properties p = new Properties();
         p.putAll(kafkaClient);
@@ -137,11 +109,17 @@ public final class JobFeed implements AutoCloseable {
      * Blocks until the positions are fixed, so a subscription made after this returns sees every
      * record produced after it.
      *
+     * @param jobs what this instance knows of jobs, told what the feed reads; one feed per instance
      * @throws FeedUnavailableException when Kafka does not answer within {@code timeout}
      */
     public static JobFeed start(
-            Properties kafkaClient, TopicNames topics, int streamCapacity, IngressMetrics metrics, Duration timeout) {
-        JobFeed feed = new JobFeed(kafkaClient, topics, streamCapacity, metrics);
+            Properties kafkaClient,
+            TopicNames topics,
+            int streamCapacity,
+            LocalJobs jobs,
+            IngressMetrics metrics,
+            Duration timeout) {
+        JobFeed feed = new JobFeed(kafkaClient, topics, streamCapacity, jobs, metrics);
         try {
             feed.assign(timeout);
         } catch (KafkaException e) {
@@ -151,6 +129,7 @@ public final class JobFeed implements AutoCloseable {
         }
         feed.lastPollNanos = System.nanoTime();
         feed.polling = true;
+        jobs.feedReading(true);
         feed.poller.start();
         return feed;
     }
@@ -180,55 +159,13 @@ public final class JobFeed implements AutoCloseable {
     }
 
     /**
-     * Notes a job this instance is about to produce; call before producing it. Until the job's first
-     * token reaches the feed, a stream subscribing here has no backlog to read from the tokens topic.
+     * A subscription to the job's tokens, status changes and result, queued up to the stream
+     * capacity. The job's tokens are kept in {@link LocalJobs} from now on, so a stream that
+     * reconnects here resumes from memory.
      */
-    public void expectTokens(String jobId) {
-        produced.put(jobId, new ProducedJob());
-    }
-
-    /**
-     * Where a job this instance produced (see {@link #expectTokens}) stands by the lifecycle events
-     * read so far: queued, dispatched or running; empty for other jobs. Never a terminal status: a
-     * finished job's result comes with the result.
-     */
-    Optional<JobStatus> producedStatus(String jobId) {
-        return Optional.ofNullable(produced.getIfPresent(jobId)).map(p -> p.status);
-    }
-
-    /** A subscription to the job's tokens, status changes and result, queued up to the stream capacity. */
     public FeedSubscription subscribeStream(String jobId) {
-        // The first-token mark is claimed once, by this or by the job's first token (see token);
-        // the log is made inside compute, which the feed thread waits on when the stream won.
-        tokenLogs.asMap().compute(jobId, (k, log) -> {
-            if (log != null) {
-                return log;
-            }
-            ProducedJob job = produced.getIfPresent(k);
-            return new TokenLog(streamCapacity, job != null && job.claim(FirstToken.CLAIMED_BY_STREAM));
-        });
+        jobs.keepTokens(jobId);
         return add(new FeedSubscription(jobId, streamCapacity, handoff, this::remove));
-    }
-
-    /**
-     * The job's tokens after {@code position} as this instance recorded them since the job's first
-     * stream subscription here; null when the record does not reach back to the position.
-     */
-    @Nullable
-    List<TokenDelta> recentTokens(String jobId, StreamPosition position) {
-        TokenLog log = tokenLogs.getIfPresent(jobId);
-        return log == null ? null : log.after(position);
-    }
-
-    /**
-     * True when this instance can vouch that {@code jobId}, accepted here at {@code acceptedAt}
-     * (within the last two minutes), has no result yet: none arrived, and none can have been
-     * dropped from the recent results since the job was accepted. Lets a caller skip a store read.
-     */
-    boolean knownUnfinished(String jobId, Instant acceptedAt) {
-        return recentResults.getIfPresent(jobId) == null
-                && lastResultEvicted.isBefore(acceptedAt.minusSeconds(1))
-                && polling;
     }
 
     private FeedSubscription add(FeedSubscription sub) {
@@ -243,7 +180,7 @@ public final class JobFeed implements AutoCloseable {
             // Closed while subscribing: endAll may have missed this one.
             sub.end(new FeedEndedException(sub.jobId(), FeedEndedException.Reason.FEED_CLOSED, "the feed is closed"));
         }
-        JobResult recent = recentResults.getIfPresent(sub.jobId());
+        JobResult recent = jobs.recentResult(sub.jobId());
         if (recent != null) {
             sub.deliver(new FeedRecord.Result(recent));
         }
@@ -283,6 +220,7 @@ public final class JobFeed implements AutoCloseable {
             LOG.error("job feed stopped: waiting requests end, readiness reports it down", e);
         } finally {
             polling = false;
+            jobs.feedReading(false);
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
             deadLetters.close(Duration.ofSeconds(2));
             endAll();
@@ -293,12 +231,7 @@ public final class JobFeed implements AutoCloseable {
         if (r.key() == null) {
             return;
         }
-        TokenLog log = tokenLogs.getIfPresent(r.key());
-        ProducedJob job = log == null ? produced.getIfPresent(r.key()) : null;
-        if (job != null && !job.claim(FirstToken.CLAIMED_BY_TOKEN) && job.firstToken == FirstToken.CLAIMED_BY_STREAM) {
-            // A stream claimed the mark and is making the job's log right now: wait for it.
-            log = tokenLogs.asMap().compute(r.key(), (k, existing) -> existing);
-        }
+        TokenLog log = jobs.tokenArrives(r.key());
         if (log != null || subscribers.containsKey(r.key())) {
             var delta = decode(r, () -> WireSerdes.TOKEN_DELTA.deserialize(r.topic(), r.value()));
             if (delta != null) {
@@ -315,18 +248,10 @@ public final class JobFeed implements AutoCloseable {
         if (r.key() == null) {
             return;
         }
-        ProducedJob job = produced.getIfPresent(r.key());
-        if (job != null || subscribers.containsKey(r.key())) {
+        if (jobs.followsEvents(r.key()) || subscribers.containsKey(r.key())) {
             var event = decode(r, () -> WireSerdes.LIFECYCLE_EVENT.deserialize(r.topic(), r.value()));
             if (event != null) {
-                if (job != null) {
-                    JobStatus status = event.type().status();
-                    if (status.isTerminal()) {
-                        produced.invalidate(r.key());
-                    } else {
-                        job.status = status;
-                    }
-                }
+                jobs.eventRead(event);
                 fanOut(new FeedRecord.Status(event));
             }
         }
@@ -338,7 +263,7 @@ public final class JobFeed implements AutoCloseable {
         }
         JobResult result = decode(r, () -> WireSerdes.JOB_RESULT.deserialize(r.topic(), r.value()));
         if (result != null) {
-            recentResults.asMap().putIfAbsent(result.jobId(), result);
+            jobs.resultRead(result);
             fanOut(new FeedRecord.Result(result));
         }
     }
@@ -424,27 +349,6 @@ public final class JobFeed implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** Who took a produced job's first-token mark: nobody yet, its first token, or a stream. */
-    private enum FirstToken {
-        PENDING,
-        CLAIMED_BY_TOKEN,
-        CLAIMED_BY_STREAM
-    }
-
-    /** What the feed follows of a job this instance produced. */
-    private static final class ProducedJob {
-        private static final AtomicReferenceFieldUpdater<ProducedJob, FirstToken> FIRST_TOKEN =
-                AtomicReferenceFieldUpdater.newUpdater(ProducedJob.class, FirstToken.class, "firstToken");
-
-        volatile JobStatus status = JobStatus.QUEUED;
-        volatile FirstToken firstToken = FirstToken.PENDING;
-
-        /** Takes the mark for {@code claimant}; false when it was taken already. */
-        boolean claim(FirstToken claimant) {
-            return FIRST_TOKEN.compareAndSet(this, FirstToken.PENDING, claimant);
         }
     }
 }

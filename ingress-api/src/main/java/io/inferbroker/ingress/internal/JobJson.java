@@ -41,7 +41,15 @@ public final class JobJson {
 
     /** A job just accepted, before the store has seen it. */
     public ObjectNode accepted(JobRequested job, String baseUrl) {
-        ObjectNode o = head(job.jobId(), JobStatus.QUEUED, job.model(), job.acceptedAt());
+        return accepted(job, JobStatus.QUEUED, baseUrl);
+    }
+
+    /**
+     * A job accepted here, before the store has seen it, standing at {@code status} by the lifecycle
+     * events this instance read of it.
+     */
+    public ObjectNode accepted(JobRequested job, JobStatus status, String baseUrl) {
+        ObjectNode o = head(job.jobId(), status, job.model(), job.acceptedAt());
         timestamps(o, null, null, null, null);
         o.putNull("output");
         o.putNull("error");

@@ -1,6 +1,5 @@
 package io.inferbroker.ingress.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.schemas.JobResult;
@@ -47,9 +46,11 @@ final class JobStream {
 
     private final Context ctx;
     private final FeedSubscription sub;
-    private final JobFeed feed;
+    private final LocalJobs jobs;
     private final TokenHistory history;
-    private final ObjectNode current;
+    /** The job as it stood when the stream opened. */
+    private final JobView job;
+
     private final Function<JobResult, ObjectNode> finished;
     private final ProblemResponder problems;
     private final ObjectMapper mapper;
@@ -69,9 +70,9 @@ final class JobStream {
     JobStream(
             Context ctx,
             FeedSubscription sub,
-            JobFeed feed,
+            LocalJobs jobs,
             TokenHistory history,
-            ObjectNode current,
+            JobView job,
             StreamPosition from,
             Function<JobResult, ObjectNode> finished,
             ProblemResponder problems,
@@ -80,9 +81,9 @@ final class JobStream {
             IngressMetrics metrics) {
         this.ctx = ctx;
         this.sub = sub;
-        this.feed = feed;
+        this.jobs = jobs;
         this.history = history;
-        this.current = current;
+        this.job = job;
         this.position = from;
         this.attemptText = from.seq() == 0 ? new StringBuilder() : null;
         this.finished = finished;
@@ -99,9 +100,7 @@ final class JobStream {
         try {
             sse.open(sub.jobId());
             sse.retry(RETRY_MS);
-            Optional<JobStatus> status =
-                    JobStatus.fromWire(current.path("status").asText());
-            if (status.isPresent() && status.get().isTerminal()) {
+            if (job.status().isTerminal()) {
                 sub.close();
                 replayFinished();
                 return;
@@ -111,7 +110,7 @@ final class JobStream {
                     null,
                     "status",
                     mapper.createObjectNode()
-                            .put("status", current.path("status").asText())
+                            .put("status", job.status().wireName())
                             .toString());
             backlog();
             live();
@@ -132,24 +131,23 @@ final class JobStream {
 
     /** A finished job: its tokens from the tokens topic (if still kept), then the job. */
     private void replayFinished() throws IOException, InterruptedException {
-        boolean succeeded = JobStatus.fromWire(current.path("status").asText()).orElse(null) == JobStatus.SUCCEEDED;
-        JsonNode text = current.path("output").path("text");
+        Instant completedAt = job.completedAt();
         List<TokenDelta> deltas = settledHistory(
-                instant("completed_at"),
-                current.path("attempts").asInt(1),
-                succeeded && text.isTextual() ? text.asText() : null);
+                completedAt == null ? Instant.now() : completedAt,
+                job.attempts(),
+                job.status() == JobStatus.SUCCEEDED ? job.outputText() : null);
         metrics.streamBacklog("kafka");
         for (TokenDelta d : deltas) {
             token(d);
         }
-        done(current);
+        done(job.body());
     }
 
     /** What the job produced before this stream subscribed: from memory when complete there, else Kafka. */
     private void backlog() throws IOException, InterruptedException {
-        List<TokenDelta> recent = feed.recentTokens(sub.jobId(), position);
+        List<TokenDelta> recent = jobs.recentTokens(sub.jobId(), position);
         if (recent == null) {
-            recent = history.read(sub.jobId(), instant("created_at"), null);
+            recent = history.read(sub.jobId(), job.createdAt(), null);
             metrics.streamBacklog("kafka");
         } else {
             metrics.streamBacklog("memory");
@@ -251,7 +249,7 @@ final class JobStream {
      */
     private List<TokenDelta> settledHistory(Instant completedAt, int attempt, @Nullable String text)
             throws InterruptedException {
-        List<TokenDelta> deltas = history.read(sub.jobId(), instant("created_at"), completedAt);
+        List<TokenDelta> deltas = history.read(sub.jobId(), job.createdAt(), completedAt);
         long grace = Math.min(
                 settings.tokensGrace().toNanos(),
                 Duration.between(Instant.now(), completedAt.plus(IN_FLIGHT_LIMIT))
@@ -264,7 +262,7 @@ final class JobStream {
         long pause = FIRST_PAUSE.toNanos();
         for (long left = grace; left > 0; left = deadline - System.nanoTime()) {
             TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
-            deltas = history.read(sub.jobId(), instant("created_at"), completedAt);
+            deltas = history.read(sub.jobId(), job.createdAt(), completedAt);
             if (text.equals(textOf(deltas, attempt))) {
                 return deltas;
             }
@@ -297,8 +295,8 @@ final class JobStream {
                 && attemptText.toString().equals(OpenAiResponses.text(result));
     }
 
-    private void done(ObjectNode job) throws IOException {
-        sse.event(null, "done", job.toString());
+    private void done(ObjectNode finished) throws IOException {
+        sse.event(null, "done", finished.toString());
     }
 
     private void ended(FeedEndedException e) {
@@ -322,10 +320,5 @@ final class JobStream {
         } catch (IOException io) {
             sub.close();
         }
-    }
-
-    private Instant instant(String field) {
-        String text = current.path(field).asText("");
-        return text.isEmpty() ? Instant.now() : Instant.parse(text);
     }
 }

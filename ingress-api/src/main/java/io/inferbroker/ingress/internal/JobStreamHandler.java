@@ -1,12 +1,9 @@
 package io.inferbroker.ingress.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.store.Principal;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +27,7 @@ public final class JobStreamHandler implements AutoCloseable {
     private final JobsHandler jobs;
     private final JobWaits waits;
     private final JobFeed feed;
+    private final LocalJobs local;
     private final TokenHistory history;
     private final ObjectMapper mapper;
     private final ProblemResponder problems;
@@ -41,6 +39,7 @@ public final class JobStreamHandler implements AutoCloseable {
             JobsHandler jobs,
             JobWaits waits,
             JobFeed feed,
+            LocalJobs local,
             Properties kafkaClient,
             String tokensTopic,
             Duration timeout,
@@ -48,6 +47,7 @@ public final class JobStreamHandler implements AutoCloseable {
         this.jobs = jobs;
         this.waits = waits;
         this.feed = feed;
+        this.local = local;
         this.history = new TokenHistory(kafkaClient, tokensTopic, timeout);
         metrics.tokenHistoryRecords(history, TokenHistory::recordsScanned);
         this.mapper = new ObjectMapper();
@@ -66,17 +66,9 @@ public final class JobStreamHandler implements AutoCloseable {
 
     private void open(Context ctx, Principal principal, String id, StreamPosition from, String base) {
         FeedSubscription sub = feed.subscribeStream(id);
-        ObjectNode current;
+        JobView job;
         try {
-            // A job accepted here moments ago needs no store read when the feed vouches it has not
-            // finished: at a thousand streams opening per second that read would be the bottleneck.
-            Optional<JobRequested> here = jobs.acceptedHere(principal, id);
-            if (here.isPresent() && feed.knownUnfinished(id, here.get().acceptedAt())) {
-                current = jobs.acceptedJson(here.get(), base);
-                feed.producedStatus(id).ifPresent(s -> current.put("status", s.wireName()));
-            } else {
-                current = jobs.current(principal, id, base);
-            }
+            job = jobs.view(principal, id, base);
         } catch (RuntimeException e) {
             sub.close();
             throw e;
@@ -84,11 +76,11 @@ public final class JobStreamHandler implements AutoCloseable {
         new JobStream(
                         ctx,
                         sub,
-                        feed,
+                        local,
                         history,
-                        current,
+                        job,
                         from,
-                        result -> waits.finished(result, current, base),
+                        result -> waits.finished(result, job.body(), base),
                         problems,
                         mapper,
                         new JobStream.Settings(MAX_DURATION, KEEP_ALIVE, TOKENS_GRACE),

@@ -38,11 +38,6 @@ public final class JobWaits {
         this.metrics = metrics;
     }
 
-    /** See {@link JobFeed#expectTokens}: call before producing a job accepted here. */
-    public void expectTokens(String jobId) {
-        feed.expectTokens(jobId);
-    }
-
     /** Subscribes to a job's result; call before producing or looking the job up. */
     public FeedSubscription subscribe(String jobId) {
         return feed.subscribe(jobId);

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/jobs} and {@code GET /v1/jobs/{id}}. A submit answers 202 only after Kafka has
  * acknowledged the job. A job accepted here is visible to its tenant at once, before the result
- * store has consumed it.
+ * store has consumed it: it is remembered in {@link LocalJobs}.
  */
 public final class JobsHandler {
     private static final Logger LOG = LoggerFactory.getLogger(JobsHandler.class);
@@ -58,10 +56,8 @@ public final class JobsHandler {
     private final IngressMetrics metrics;
     private final Clock clock;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
-    private final Cache<String, JobRequested> recent = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(2))
-            .build();
+    /** What this instance knows of jobs: those accepted here, where those produced here stand. */
+    private final LocalJobs local;
 
     public JobsHandler(
             IngressConfig config,
@@ -71,6 +67,7 @@ public final class JobsHandler {
             IdempotencyStore idempotency,
             JobWaits waits,
             JobStore store,
+            LocalJobs local,
             WebhookTargets webhookTargets,
             IngressMetrics metrics,
             Clock clock) {
@@ -82,6 +79,7 @@ public final class JobsHandler {
         this.idempotency = idempotency;
         this.waits = waits;
         this.store = store;
+        this.local = local;
         this.json = new JobJson(mapper);
         this.metrics = metrics;
         this.clock = clock;
@@ -171,7 +169,7 @@ public final class JobsHandler {
         // Subscribed before producing, so the result cannot slip past.
         FeedSubscription held = wait.map(w -> waits.subscribe(job.jobId())).orElse(null);
         // A stream opened here right after the 202 then needs no read of the tokens topic.
-        waits.expectTokens(job.jobId());
+        local.producing(job.jobId());
         long start = System.nanoTime();
         return submitter
                 .submit(job)
@@ -194,7 +192,7 @@ public final class JobsHandler {
                     }
                     metrics.acked(Duration.ofNanos(System.nanoTime() - start));
                     metrics.submitted(job.model(), repeat ? "replayed" : "accepted");
-                    recent.put(job.jobId(), job);
+                    local.accepted(job);
                     markProduced(job, idempotencyKey);
                     Runnable accepted = () -> {
                         ctx.status(202)
@@ -294,7 +292,8 @@ public final class JobsHandler {
             case IdempotencyStore.Claim.Claimed c -> new Claimed();
             case IdempotencyStore.Claim.Conflict c -> throw Problems.idempotencyKeyReused(k.key(), c.jobId());
             case IdempotencyStore.Claim.Repeat r -> {
-                if (r.unproduced().isEmpty() || recent.getIfPresent(r.jobId()) != null) {
+                if (r.unproduced().isEmpty()
+                        || local.acceptedHere(job.tenantId(), r.jobId()).isPresent()) {
                     yield answerRepeat(ctx, job, r, store.find(job.tenantId(), r.jobId()), k.base());
                 }
                 if (r.age().compareTo(inFlightBound()) < 0) {
@@ -360,36 +359,35 @@ public final class JobsHandler {
         ctx.future(() -> waits.holdGet(ctx, held, wait.get(), now, base, () -> current(principal, id, base)));
     }
 
-    /** The job as the store has it, or as accepted here when the store does not have it yet. */
+    /** The job object as the store has it, or as accepted here when the store does not have it yet. */
     ObjectNode current(Principal principal, String id, String base) {
-        var stored = store.find(principal.tenantId(), id);
-        if (stored.isPresent()) {
-            return json.stored(stored.get(), base);
-        }
-        JobRequested pending = recent.getIfPresent(id);
-        if (pending != null && pending.tenantId().equals(principal.tenantId())) {
-            return json.accepted(pending, base);
-        }
-        throw Problems.jobNotFound(id);
+        return lookUp(principal, id, base).body();
     }
 
     /**
-     * Remembers a job this instance accepted on another route (the OpenAI-compatible ones), so that
-     * GET finds it at once, before the result store has it, as it finds the jobs submitted here.
+     * The job a stream opened here starts from. A job accepted here moments ago needs no store read
+     * when this instance vouches it has not finished: at a thousand streams opening per second that
+     * read would be the bottleneck; it then stands where its lifecycle events read here took it.
+     * Otherwise the job as {@link #current} finds it.
      */
-    public void acceptedElsewhere(JobRequested job) {
-        recent.put(job.jobId(), job);
+    JobView view(Principal principal, String id, String base) {
+        Optional<JobRequested> here = local.acceptedHere(principal.tenantId(), id);
+        if (here.isPresent() && local.knownUnfinished(id, here.get().acceptedAt())) {
+            JobStatus status = local.producedStatus(id).orElse(JobStatus.QUEUED);
+            return JobView.accepted(here.get(), status, json, base);
+        }
+        return lookUp(principal, id, base);
     }
 
-    /** The job as this instance accepted it (within the last two minutes), for its own tenant only. */
-    Optional<JobRequested> acceptedHere(Principal principal, String id) {
-        return Optional.ofNullable(recent.getIfPresent(id))
-                .filter(j -> j.tenantId().equals(principal.tenantId()));
-    }
-
-    /** The job object of a job this instance accepted, before anything else is known of it. */
-    ObjectNode acceptedJson(JobRequested job, String base) {
-        return json.accepted(job, base);
+    /** The job as the store has it, or as accepted here (queued) when the store does not have it yet. */
+    private JobView lookUp(Principal principal, String id, String base) {
+        Optional<StoredJob> stored = store.find(principal.tenantId(), id);
+        if (stored.isPresent()) {
+            return JobView.stored(stored.get(), json, base);
+        }
+        return local.acceptedHere(principal.tenantId(), id)
+                .map(pending -> JobView.accepted(pending, JobStatus.QUEUED, json, base))
+                .orElseThrow(() -> Problems.jobNotFound(id));
     }
 
     /** {@code GET /v1/jobs}: the tenant's jobs, newest first, a page at a time. */
@@ -423,9 +421,7 @@ public final class JobsHandler {
                     }
                     return json.stored(job, base);
                 })
-                .or(() -> Optional.ofNullable(recent.getIfPresent(id))
-                        .filter(j -> j.tenantId().equals(principal.tenantId()))
-                        .map(j -> json.accepted(j, base)))
+                .or(() -> local.acceptedHere(principal.tenantId(), id).map(j -> json.accepted(j, base)))
                 .orElseThrow(() -> Problems.jobNotFound(id));
         ctx.future(() -> control.cancel(id, principal.tenantId(), "canceled by the client")
                 .handle((ok, error) -> {

@@ -48,6 +48,7 @@ class JobFeedIT {
     private KafkaProducer<String, TokenDelta> tokens;
     private KafkaProducer<String, JobResult> results;
     private KafkaProducer<String, LifecycleEvent> events;
+    private LocalJobs jobs;
     private JobFeed feed;
 
     @BeforeEach
@@ -56,7 +57,8 @@ class JobFeedIT {
         tokens = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.TOKEN_DELTA);
         results = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_RESULT);
         events = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.LIFECYCLE_EVENT);
-        feed = JobFeed.start(kafka.clientProps(), kafka.topics(), 3, new IngressMetrics(registry), WAIT);
+        jobs = new LocalJobs(3);
+        feed = JobFeed.start(kafka.clientProps(), kafka.topics(), 3, jobs, new IngressMetrics(registry), WAIT);
     }
 
     @AfterEach
@@ -139,8 +141,8 @@ class JobFeedIT {
 
     @Test
     void shouldVouchThatAJobItProducesHasNoBacklogOnlyUntilItsFirstTokenCame() throws Exception {
-        feed.expectTokens("job-new");
-        feed.expectTokens("job-early");
+        jobs.producing("job-new");
+        jobs.producing("job-early");
         // job-early's first token reaches the feed before any stream subscribes to it here.
         FeedSubscription watch = feed.subscribe("job-early");
         token("job-early", 1, "first");
@@ -156,12 +158,12 @@ class JobFeedIT {
         FeedSubscription late = feed.subscribeStream("job-early");
         FeedSubscription unknown = feed.subscribeStream("job-elsewhere");
 
-        assertThat(feed.recentTokens("job-new", StreamPosition.START)).isEmpty();
-        assertThat(feed.recentTokens("job-early", StreamPosition.START)).isNull();
-        assertThat(feed.recentTokens("job-elsewhere", StreamPosition.START)).isNull();
+        assertThat(jobs.recentTokens("job-new", StreamPosition.START)).isEmpty();
+        assertThat(jobs.recentTokens("job-early", StreamPosition.START)).isNull();
+        assertThat(jobs.recentTokens("job-elsewhere", StreamPosition.START)).isNull();
         token("job-new", 1, "hello");
         assertThat(drain(fresh, 1)).containsExactly("token:hello");
-        assertThat(feed.recentTokens("job-new", StreamPosition.START))
+        assertThat(jobs.recentTokens("job-new", StreamPosition.START))
                 .extracting(TokenDelta::text)
                 .containsExactly("hello");
         fresh.close();
@@ -171,17 +173,17 @@ class JobFeedIT {
 
     @Test
     void shouldFollowWhereAJobItProducesStandsUntilItEnds() throws Exception {
-        feed.expectTokens("job-run");
-        assertThat(feed.producedStatus("job-run")).contains(JobStatus.QUEUED);
+        jobs.producing("job-run");
+        assertThat(jobs.producedStatus("job-run")).contains(JobStatus.QUEUED);
 
         event("job-run", LifecycleType.DISPATCHED);
         event("job-run", LifecycleType.STARTED);
         event("job-elsewhere", LifecycleType.STARTED);
 
-        await().atMost(WAIT).until(() -> feed.producedStatus("job-run").equals(Optional.of(JobStatus.RUNNING)));
-        assertThat(feed.producedStatus("job-elsewhere")).isEmpty();
+        await().atMost(WAIT).until(() -> jobs.producedStatus("job-run").equals(Optional.of(JobStatus.RUNNING)));
+        assertThat(jobs.producedStatus("job-elsewhere")).isEmpty();
         event("job-run", LifecycleType.SUCCEEDED);
-        await().atMost(WAIT).until(() -> feed.producedStatus("job-run").isEmpty());
+        await().atMost(WAIT).until(() -> jobs.producedStatus("job-run").isEmpty());
     }
 
     @Test
