@@ -331,8 +331,13 @@ class HttpFuzzIT {
         return RawHttp.exchange(port, method, target, headers, body == null ? null : Texts.utf8(body), TIMEOUT);
     }
 
+    /** Sends the request; a broken exchange names the request that broke it. */
     private static Response send(Request request) throws RawHttp.Broken {
-        return RawHttp.exchange(port, request.method, request.target(), request.headers, request.body, TIMEOUT);
+        try {
+            return RawHttp.exchange(port, request.method, request.target(), request.headers, request.body, TIMEOUT);
+        } catch (RawHttp.Broken e) {
+            throw new RawHttp.Broken(e.getMessage() + " (request: " + request.describe() + ")", e);
+        }
     }
 
     private static JsonNode json(Response response) {

@@ -8,11 +8,13 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
  * Sets the tries of a property from the system property {@code fuzz.tries} (the Maven property of
- * the same name) when it is positive; otherwise the property keeps the tries it declares. The fuzz
- * tests of other modules add it too, from schemas' test-jar.
+ * the same name) when it is positive, and its random seed from {@code fuzz.seed} when that is set
+ * (the seed a failure report gives, to draw the same inputs again); otherwise the property keeps
+ * what it declares. The fuzz tests of other modules add it too, from schemas' test-jar.
  */
 public final class FuzzTries implements AroundPropertyHook {
     static final String PROPERTY = "fuzz.tries";
+    static final String SEED = "fuzz.seed";
 
     /** The tries asked for on the command line, or 0 for none. */
     static int asked() {
@@ -35,6 +37,10 @@ public final class FuzzTries implements AroundPropertyHook {
         int tries = asked();
         if (tries > 0) {
             context.attributes().setTries(tries);
+        }
+        String seed = System.getProperty(SEED, "").trim();
+        if (!seed.isEmpty()) {
+            context.attributes().setSeed(seed);
         }
         return property.execute();
     }
