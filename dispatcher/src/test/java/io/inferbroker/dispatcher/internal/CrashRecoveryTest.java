@@ -24,14 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,11 +55,15 @@ class CrashRecoveryTest {
     };
     private final DispatchProcessorSupplier supplier =
             new DispatchProcessorSupplier(config, new LeastLoadedPolicy(), DispatcherMetrics.noop(), horizon);
-    private final KeyValueStore<String, JobEntry> jobs = store(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
-    private final KeyValueStore<String, QueuedJob> queue = store(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
-    private final KeyValueStore<String, InFlight> inFlight = store(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class));
-    private final KeyValueStore<String, String> retire = store(StoreNames.RETIRE, Serdes.String());
-    private final KeyValueStore<String, WorkerStatus> workers = store(StoreNames.WORKERS, WireSerdes.WORKER_STATUS);
+    private final KeyValueStore<String, JobEntry> jobs =
+            TestStores.inMemory(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
+    private final KeyValueStore<String, QueuedJob> queue =
+            TestStores.inMemory(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
+    private final KeyValueStore<String, InFlight> inFlight =
+            TestStores.inMemory(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class));
+    private final KeyValueStore<String, String> retire = TestStores.inMemory(StoreNames.RETIRE, Serdes.String());
+    private final KeyValueStore<String, WorkerStatus> workers =
+            TestStores.inMemory(StoreNames.WORKERS, WireSerdes.WORKER_STATUS);
 
     private MockProcessorContext<String, Outbound> context;
     private Processor<String, Envelope, String, Outbound> processor;
@@ -403,14 +405,5 @@ class CrashRecoveryTest {
             it.forEachRemaining((KeyValue<String, ?> kv) -> keys.add(kv.key));
         }
         keys.forEach(store::delete);
-    }
-
-    private static <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
-                .withLoggingDisabled()
-                .build();
-        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        return store;
     }
 }

@@ -19,13 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,13 +38,15 @@ class DispatchProcessorRestartTest {
             .withModel(MODEL, new ModelBatching(8, Duration.ofMillis(20)));
     private final DispatchProcessorSupplier supplier = new DispatchProcessorSupplier(
             config, new LeastLoadedPolicy(), DispatcherMetrics.noop(), ResultsHorizon.NONE);
-    private final KeyValueStore<String, JobEntry> jobs = store(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
-    private final KeyValueStore<String, QueuedJob> queue = store(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
+    private final KeyValueStore<String, JobEntry> jobs =
+            TestStores.inMemory(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
+    private final KeyValueStore<String, QueuedJob> queue =
+            TestStores.inMemory(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
     private final KeyValueStore<String, InFlight> outstanding =
-            store(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class));
-    private final KeyValueStore<String, String> retire = store(StoreNames.RETIRE, Serdes.String());
+            TestStores.inMemory(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class));
+    private final KeyValueStore<String, String> retire = TestStores.inMemory(StoreNames.RETIRE, Serdes.String());
     private final KeyValueStore<String, io.inferbroker.schemas.WorkerStatus> workers =
-            store(StoreNames.WORKERS, WireSerdes.WORKER_STATUS);
+            TestStores.inMemory(StoreNames.WORKERS, WireSerdes.WORKER_STATUS);
 
     @Test
     void shouldRebuildQueueAndOutstandingCountsAfterRestart() {
@@ -138,14 +138,5 @@ class DispatchProcessorRestartTest {
         }
         context.resetForwards();
         return batches;
-    }
-
-    private static <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
-                .withLoggingDisabled()
-                .build();
-        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        return store;
     }
 }

@@ -11,12 +11,9 @@ import io.inferbroker.schemas.WireSerdes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,11 +74,11 @@ class IdleWakesTest {
     private void start(long millis) {
         MockProcessorContext<String, Outbound> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(millis);
-        context.addStateStore(store(StoreNames.JOBS, JsonSerde.of(JobEntry.class)));
-        context.addStateStore(store(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class)));
-        context.addStateStore(store(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class)));
-        context.addStateStore(store(StoreNames.RETIRE, Serdes.String()));
-        context.addStateStore(store(StoreNames.WORKERS, WireSerdes.WORKER_STATUS));
+        context.addStateStore(TestStores.inMemory(StoreNames.JOBS, JsonSerde.of(JobEntry.class)));
+        context.addStateStore(TestStores.inMemory(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class)));
+        context.addStateStore(TestStores.inMemory(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class)));
+        context.addStateStore(TestStores.inMemory(StoreNames.RETIRE, Serdes.String()));
+        context.addStateStore(TestStores.inMemory(StoreNames.WORKERS, WireSerdes.WORKER_STATUS));
         Processor<String, Envelope, String, Outbound> task = supplier.get();
         task.init(context);
         tasks.add(task);
@@ -97,14 +94,5 @@ class IdleWakesTest {
     private static void tick(MockProcessorContext<String, Outbound> context, long millis) {
         context.setCurrentSystemTimeMs(millis);
         context.scheduledPunctuators().getFirst().getPunctuator().punctuate(millis);
-    }
-
-    private static <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
-                .withLoggingDisabled()
-                .build();
-        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        return store;
     }
 }
