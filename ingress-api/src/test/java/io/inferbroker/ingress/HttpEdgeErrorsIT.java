@@ -55,7 +55,19 @@ class HttpEdgeErrorsIT {
                         "PUT /health/live HTTP/1.1\r\nHost: x\r\nX-Odd: \u0000\r\nContent-Length: 0\r\n\r\n",
                         400),
                 Arguments.of(
-                        "a URI that is not valid in a PATCH", "PATCH /v1/jobs/%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400));
+                        "a URI that is not valid in a PATCH", "PATCH /v1/jobs/%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                Arguments.of(
+                        "a chunk size that is not a number",
+                        "POST /health/live HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n",
+                        400),
+                Arguments.of(
+                        "a chunked body cut short",
+                        "POST /health/live HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+                        400),
+                Arguments.of(
+                        "a body shorter than its length",
+                        "POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab",
+                        400));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -334,7 +334,8 @@ class HttpFuzzIT {
     /** Sends the request; a broken exchange names the request that broke it. */
     private static Response send(Request request) throws RawHttp.Broken {
         try {
-            return RawHttp.exchange(port, request.method, request.target(), request.headers, request.body, TIMEOUT);
+            return RawHttp.exchange(
+                    port, request.method, request.target(), request.headers, request.body, request.framing, TIMEOUT);
         } catch (RawHttp.Broken e) {
             throw new RawHttp.Broken(e.getMessage() + " (request: " + request.describe() + ")", e);
         }
@@ -439,6 +440,7 @@ class HttpFuzzIT {
         final Map<String, String> query = new LinkedHashMap<>();
         final List<Header> headers = new ArrayList<>();
         byte @Nullable [] body;
+        RawHttp.Framing framing = RawHttp.Framing.LENGTH;
         boolean pathEdited;
 
         Request(String method, String path) {
@@ -482,6 +484,9 @@ class HttpFuzzIT {
             }
             if (body != null) {
                 text.append(" body ").append(Texts.clip(new String(body, StandardCharsets.UTF_8)));
+                if (framing != RawHttp.Framing.LENGTH) {
+                    text.append(" framed ").append(framing);
+                }
             }
             return text.toString();
         }
@@ -504,6 +509,7 @@ class HttpFuzzIT {
             AUTH,
             CONTENT_TYPE,
             HEADER,
+            FRAMING,
             METHOD
         }
 
@@ -573,6 +579,12 @@ class HttpFuzzIT {
                                     "Prefer", "Idempotency-Key", "Last-Event-ID", "Accept", "X-Odd", "Accept-Encoding")
                             .get(at % 6);
                     r.header(name, Texts.latin1(text));
+                }
+                case FRAMING -> {
+                    r.framing = RawHttp.Framing.values()[at % RawHttp.Framing.values().length];
+                    if (r.body == null) {
+                        r.body = Texts.utf8(text);
+                    }
                 }
                 default ->
                     r.method = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "FOO")

@@ -23,6 +23,18 @@ import org.jspecify.annotations.Nullable;
 final class RawHttp {
     private RawHttp() {}
 
+    /** How a body is framed on the wire; all but the first two are framing errors. */
+    enum Framing {
+        /** {@code Content-Length} of the body. */
+        LENGTH,
+        /** {@code Transfer-Encoding: chunked}, a few bytes per chunk. */
+        CHUNKED,
+        /** Chunked, with a chunk size that is not a hexadecimal number. */
+        BAD_CHUNK,
+        /** A {@code Content-Length} longer than the body, then the end of what the client sends. */
+        SHORT
+    }
+
     /** A header, its value in ISO-8859-1 as it goes on the wire. */
     record Header(String name, String value) {}
 
@@ -48,25 +60,38 @@ final class RawHttp {
     static Response exchange(
             int port, String method, String target, List<Header> headers, byte @Nullable [] body, Duration timeout)
             throws Broken {
+        return exchange(port, method, target, headers, body, Framing.LENGTH, timeout);
+    }
+
+    static Response exchange(
+            int port,
+            String method,
+            String target,
+            List<Header> headers,
+            byte @Nullable [] body,
+            Framing framing,
+            Duration timeout)
+            throws Broken {
         long deadline = System.nanoTime() + timeout.toNanos();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         write(head, method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n");
         for (Header h : headers) {
             write(head, h.name() + ": " + h.value() + "\r\n");
         }
-        if (body != null) {
-            write(head, "Content-Length: " + body.length + "\r\n");
-        }
+        byte[] content = body == null ? null : framed(head, body, framing);
         write(head, "\r\n");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
             OutputStream out = socket.getOutputStream();
             try {
                 out.write(head.toByteArray());
-                if (body != null) {
-                    out.write(body);
+                if (content != null) {
+                    out.write(content);
                 }
                 out.flush();
+                if (framing == Framing.SHORT) {
+                    socket.shutdownOutput();
+                }
             } catch (IOException e) {
                 // The server may answer (413, 431) and close before reading all of a request: read on.
             }
@@ -77,6 +102,30 @@ final class RawHttp {
         } catch (IOException e) {
             throw new Broken("connection failed: " + e, e);
         }
+    }
+
+    /** Writes the framing header of {@code body} to {@code head}; returns the bytes that follow it. */
+    private static byte[] framed(ByteArrayOutputStream head, byte[] body, Framing framing) {
+        switch (framing) {
+            case LENGTH -> write(head, "Content-Length: " + body.length + "\r\n");
+            case SHORT -> write(head, "Content-Length: " + (body.length + 5) + "\r\n");
+            default -> write(head, "Transfer-Encoding: chunked\r\n");
+        }
+        if (framing == Framing.LENGTH || framing == Framing.SHORT) {
+            return body;
+        }
+        ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+        if (framing == Framing.BAD_CHUNK) {
+            write(chunks, "zz\r\n");
+        }
+        for (int at = 0; at < body.length; at += 7) {
+            int n = Math.min(7, body.length - at);
+            write(chunks, Integer.toHexString(n) + "\r\n");
+            chunks.write(body, at, n);
+            write(chunks, "\r\n");
+        }
+        write(chunks, "0\r\n\r\n");
+        return chunks.toByteArray();
     }
 
     private static byte[] readAll(InputStream in, long deadline) throws IOException {

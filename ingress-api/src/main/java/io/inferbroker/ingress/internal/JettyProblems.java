@@ -58,10 +58,15 @@ public final class JettyProblems extends ErrorHandler {
         return ByteBuffer.wrap(rendered.body().getBytes(StandardCharsets.UTF_8));
     }
 
-    static Problem problem(int status, @Nullable String reason) {
-        String said = reason != null && PLAIN_REASON.matcher(reason).matches() && !reason.contains("Exception")
+    /** {@code ": reason"} when Jetty's reason is plain words, else nothing. */
+    static String said(@Nullable String reason) {
+        return reason != null && PLAIN_REASON.matcher(reason).matches() && !reason.contains("Exception")
                 ? ": " + reason
                 : "";
+    }
+
+    static Problem problem(int status, @Nullable String reason) {
+        String said = said(reason);
         return switch (status) {
             case 400 -> new Problem("bad-request", "Bad request", 400, "the request is not valid HTTP" + said);
             case 413 ->
