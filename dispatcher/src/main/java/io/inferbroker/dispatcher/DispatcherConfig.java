@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  *     {@code maxAttempts}); longer than any job may run. Covers a batch recorded as sent but never
  *     delivered (a crash between the two) and a worker that keeps reporting but drops a job.
  * @param idlePoll the longest a stream thread blocks waiting for records while none of its tasks has
- *     work coming due (no job queued; the next lease check, queue status or purge later): records
+ *     work coming due (no job queued; the next lease check, queue status or breaker change later): records
  *     still end the wait when they arrive, and while jobs are queued the thread ticks every
  *     {@code punctuateInterval}; zero makes it tick that often always
  */

@@ -40,9 +40,9 @@ import org.jspecify.annotations.Nullable;
  *                                       [dispatcher-by-model repartition] <---------------+
  *                                                     |
  * requests (the model's partition) -------------------+--> dispatcher processor --> dispatch (worker id)
- * results  (the dispatching task's partition) --------/     | stores: jobs,       --> events   (job id)
- *                                                           | queue, in-flight,   --> results  (model's partition)
- * workers (compacted) --> global store dispatcher-workers --/ retire              --> queues   (model)
+ * results  (the dispatching task's partition) --------/     | stores: active,     --> events   (job id)
+ *                                                           | done (windowed)     --> results  (model's partition)
+ * workers (compacted) --> global store dispatcher-workers --/                     --> queues   (model)
  * </pre>
  */
 public final class DispatcherTopology {

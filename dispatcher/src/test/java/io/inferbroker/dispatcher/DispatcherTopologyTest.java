@@ -7,6 +7,7 @@ import static io.inferbroker.dispatcher.Fixtures.succeeded;
 import static io.inferbroker.dispatcher.Fixtures.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferbroker.dispatcher.internal.ActiveJob;
 import io.inferbroker.dispatcher.internal.StoreNames;
 import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.inferbroker.schemas.ControlCommand;
@@ -15,6 +16,7 @@ import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
+import io.inferbroker.schemas.JsonSerde;
 import io.inferbroker.schemas.LifecycleEvent;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.TopicNames;
@@ -122,28 +124,35 @@ class DispatcherTopologyTest {
     }
 
     @Test
-    void shouldWriteNothingToTheQueueStoreForAJobDispatchedOnArrivalButKeepAWaitingJobThere() {
+    void shouldWriteAJobDispatchedOnArrivalOnlyAsInFlightButAWaitingJobAsQueued() {
         start(batching(1, Duration.ZERO));
         workers.pipeInput("w1", activeWorker("w1", 1, 0));
-        var queueChangelog = driver().createOutputTopic(
-                        "dispatcher-test-" + StoreNames.QUEUE + "-changelog",
+        var activeChangelog = driver().createOutputTopic(
+                        "dispatcher-test-" + StoreNames.ACTIVE + "-changelog",
                         new StringDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+                        JsonSerde.of(ActiveJob.class));
 
         submit("j1");
         assertThat(dispatched.readValue().jobs())
                 .extracting(DispatchedJob::jobId)
                 .containsExactly("j1");
-        assertThat(queueChangelog.readKeyValuesToList())
-                .as("queued and dispatched in one step")
-                .isEmpty();
+        assertThat(activeChangelog.readKeyValuesToList())
+                .as("queued and dispatched in one step: written once, in flight")
+                .singleElement()
+                .satisfies(kv -> {
+                    assertThat(kv.key).isEqualTo("j1");
+                    assertThat(kv.value.sent()).isNotNull();
+                });
 
         submit("j2");
         assertThat(dispatched.isEmpty()).as("w1 is full").isTrue();
-        assertThat(queueChangelog.readKeyValuesToList())
-                .as("a job that waits is in the (changelogged) queue store")
+        assertThat(activeChangelog.readKeyValuesToList())
+                .as("a job that waits is in the (changelogged) active store, queued")
                 .singleElement()
-                .satisfies(kv -> assertThat(kv.key).endsWith("j2"));
+                .satisfies(kv -> {
+                    assertThat(kv.key).isEqualTo("j2");
+                    assertThat(kv.value.sent()).isNull();
+                });
     }
 
     @Test
@@ -509,13 +518,21 @@ class DispatcherTopologyTest {
         workers.pipeInput("w1", activeWorker("w1", 8, 0));
         submit("j1");
         results.pipeInput("j1", succeeded("j1", MODEL, "w1", T0));
-        assertThat(driver().getKeyValueStore(StoreNames.JOBS).get("j1")).isNotNull();
+        assertThat(dispatched.readValuesToList()).hasSize(1);
 
-        advance(Duration.ofMinutes(7));
+        advance(Duration.ofMinutes(4));
+        workers.pipeInput("w1", worker("w1", 8, 0, WorkerState.ACTIVE, true, T0.plus(Duration.ofMinutes(4)), MODEL));
+        submit("j1");
+        assertThat(dispatched.isEmpty()).as("remembered within the retention").isTrue();
 
-        assertThat(driver().getKeyValueStore(StoreNames.JOBS).get("j1")).isNull();
-        assertThat(driver().getKeyValueStore(StoreNames.RETIRE).approximateNumEntries())
-                .isZero();
+        advance(Duration.ofMinutes(3));
+        workers.pipeInput("w1", worker("w1", 8, 0, WorkerState.ACTIVE, true, T0.plus(Duration.ofMinutes(7)), MODEL));
+        submit("j1");
+        assertThat(dispatched.readValuesToList())
+                .as("forgotten after it: the request is taken as a new job")
+                .singleElement()
+                .satisfies(b ->
+                        assertThat(b.jobs()).extracting(DispatchedJob::jobId).containsExactly("j1"));
     }
 
     private DispatcherConfig batching(int maxBatchSize, Duration maxQueueDelay) {

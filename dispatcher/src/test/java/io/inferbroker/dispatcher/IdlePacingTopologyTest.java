@@ -133,7 +133,7 @@ class IdlePacingTopologyTest {
                     .as("then unchanged, once a second")
                     .isBetween(HEARTBEAT, HEARTBEAT.plusMillis(TICK));
         }
-        assertThat(polls).as("about two a second: the heartbeat and the purge").isLessThanOrEqualTo(15);
+        assertThat(polls).as("about one a second: the heartbeat").isLessThanOrEqualTo(10);
     }
 
     private void start(DispatcherConfig config) {

@@ -40,10 +40,6 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     /** Bounds one tick's work per model, so one busy model cannot hold the thread. */
     private static final int MAX_BATCHES_PER_TICK = 64;
 
-    /** Purges often and in small steps: at a steady arrival rate as many ids retire as arrive. */
-    private static final Duration PURGE_EVERY = Duration.ofSeconds(1);
-
-    private static final int MAX_PURGED_PER_TICK = 2_000;
     /** How often workers with jobs in flight are checked for a lost lease. */
     private static final Duration LEASE_CHECK_EVERY = Duration.ofMillis(100);
     /** Bounds one check's work on timed-out jobs; the rest wait for the next check. */
@@ -60,7 +56,6 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private JobBook book;
     private WorkerDirectory workers;
     private Router router;
-    private Instant nextPurge = Instant.MIN;
     private Instant nextLeaseCheck = Instant.MIN;
     private final ResultsHorizon horizon;
     /**
@@ -91,19 +86,16 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     public void init(ProcessorContext<String, Outbound> ctx) {
         this.context = ctx;
         this.book = new JobBook(
-                ctx.getStateStore(StoreNames.JOBS),
-                ctx.getStateStore(StoreNames.QUEUE),
-                ctx.getStateStore(StoreNames.IN_FLIGHT),
-                ctx.getStateStore(StoreNames.RETIRE),
+                ctx.getStateStore(StoreNames.ACTIVE),
+                ctx.getStateStore(StoreNames.DONE),
                 config.dedupeRetention(),
                 config.priorityAging());
         this.workers = new WorkerDirectory(ctx.getStateStore(StoreNames.WORKERS), config.workerLease(), fleet);
         this.router = new Router(config, override, workers, breakers, book);
-        book.rebuild();
         catchup = new Catchup(
                 horizon,
                 new TopicPartition(config.topics().results(), ctx.taskId().partition()));
-        book.modelsWithQueue().forEach(this::reportDepth);
+        // The book opens (reads the stores back) with the first record or tick, which comes at once.
         wake = pacer.register();
         ctx.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
@@ -115,8 +107,8 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         }
         // Whatever the record changes, the next tick looks at it soon and plans the wait after it.
         wake.now();
-        book.repair();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        open(now);
         switch (record.value()) {
             case Envelope.Admit admit -> admit(admit.job(), now);
             case Envelope.Finish finish -> {
@@ -142,35 +134,29 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     private void admit(JobRequested job, Instant now) {
         queues.read(job.model(), job.acceptedAt());
-        JobEntry known = book.entry(job.jobId());
-        int attempts = 0;
+        // Queued or in flight (memory mirrors the active store), or finished: seen before. A job whose
+        // active record a stop lost is unknown again, and its request comes again (its offset was not
+        // committed: a commit waits for every write before it).
+        JobEntry known = book.entry(job.jobId(), now);
         if (known != null && known.state() != JobEntry.State.CANCEL_REQUESTED) {
-            if (known.state() == JobEntry.State.FINISHED || book.isLive(job.jobId())) {
-                metrics.duplicateIgnored(job.model());
-                return;
-            }
-            // Known as queued or dispatched, yet in no queue and on no worker: the stop that made this
-            // request come again lost the record that held it. Ignoring it would strand the job.
-            LOG.warn(
-                    "job {} is {} in the jobs store but neither queued nor in flight; queuing it again",
-                    job.jobId(),
-                    known.state());
-            attempts = known.attempt();
-        } else if (known != null && known.tenantId().equals(job.tenantId())) {
+            metrics.duplicateIgnored(job.model());
+            return;
+        }
+        if (known != null && known.tenantId().equals(job.tenantId())) {
             // The cancel overtook its job (another topic): the job ends canceled without queuing.
-            book.rememberFinished(job.jobId(), job.model(), job.tenantId(), now);
+            book.rememberFinished(job.jobId(), job.tenantId(), now);
             emit(JobOutcomes.canceled(job, "canceled before it was queued", now), now);
             metrics.jobCanceled(job.model());
             return;
         }
         Instant deadline = job.deadline();
         if (deadline != null && !deadline.isAfter(now)) {
-            book.rememberFinished(job.jobId(), job.model(), job.tenantId(), now);
+            book.rememberFinished(job.jobId(), job.tenantId(), now);
             emit(JobOutcomes.expired(job, now), now);
             metrics.jobExpired(job.model());
             return;
         }
-        book.enqueue(job, now, attempts);
+        book.enqueue(job, now);
         metrics.jobAdmitted(job.model());
         metrics.arrived(job.model(), Duration.between(job.acceptedAt(), now));
         forward(job.jobId(), new Outbound.Event(JobOutcomes.queued(job, now)), now);
@@ -183,13 +169,13 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     }
 
     private void finish(Envelope.Finish finish, Instant now) {
-        JobEntry entry = book.entry(finish.jobId());
+        JobEntry entry = book.entry(finish.jobId(), now);
         if (finish.workerId() != null
                 && (finish.status() == JobStatus.SUCCEEDED || finish.status() == JobStatus.FAILED)) {
             breakers.result(finish.workerId(), finish.status() == JobStatus.SUCCEEDED, now);
         }
         if (entry == null) {
-            book.rememberFinished(finish.jobId(), finish.model(), finish.tenantId(), now);
+            book.rememberFinished(finish.jobId(), finish.tenantId(), now);
             return;
         }
         if (entry.state() == JobEntry.State.FINISHED) {
@@ -201,7 +187,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     }
 
     private void cancel(Envelope.Cancel cancel, Instant now) {
-        JobEntry entry = book.entry(cancel.jobId());
+        JobEntry entry = book.entry(cancel.jobId(), now);
         if (entry == null) {
             book.rememberCancel(cancel.jobId(), cancel.tenantId(), now);
             return;
@@ -234,8 +220,8 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     }
 
     private void tick(long wallClockMillis) {
-        book.repair();
         Instant now = Instant.ofEpochMilli(wallClockMillis);
+        open(now);
         expirePastDeadline(now);
         if (!now.isBefore(nextLeaseCheck)) {
             failOver(now);
@@ -247,26 +233,29 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
         for (QueueStatus status : queues.due(book, breakers, now)) {
             forward(status.model(), new Outbound.Queue(status), now);
         }
-        if (!now.isBefore(nextPurge)) {
-            book.purgeRetired(now, MAX_PURGED_PER_TICK);
-            nextPurge = nextOf(PURGE_EVERY, now);
-        }
         planWake();
+    }
+
+    /** Opens the book with the task's first record or tick, and reports the queues it found. */
+    private void open(Instant now) {
+        if (book.open(now)) {
+            book.modelsWithQueue().forEach(this::reportDepth);
+        }
     }
 
     /**
      * Tells the pacer when this task next needs its tick: at every tick while jobs are queued (a batch
      * or a deadline may come due, a worker may get room), otherwise at the next check of leases (while
-     * jobs are in flight), the next queue status due, the next breaker to turn half open or the next
-     * purge, whichever comes first. Records in between are processed when they arrive, and each one
-     * makes the next tick come at once.
+     * jobs are in flight), the next queue status due or the next breaker to turn half open, whichever
+     * comes first (none when nothing is due: the pacer's idle poll bounds the wait). Records in
+     * between are processed when they arrive, and each one makes the next tick come at once.
      */
     private void planWake() {
         if (book.hasQueued()) {
             wake.now();
             return;
         }
-        long next = nextPurge.toEpochMilli();
+        long next = Long.MAX_VALUE;
         if (book.hasInFlight()) {
             next = Math.min(next, nextLeaseCheck.toEpochMilli());
         }
@@ -288,7 +277,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     private void expirePastDeadline(Instant now) {
         for (String jobId : book.pastDeadline(now)) {
-            JobEntry entry = book.entry(jobId);
+            JobEntry entry = book.entry(jobId, now);
             QueuedJob queued =
                     entry != null && entry.state() == JobEntry.State.QUEUED ? book.finish(jobId, entry, now) : null;
             if (queued == null) {
@@ -375,11 +364,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     /** Queues a job taken off a worker again, or ends it failed when that was its last attempt. */
     private void retry(InFlight f, String workerId, JobError why, Instant now) {
         JobRequested job = f.queued().job();
-        JobEntry entry = book.entry(job.jobId());
+        JobEntry entry = book.entry(job.jobId(), now);
         if (entry == null || entry.state() != JobEntry.State.DISPATCHED || !workerId.equals(entry.workerId())) {
-            // The job finished or moved on: the record left on this worker only held its slot.
-            book.dropInFlight(workerId, job.jobId());
-            return;
+            return; // finished or moved on since the job was listed
         }
         if (f.attempt() >= config.maxAttempts()) {
             book.finish(job.jobId(), entry, now);

@@ -57,20 +57,26 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
         return new DispatchProcessor(config, override, metrics, fleet, horizon, pacer);
     }
 
+    /**
+     * The task's stores: its active jobs (key-value) and the ids it is done with (a window store that
+     * drops its segments as time passes). Both persistent and changelogged, without record caching:
+     * a cached write would reach the changelog only at the next flush, while dispatch batches go out
+     * at once.
+     */
     @Override
     public Set<StoreBuilder<?>> stores() {
         return Set.of(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(StoreNames.JOBS), Serdes.String(), JsonSerde.of(JobEntry.class)),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(StoreNames.QUEUE),
+                        Stores.persistentKeyValueStore(StoreNames.ACTIVE),
                         Serdes.String(),
-                        JsonSerde.of(QueuedJob.class)),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(StoreNames.IN_FLIGHT),
+                        JsonSerde.of(ActiveJob.class)),
+                Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(
+                                StoreNames.DONE,
+                                DoneJobs.storeRetention(config.dedupeRetention()),
+                                Duration.ofMillis(1),
+                                false),
                         Serdes.String(),
-                        JsonSerde.of(InFlight.class)),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(StoreNames.RETIRE), Serdes.String(), Serdes.String()));
+                        DoneMark.SERDE));
     }
 }

@@ -13,138 +13,157 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task's bookkeeping over its persistent stores: the job ids it has seen, the queues of its
- * models, the jobs in flight on each worker, and when remembered job ids may be forgotten. Every
- * change goes to the (changelogged) stores first; the in-memory index, counts and queue contents
- * are derived and rebuilt by {@link #rebuild()}.
+ * One task's bookkeeping over its two persistent, changelogged stores: the jobs it is responsible
+ * for, queued or in flight ({@link StoreNames#ACTIVE}: job id to {@link ActiveJob}, the request and
+ * where the job is), and the ids it is done with ({@link DoneJobs}: finished jobs and cancels that
+ * came before their job, forgotten after the dedupe retention). The queues, the send index, the
+ * counts and the state of every live job are kept in memory, mirror the active store, and are
+ * rebuilt from it when a task starts ({@link #open}); the active store is written, never read, on
+ * the dispatch path.
  *
- * <p>The queues are read from memory only, never scanned in the store: a queue's store range is
- * where jobs are written and deleted at the arrival rate, and a persistent store's range scan walks
- * every deletion not yet compacted away, so at hundreds of jobs a second each scan would cost more
- * than the dispatch it serves. Queued jobs are bounded by the ingress's per-model queue limits.
- * Confined to one stream thread.
+ * <p>Why two stores: each store write costs the stream thread a serialization, a RocksDB write and
+ * a changelog record (which the brokers store, replicate and compact), and the stream thread of a
+ * model's routing group bounds that model's throughput. A job's life writes:
+ *
+ * <ul>
+ *   <li>queued: its active record (only if it is still queued when the record that admitted it is
+ *       done: a job dispatched on arrival is never written as queued);
+ *   <li>sent: its active record again, now in flight on the worker, before the batch goes out;
+ *   <li>queued again after a lost worker: its active record again;
+ *   <li>finished: its done mark, then the deletion of its active record;
+ *   <li>forgotten after the retention: nothing (the done store drops its segments whole).
+ * </ul>
+ *
+ * So a job queued, sent by a tick and finished costs 4 changelog records, one dispatched on arrival
+ * 3 (the layout of earlier versions, a jobs store with the state, queue and in-flight stores with the
+ * request and a retire index, cost 10 and 8 with the purge). One record per job in one store also
+ * makes a stop simpler to recover from: a store's changelog keeps its order, so whatever it kept of a
+ * job is a state the job was in, not parts of two; only a finish writes both stores, the mark first
+ * ({@link StoreReconciliation}). Finished ids are not kept in the active store: forgetting them would
+ * take a deletion per job and an index of when (or a scan of every remembered id at each start). Nor
+ * is everything in one window store: it would keep every request for the whole retention, and a
+ * task's start would read them all to find the live ones.
+ *
+ * <p>The queues are read from memory only, never scanned in the store: a persistent store's range
+ * scan walks every deletion not yet compacted away, and the active store is where jobs are written
+ * and deleted at the arrival rate. Queued jobs are bounded by the ingress's per-model queue limits;
+ * the requests of jobs in flight stay in the store (read when they are sent again). Confined to one
+ * stream thread.
  */
 final class JobBook {
     private static final Logger LOG = LoggerFactory.getLogger(JobBook.class);
-    private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
 
-    private final KeyValueStore<String, JobEntry> jobs;
-    private final KeyValueStore<String, QueuedJob> queue;
-    private final KeyValueStore<String, InFlight> inFlight;
-    private final KeyValueStore<String, String> retire;
-    private final Duration retention;
+    private final KeyValueStore<String, ActiveJob> active;
+    private final DoneJobs done;
     private final long agingMillis;
     private final QueueIndex index = new QueueIndex();
-    /** Model to queued jobs in queue order (their queue store keys): the store's queue, decoded. */
+    /** Model to queued jobs in queue order ({@link StoreKeys#queueKey}). */
     private final Map<String, NavigableMap<String, QueuedJob>> queues = new HashMap<>();
+    /** Job id to the queued job (the same jobs as {@link #queues}). */
+    private final Map<String, QueuedJob> queuedById = new HashMap<>();
     /**
-     * Queue keys of jobs admitted in the current record and not written to the queue store yet: a job
-     * dispatched on arrival never is (no write and no deletion for the changelog); the rest are
-     * written by {@link #persistQueued()} before the record is done.
+     * Job ids admitted in the current record and not written to the active store yet: a job
+     * dispatched on arrival is written once, in flight; the rest are written by {@link
+     * #persistQueued()} before the record is done.
      */
     private final Map<String, QueuedJob> unpersisted = new HashMap<>();
-    /** Where the next purge starts: retire keys before it were purged (their deletions are not scanned again). */
-    private @Nullable String purgedUpTo;
     /** A job in flight: when it was sent, to whom (and to which run of it, when known). */
     record Sent(
             long atMillis,
             String workerId,
             String jobId,
             String model,
+            String tenantId,
+            int attempt,
             @Nullable String instance) {}
 
     private static final Comparator<Sent> BY_SEND_TIME =
             Comparator.comparingLong(Sent::atMillis).thenComparing(Sent::jobId);
-    /** Jobs in flight by the time they were sent (for the job timeout); rebuilt from the in-flight store. */
+    /** Jobs in flight by the time they were sent (for the job timeout). */
     private final TreeSet<Sent> sent = new TreeSet<>(BY_SEND_TIME);
 
     private final Map<String, Sent> sentByJob = new HashMap<>();
-    /** Job id to the worker whose in-flight record a requeue left in the store (deleted on the next send or finish). */
-    private final Map<String, String> superseded = new HashMap<>();
-    /** Store corrections found by {@link #rebuild()}, written by {@link #repair()}. */
-    private final List<Runnable> repairs = new ArrayList<>();
     /** Worker id to instance to jobs in flight sent to that run of the worker (only named instances). */
     private final Map<String, Map<String, Integer>> instances = new HashMap<>();
     /** Worker id to model to jobs in flight. */
     private final Map<String, Map<String, Integer>> outstanding = new HashMap<>();
 
+    private boolean open;
+
     JobBook(
-            KeyValueStore<String, JobEntry> jobs,
-            KeyValueStore<String, QueuedJob> queue,
-            KeyValueStore<String, InFlight> inFlight,
-            KeyValueStore<String, String> retire,
+            KeyValueStore<String, ActiveJob> active,
+            WindowStore<String, DoneMark> done,
             Duration retention,
             Duration aging) {
-        this.jobs = jobs;
-        this.queue = queue;
-        this.inFlight = inFlight;
-        this.retire = retire;
-        this.retention = retention;
+        this.active = active;
+        this.done = new DoneJobs(done, retention);
         this.agingMillis = aging.toMillis();
     }
 
     /**
-     * Rebuilds the in-memory queues, index and counts from the stores (after restoration), made
-     * consistent by {@link StoreReconciliation}; its store corrections wait for {@link #repair()}.
+     * Rebuilds the in-memory queues, index and counts from the active store, made consistent with
+     * the done store as of {@code now} by {@link StoreReconciliation}, and writes its corrections.
+     * Call with the first record or punctuation of the task: stores cannot be written from {@code
+     * init}, and the task's wall clock is not read there. Does nothing once the book is open.
+     *
+     * @return true when this call opened the book
      */
-    void rebuild() {
-        StoreReconciliation found = StoreReconciliation.of(jobs, queue, inFlight);
-        List<StoreReconciliation.Queued> queued = new ArrayList<>(found.queued());
-        queued.sort(Comparator.comparing(q -> q.job().queuedAt()));
-        queued.forEach(q -> {
-            index(q.job());
-            queueOf(q.job().job().model()).put(q.key(), q.job());
-        });
+    boolean open(Instant now) {
+        if (open) {
+            return false;
+        }
+        open = true;
+        StoreReconciliation found = StoreReconciliation.of(active, done, now);
+        List<QueuedJob> queued = new ArrayList<>(found.queued());
+        queued.sort(Comparator.comparing(QueuedJob::queuedAt));
+        queued.forEach(this::addToQueue);
         for (StoreReconciliation.Running r : found.running()) {
-            count(r.workerId(), model(r.job()), 1);
             track(r.workerId(), r.job());
         }
-        repairs.addAll(found.repairs());
-        if (!repairs.isEmpty()) {
+        if (!found.repairs().isEmpty()) {
             LOG.warn(
                     "the dispatcher's stores disagreed after a stop (writes lost with it); {} corrections made",
-                    repairs.size());
+                    found.repairs().size());
+            found.repairs().forEach(Runnable::run);
         }
-    }
-
-    /** Writes the corrections {@link #rebuild()} found; call while a record or punctuation is processed. */
-    void repair() {
-        if (!repairs.isEmpty()) {
-            repairs.forEach(Runnable::run);
-            repairs.clear();
-        }
-    }
-
-    /** True when the job is in this task's queues or in flight from it, as far as memory knows. */
-    boolean isLive(String jobId) {
-        return index.contains(jobId) || sentByJob.containsKey(jobId);
-    }
-
-    @Nullable
-    JobEntry entry(String jobId) {
-        return jobs.get(jobId);
+        return true;
     }
 
     /**
-     * Queues a job (new: {@code attempts} 0); call {@link #persistQueued()} before the record that
-     * admitted it is done.
+     * What is known about {@code jobId} at {@code now}: a live job's state from memory, else a
+     * remembered id's from the done store (one lookup); null when the id is unknown.
      */
-    void enqueue(JobRequested job, Instant now, int attempts) {
-        put(new QueuedJob(job, now, attempts), false);
+    @Nullable
+    JobEntry entry(String jobId, Instant now) {
+        QueuedJob q = queuedById.get(jobId);
+        if (q != null) {
+            return JobEntry.queued(q.job().model(), q.job().tenantId(), q.attempts());
+        }
+        Sent s = sentByJob.get(jobId);
+        if (s != null) {
+            return JobEntry.dispatched(s.model(), s.tenantId(), s.workerId(), s.attempt());
+        }
+        DoneMark mark = done.latest(jobId, now);
+        return mark == null ? null : JobEntry.of(mark);
     }
 
-    /** Writes the jobs admitted in this record that are still queued to the queue store. */
+    /** Queues a new job; call {@link #persistQueued()} before the record that admitted it is done. */
+    void enqueue(JobRequested job, Instant now) {
+        QueuedJob queued = new QueuedJob(job, now, 0);
+        unpersisted.put(job.jobId(), queued);
+        addToQueue(queued);
+    }
+
+    /** Writes the jobs admitted in this record that are still queued to the active store. */
     void persistQueued() {
-        unpersisted.forEach(queue::put);
+        unpersisted.forEach((jobId, queued) -> active.put(jobId, ActiveJob.waiting(queued)));
         unpersisted.clear();
     }
 
@@ -166,79 +185,63 @@ final class JobBook {
 
     /**
      * Moves queued jobs to a worker: off the in-memory queue, in flight on the worker with the next
-     * attempt number. The in-flight record (the job's request) is written before the jobs-store state
-     * that names it, and a queue record stays until the job finishes, so whatever subset of these
-     * writes a stop keeps, the request survives in one of them ({@link StoreReconciliation}).
+     * attempt number. Each job's active record is overwritten with the send: call before the batch is
+     * forwarded, so the write goes to the producer before the batch does.
      */
     void markDispatched(List<QueuedJob> batch, String workerId, @Nullable String instance, Instant now) {
         for (QueuedJob q : batch) {
-            JobRequested job = q.job();
-            String jobId = job.jobId();
-            // The key follows from the record, so the entry taken off is the one that was read.
-            String key = StoreKeys.queueKey(job, q.queuedAt(), agingMillis);
-            boolean persisted = unpersisted.remove(key) == null;
-            takeOffQueue(job.model(), key);
-            index.remove(jobId);
+            String jobId = q.job().jobId();
+            unpersisted.remove(jobId);
+            takeOffQueue(q);
             int attempt = q.attempts() + 1;
-            InFlight f = new InFlight(q, now, attempt, instance);
-            inFlight.put(StoreKeys.outstandingKey(workerId, jobId), f);
-            String before = superseded.remove(jobId);
-            if (before != null && !before.equals(workerId)) {
-                // Same store as the put above: its changelog keeps the order, the new record lands first.
-                inFlight.put(StoreKeys.outstandingKey(before, jobId), null);
-            }
-            jobs.put(
-                    jobId, JobEntry.dispatched(job.model(), job.tenantId(), workerId, attempt, persisted ? key : null));
-            // The in-memory send index mirrors the in-flight store: no store read (and decode) needed.
-            if (!isInFlightOn(workerId, jobId)) {
-                count(workerId, job.model(), 1);
-            }
-            track(workerId, f);
+            active.put(jobId, ActiveJob.sent(q, workerId, now, attempt, instance));
+            track(workerId, new InFlight(q, now, attempt, instance));
         }
     }
 
     /**
      * Records that a known job reached a terminal state: takes it off the queue or releases its
-     * worker, and schedules the id to be forgotten after the dedupe retention. Idempotent.
+     * worker, and remembers its id as finished for the dedupe retention. The done mark is written
+     * before the active record's deletion. Idempotent.
      *
      * @return the job as it was queued, when it was still queued
      */
     @Nullable
     QueuedJob finish(String jobId, JobEntry entry, Instant now) {
         QueuedJob removed = null;
-        String queueKey = entry.queueKey();
-        if (entry.state() == JobEntry.State.QUEUED && queueKey != null) {
-            removed = takeOffQueue(entry.model(), queueKey);
-            index.remove(jobId);
+        boolean stored = false;
+        if (entry.state() == JobEntry.State.QUEUED) {
+            QueuedJob q = queuedById.get(jobId);
+            if (q != null) {
+                removed = takeOffQueue(q);
+                stored = unpersisted.remove(jobId) == null;
+            }
+        } else if (entry.state() == JobEntry.State.DISPATCHED && entry.workerId() != null) {
+            stored = forget(entry.workerId(), jobId);
         }
-        if (queueKey != null && unpersisted.remove(queueKey) == null) {
-            queue.put(queueKey, null);
+        done.remember(jobId, DoneMark.finished(entry.tenantId(), now));
+        if (stored) {
+            // A put of null, not delete(): delete() reads and decodes the old value first.
+            active.put(jobId, null);
         }
-        String workerId = entry.workerId();
-        if (workerId != null) {
-            release(workerId, jobId);
-        }
-        String before = superseded.remove(jobId);
-        if (before != null) {
-            inFlight.put(StoreKeys.outstandingKey(before, jobId), null);
-        }
-        Instant retireAt = now.plus(retention);
-        jobs.put(jobId, entry.finishedAt(retireAt));
-        retire.put(StoreKeys.retireKey(retireAt, jobId), jobId);
         return removed;
     }
 
-    /** The jobs in flight on {@code workerId}. */
+    /** The jobs in flight on {@code workerId}, by job id; reads the store once per job. */
     List<InFlight> inFlightOn(String workerId) {
-        List<InFlight> found = new ArrayList<>();
-        try (KeyValueIterator<String, InFlight> it =
-                inFlight.prefixScan(StoreKeys.outstandingPrefix(workerId), PREFIX_SERIALIZER)) {
-            // A requeue leaves the record of the worker it left until the job moves on: skip those.
-            it.forEachRemaining(kv -> {
-                if (isInFlightOn(workerId, kv.value.queued().job().jobId())) {
-                    found.add(kv.value);
-                }
-            });
+        List<String> jobIds = new ArrayList<>();
+        sentByJob.values().forEach(s -> {
+            if (s.workerId().equals(workerId)) {
+                jobIds.add(s.jobId());
+            }
+        });
+        jobIds.sort(Comparator.naturalOrder());
+        List<InFlight> found = new ArrayList<>(jobIds.size());
+        for (String jobId : jobIds) {
+            InFlight f = inFlight(workerId, jobId);
+            if (f != null) {
+                found.add(f);
+            }
         }
         return found;
     }
@@ -246,7 +249,11 @@ final class JobBook {
     /** The job {@code jobId} in flight on {@code workerId}, if it is. */
     @Nullable
     InFlight inFlight(String workerId, String jobId) {
-        return inFlight.get(StoreKeys.outstandingKey(workerId, jobId));
+        if (!isInFlightOn(workerId, jobId)) {
+            return null;
+        }
+        ActiveJob job = active.get(jobId);
+        return job == null ? null : job.inFlight();
     }
 
     /** Up to {@code max} jobs in flight that were sent at or before {@code cutoff}, longest in flight first. */
@@ -263,37 +270,23 @@ final class JobBook {
 
     /**
      * Takes a job off a lost worker and queues it again, keeping its first queue time and attempts.
-     * Its in-flight record stays in the store until the job is sent again or finishes: deleting it
-     * now could land without the queue record written here (another store), losing the request.
+     * One write: the job's active record, in flight until now, says queued.
      */
     void requeue(InFlight lost, String workerId) {
-        String jobId = lost.queued().job().jobId();
-        forget(workerId, jobId);
-        superseded.put(jobId, workerId);
-        put(new QueuedJob(lost.queued().job(), lost.queued().queuedAt(), lost.attempt()), true);
+        QueuedJob queued = new QueuedJob(lost.queued().job(), lost.queued().queuedAt(), lost.attempt());
+        forget(workerId, queued.job().jobId());
+        active.put(queued.job().jobId(), ActiveJob.waiting(queued));
+        addToQueue(queued);
     }
 
-    /** Drops an in-flight record the jobs store does not back (the job is elsewhere or finished). */
-    void dropInFlight(String workerId, String jobId) {
-        if (isInFlightOn(workerId, jobId)) {
-            release(workerId, jobId);
-        } else {
-            inFlight.put(StoreKeys.outstandingKey(workerId, jobId), null);
-        }
-    }
-
-    /** Remembers a job id never queued here as finished (so a later request for it is ignored). */
-    void rememberFinished(String jobId, String model, String tenantId, Instant now) {
-        Instant retireAt = now.plus(retention);
-        jobs.put(jobId, JobEntry.finished(model, tenantId, retireAt));
-        retire.put(StoreKeys.retireKey(retireAt, jobId), jobId);
+    /** Remembers a job id not live here as finished (so a later request for it is ignored). */
+    void rememberFinished(String jobId, String tenantId, Instant now) {
+        done.remember(jobId, DoneMark.finished(tenantId, now));
     }
 
     /** Remembers a cancel for a job not seen yet, so the job is canceled when it arrives. */
     void rememberCancel(String jobId, String tenantId, Instant now) {
-        Instant retireAt = now.plus(retention);
-        jobs.put(jobId, JobEntry.cancelRequested(tenantId, retireAt));
-        retire.put(StoreKeys.retireKey(retireAt, jobId), jobId);
+        done.remember(jobId, DoneMark.cancelRequested(tenantId, now));
     }
 
     int queued(String model) {
@@ -357,121 +350,6 @@ final class JobBook {
     }
 
     /**
-     * Forgets up to {@code max} job ids whose retention ended at or before {@code now}.
-     *
-     * @return how many were forgotten
-     */
-    int purgeRetired(Instant now, int max) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = retire.range(purgedUpTo, null)) {
-            while (expired.size() < max && it.hasNext()) {
-                KeyValue<String, String> kv = it.next();
-                if (StoreKeys.retireMillis(kv.key) > now.toEpochMilli()) {
-                    break;
-                }
-                expired.add(kv.key);
-            }
-        }
-        if (!expired.isEmpty()) {
-            purgedUpTo = expired.getLast();
-        }
-        for (String key : expired) {
-            retire.delete(key);
-            String jobId = StoreKeys.retiredJob(key);
-            JobEntry entry = jobs.get(jobId);
-            // A newer retirement (a cancel marker later finished) keeps the entry until its own time.
-            if (entry != null && entry.retireAt() != null && !entry.retireAt().isAfter(now)) {
-                jobs.delete(jobId);
-            }
-        }
-        return expired.size();
-    }
-
-    private void put(QueuedJob queued, boolean persistNow) {
-        JobRequested job = queued.job();
-        String key = StoreKeys.queueKey(job, queued.queuedAt(), agingMillis);
-        if (persistNow) {
-            queue.put(key, queued);
-        } else {
-            unpersisted.put(key, queued);
-        }
-        queueOf(job.model()).put(key, queued);
-        jobs.put(job.jobId(), JobEntry.queued(job.model(), job.tenantId(), key, queued.attempts()));
-        index(queued);
-    }
-
-    private NavigableMap<String, QueuedJob> queueOf(String model) {
-        return queues.computeIfAbsent(model, m -> new TreeMap<>());
-    }
-
-    /** Takes a job off its model's in-memory queue; the job as queued, if it was. */
-    private @Nullable QueuedJob takeOffQueue(String model, String queueKey) {
-        NavigableMap<String, QueuedJob> jobsOfModel = queues.get(model);
-        if (jobsOfModel == null) {
-            return null;
-        }
-        QueuedJob removed = jobsOfModel.remove(queueKey);
-        if (jobsOfModel.isEmpty()) {
-            queues.remove(model);
-        }
-        return removed;
-    }
-
-    private void release(String workerId, String jobId) {
-        if (forget(workerId, jobId)) {
-            inFlight.put(StoreKeys.outstandingKey(workerId, jobId), null);
-        }
-    }
-
-    /** Forgets in memory that the job is in flight on the worker; true when it was. */
-    private boolean forget(String workerId, String jobId) {
-        if (!isInFlightOn(workerId, jobId)) {
-            return false;
-        }
-        Sent s = sentByJob.remove(jobId);
-        sent.remove(s);
-        count(workerId, s.model(), -1);
-        countInstance(s, -1);
-        return true;
-    }
-
-    private void count(String workerId, String model, int delta) {
-        Map<String, Integer> byModel = outstanding.computeIfAbsent(workerId, w -> new HashMap<>());
-        byModel.merge(model, delta, (a, b) -> a + b > 0 ? a + b : null);
-        if (byModel.isEmpty()) {
-            outstanding.remove(workerId);
-        }
-    }
-
-    private boolean isInFlightOn(String workerId, String jobId) {
-        Sent s = sentByJob.get(jobId);
-        return s != null && s.workerId().equals(workerId);
-    }
-
-    private void track(String workerId, InFlight f) {
-        Sent s = new Sent(
-                f.dispatchedAt().toEpochMilli(), workerId, f.queued().job().jobId(), model(f), f.workerInstance());
-        Sent before = sentByJob.put(s.jobId(), s);
-        if (before != null) {
-            sent.remove(before);
-            countInstance(before, -1);
-        }
-        sent.add(s);
-        countInstance(s, 1);
-    }
-
-    private void countInstance(Sent s, int delta) {
-        if (s.instance() == null) {
-            return;
-        }
-        Map<String, Integer> byInstance = instances.computeIfAbsent(s.workerId(), w -> new HashMap<>());
-        byInstance.merge(s.instance(), delta, (a, b) -> a + b > 0 ? a + b : null);
-        if (byInstance.isEmpty()) {
-            instances.remove(s.workerId());
-        }
-    }
-
-    /**
      * The jobs in flight on {@code workerId} that were sent to another run of it than {@code current}
      * (jobs sent to no named run are not among them). Reads the store only when memory knows of some.
      */
@@ -489,17 +367,95 @@ final class JobBook {
         return other;
     }
 
-    private static String model(InFlight f) {
-        return f.queued().job().model();
+    private void addToQueue(QueuedJob queued) {
+        JobRequested job = queued.job();
+        queueOf(job.model()).put(StoreKeys.queueKey(job, queued.queuedAt(), agingMillis), queued);
+        queuedById.put(job.jobId(), queued);
+        Instant deadline = job.deadline();
+        index.add(
+                job.model(),
+                job.jobId(),
+                job.priority(),
+                queued.queuedAt().toEpochMilli(),
+                deadline == null ? null : deadline.toEpochMilli());
     }
 
-    private void index(QueuedJob q) {
-        Instant deadline = q.job().deadline();
-        index.add(
-                q.job().model(),
-                q.job().jobId(),
-                q.job().priority(),
-                q.queuedAt().toEpochMilli(),
-                deadline == null ? null : deadline.toEpochMilli());
+    private NavigableMap<String, QueuedJob> queueOf(String model) {
+        return queues.computeIfAbsent(model, m -> new TreeMap<>());
+    }
+
+    /** Takes a job off its model's in-memory queue; the job as queued, if it was. */
+    private @Nullable QueuedJob takeOffQueue(QueuedJob queued) {
+        JobRequested job = queued.job();
+        queuedById.remove(job.jobId());
+        index.remove(job.jobId());
+        NavigableMap<String, QueuedJob> jobsOfModel = queues.get(job.model());
+        if (jobsOfModel == null) {
+            return null;
+        }
+        // The key follows from the record, so the entry taken off is the one that was read.
+        QueuedJob removed = jobsOfModel.remove(StoreKeys.queueKey(job, queued.queuedAt(), agingMillis));
+        if (jobsOfModel.isEmpty()) {
+            queues.remove(job.model());
+        }
+        return removed;
+    }
+
+    /** Forgets in memory that the job is in flight on the worker; true when it was. */
+    private boolean forget(String workerId, String jobId) {
+        if (!isInFlightOn(workerId, jobId)) {
+            return false;
+        }
+        untrack(sentByJob.remove(jobId));
+        return true;
+    }
+
+    private boolean isInFlightOn(String workerId, String jobId) {
+        Sent s = sentByJob.get(jobId);
+        return s != null && s.workerId().equals(workerId);
+    }
+
+    private void track(String workerId, InFlight f) {
+        JobRequested job = f.queued().job();
+        Sent s = new Sent(
+                f.dispatchedAt().toEpochMilli(),
+                workerId,
+                job.jobId(),
+                job.model(),
+                job.tenantId(),
+                f.attempt(),
+                f.workerInstance());
+        Sent before = sentByJob.put(s.jobId(), s);
+        if (before != null) {
+            untrack(before);
+        }
+        sent.add(s);
+        count(workerId, s.model(), 1);
+        countInstance(s, 1);
+    }
+
+    private void untrack(Sent s) {
+        sent.remove(s);
+        count(s.workerId(), s.model(), -1);
+        countInstance(s, -1);
+    }
+
+    private void count(String workerId, String model, int delta) {
+        Map<String, Integer> byModel = outstanding.computeIfAbsent(workerId, w -> new HashMap<>());
+        byModel.merge(model, delta, (a, b) -> a + b > 0 ? a + b : null);
+        if (byModel.isEmpty()) {
+            outstanding.remove(workerId);
+        }
+    }
+
+    private void countInstance(Sent s, int delta) {
+        if (s.instance() == null) {
+            return;
+        }
+        Map<String, Integer> byInstance = instances.computeIfAbsent(s.workerId(), w -> new HashMap<>());
+        byInstance.merge(s.instance(), delta, (a, b) -> a + b > 0 ? a + b : null);
+        if (byInstance.isEmpty()) {
+            instances.remove(s.workerId());
+        }
     }
 }

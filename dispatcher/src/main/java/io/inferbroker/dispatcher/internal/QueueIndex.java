@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * In-memory index over one task's queued jobs: per model the jobs by the time they were queued (for
  * the oldest wait) and counts per priority, and all deadlines in time order (for expiry), so a tick
- * costs no store scan. Holds only ids and times; the jobs themselves stay in the queue store.
- * Rebuilt from the store when a task starts. Confined to one stream thread.
+ * costs no store scan. Holds only ids and times; the jobs themselves are in {@link JobBook}'s
+ * queues. Rebuilt from the active store when a task starts. Confined to one stream thread.
  */
 final class QueueIndex {
     private record Meta(String model, int priority, long queuedAtMillis, long deadlineMillis) {}

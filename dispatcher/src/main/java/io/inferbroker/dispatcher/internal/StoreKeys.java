@@ -4,9 +4,9 @@ import io.inferbroker.schemas.JobRequested;
 import java.time.Instant;
 
 /**
- * Keys of the dispatcher's ordered stores. Stores order keys by their UTF-8 bytes, so numbers are
- * zero-padded and names are length-prefixed ({@code 5:llama\0}): no name can be a prefix of another
- * name's keys, whatever characters names hold.
+ * Keys that order the dispatcher's in-memory queues (earlier versions kept them as keys of a queue
+ * store). Numbers are zero-padded and names are length-prefixed ({@code 5:llama\0}): no name can be
+ * a prefix of another name's keys, whatever characters names hold.
  */
 final class StoreKeys {
     private static final char SEP = '\u0000';
@@ -25,7 +25,7 @@ final class StoreKeys {
      * priority is {@code priority * aging + queuedAt} (priority offset so that negative numbers sort
      * first): waiting {@code aging} longer is worth one priority level, so a low-priority job is
      * overtaken by newer urgent ones only for a bounded time. Both terms are fixed when the job is
-     * queued, so the order is a plain key order in the store.
+     * queued, so the order is a plain key order.
      */
     static String queueKey(JobRequested job, Instant queuedAt, long agingMillis) {
         long priority = (long) job.priority() - Integer.MIN_VALUE;
@@ -36,45 +36,6 @@ final class StoreKeys {
                 + pad(millis(job.acceptedAt()), MILLIS_DIGITS)
                 + SEP
                 + job.jobId();
-    }
-
-    /** A job outstanding on a worker. */
-    static String outstandingKey(String workerId, String jobId) {
-        return named(workerId) + jobId;
-    }
-
-    /** The prefix shared by every outstanding key of {@code workerId}. */
-    static String outstandingPrefix(String workerId) {
-        return named(workerId);
-    }
-
-    /** The job id of an {@link #outstandingKey}. */
-    static String jobOf(String outstandingKey) {
-        int colon = outstandingKey.indexOf(':');
-        int length = Integer.parseInt(outstandingKey.substring(0, colon));
-        return outstandingKey.substring(colon + 1 + length + 1);
-    }
-
-    /** The worker id of an {@link #outstandingKey}. */
-    static String workerOf(String outstandingKey) {
-        int colon = outstandingKey.indexOf(':');
-        int length = Integer.parseInt(outstandingKey.substring(0, colon));
-        return outstandingKey.substring(colon + 1, colon + 1 + length);
-    }
-
-    /** Retirement order: by the instant a remembered job id may be forgotten. */
-    static String retireKey(Instant retireAt, String jobId) {
-        return pad(millis(retireAt), MILLIS_DIGITS) + SEP + jobId;
-    }
-
-    /** The instant of a {@link #retireKey}, in epoch milliseconds. */
-    static long retireMillis(String retireKey) {
-        return Long.parseLong(retireKey.substring(0, MILLIS_DIGITS));
-    }
-
-    /** The job id of a {@link #retireKey}. */
-    static String retiredJob(String retireKey) {
-        return retireKey.substring(MILLIS_DIGITS + 1);
     }
 
     private static String named(String name) {

@@ -12,10 +12,8 @@ import io.inferbroker.dispatcher.ModelBatching;
 import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
-import io.inferbroker.schemas.JsonSerde;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.TopicNames;
-import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
 import java.time.Duration;
@@ -24,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,10 +29,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
- * A dispatcher killed at any point keeps an arbitrary subset of one step's store writes (at least
- * once: the changelogs are several topics, and the input offset is committed later), and replays
- * the inputs after its last commit. Each test makes the stores look as such a kill can leave them,
- * starts a new processor over them, and checks that every job still ends up on exactly one worker.
+ * A dispatcher killed at any point keeps, of each store, the writes before some point (at least
+ * once: each changelog is its own partition, flushed on its own, and the input offset is committed
+ * later), and replays the inputs after its last commit. Each test makes the stores look as such a
+ * kill can leave them, starts a new processor over them, and checks that every job still ends up on
+ * exactly one worker. {@link LostWritesTest} tries every such point of a longer run.
  */
 class CrashRecoveryTest {
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
@@ -55,27 +52,20 @@ class CrashRecoveryTest {
     };
     private final DispatchProcessorSupplier supplier =
             new DispatchProcessorSupplier(config, new LeastLoadedPolicy(), DispatcherMetrics.noop(), horizon);
-    private final KeyValueStore<String, JobEntry> jobs =
-            TestStores.inMemory(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
-    private final KeyValueStore<String, QueuedJob> queue =
-            TestStores.inMemory(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
-    private final KeyValueStore<String, InFlight> inFlight =
-            TestStores.inMemory(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class));
-    private final KeyValueStore<String, String> retire = TestStores.inMemory(StoreNames.RETIRE, Serdes.String());
-    private final KeyValueStore<String, WorkerStatus> workers =
-            TestStores.inMemory(StoreNames.WORKERS, WireSerdes.WORKER_STATUS);
+    private TaskStores stores = TaskStores.create(config.dedupeRetention());
+    private final KeyValueStore<String, WorkerStatus> workers = stores.workers();
 
     private MockProcessorContext<String, Outbound> context;
     private Processor<String, Envelope, String, Outbound> processor;
 
     @Test
-    void shouldQueueAgainAReplayedRequestWhoseQueueRecordWasLost() {
+    void shouldQueueAgainAReplayedRequestWhoseActiveRecordWasLost() {
         JobRequested j1 = job("j1", MODEL, 5, T0, null);
         start(T0);
         admit(j1);
         assertThat(events()).containsExactly(LifecycleType.QUEUED);
 
-        clear(queue); // the kill kept the jobs store's write, not the queue store's
+        stores = stores.restore(0); // the kill lost the job's one write
         start(T0.plusMillis(100));
         admit(j1); // its offset was not committed: the request comes again
         workers.put("w1", active("w1", T0.plusMillis(100)));
@@ -92,7 +82,8 @@ class CrashRecoveryTest {
         admit(j1); // due at once: dispatched on arrival
         assertThat(batches()).containsExactly(List.of("j1"));
 
-        clear(inFlight); // the jobs store says dispatched; the in-flight record and the batch were lost
+        assertThat(stores.writes()).as("never written as queued").hasSize(1);
+        stores = stores.restore(0); // the in-flight record and the batch were lost
         start(T0.plusMillis(100));
         admit(j1);
         tick(T0.plusMillis(150));
@@ -113,8 +104,10 @@ class CrashRecoveryTest {
         tick(T0.plusMillis(20));
         assertThat(batches()).containsExactly(List.of("j1"));
 
-        // The request's offset was committed long before; the tick's in-flight write was lost.
-        clear(inFlight);
+        // The request's offset was committed long before; the tick's in-flight write was lost, so the
+        // job's record says queued (and the batch, sent after that write, was lost with it).
+        assertThat(stores.writes()).hasSize(2);
+        stores = stores.restore(1);
         start(T0.plusMillis(100), batching);
         workers.put("w1", active("w1", T0.plusMillis(100)));
         tick(T0.plusMillis(150));
@@ -123,16 +116,19 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void shouldNotDispatchAgainAJobInFlightWhoseQueueRecordSurvived() {
+    void shouldNotDispatchAgainAJobInFlightAfterARestart() {
         JobRequested j1 = job("j1", MODEL, 5, T0, null);
         start(T0);
-        admit(j1); // no worker: j1 waits, written to the queue store
-        QueuedJob waiting = onlyValue(queue);
+        admit(j1); // no worker: j1 waits, written to the active store as queued
+        assertThat(onlyValue(stores.active()).sent()).isNull();
         workers.put("w1", active("w1", T0));
         tick(T0.plusMillis(20));
         assertThat(batches()).containsExactly(List.of("j1"));
+        assertThat(onlyValue(stores.active()).sent())
+                .as("the same record, now in flight")
+                .isNotNull();
 
-        queue.put(StoreKeys.queueKey(j1, waiting.queuedAt(), 1_000), waiting); // as if never taken off
+        stores = stores.restore(stores.writes().size());
         start(T0.plusMillis(100));
         workers.put("w1", active("w1", T0.plusMillis(100)));
         admit(job("j2", MODEL, 5, T0, null));
@@ -143,21 +139,60 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void shouldNotDispatchAFinishedJobWhoseQueueRecordSurvived() {
+    void shouldNotDispatchAFinishedJobWhoseActiveRecordSurvived() {
         JobRequested j1 = job("j1", MODEL, 5, T0, null);
         start(T0);
         admit(j1);
-        QueuedJob waiting = onlyValue(queue);
         processor.process(new Record<>(MODEL, new Envelope.Cancel("j1", TENANT, "no longer needed"), 0L));
         assertThat(events()).containsExactly(LifecycleType.QUEUED, LifecycleType.CANCELED);
+        assertThat(stores.writes())
+                .extracting(TaskStores.Write::store)
+                .as("queued; then the finished mark before the deletion")
+                .containsExactly(StoreNames.ACTIVE, StoreNames.DONE, StoreNames.ACTIVE);
 
-        queue.put(StoreKeys.queueKey(j1, waiting.queuedAt(), 1_000), waiting); // the deletion was lost
+        stores = stores.restore(1, 1); // the deletion was lost
         start(T0.plusMillis(100));
         workers.put("w1", active("w1", T0.plusMillis(100)));
         tick(T0.plusMillis(150));
 
         assertThat(batches()).as("a canceled job never runs").isEmpty();
-        assertThat(queue.approximateNumEntries()).isZero();
+        assertThat(stores.activeRecords()).as("the leftover record is deleted").isEmpty();
+    }
+
+    @Test
+    void shouldRememberAJobWhoseFinishedMarkWasLostWhenItsResultComesAgain() {
+        workers.put("w1", active("w1", T0));
+        start(T0);
+        admit(job("j1", MODEL, 5, T0, null));
+        readResult(0, new Envelope.Finish("j1", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
+
+        assertThat(stores.writes()).hasSize(3);
+        stores = stores.restore(2, 0); // the deletion kept, the mark lost: j1 is in neither store
+        start(T0.plusMillis(100));
+        // The result's offset was not committed (a commit waits for every write before it).
+        readResult(0, new Envelope.Finish("j1", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
+        admit(job("j1", MODEL, 5, T0, null)); // a duplicate of the request, later
+        tick(T0.plusMillis(150));
+
+        assertThat(batches()).as("j1 is not sent again").isEmpty();
+        assertThat(stores.activeRecords()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepAJobAdmittedAfterACancelOfAnotherTenantAcrossARestart() {
+        workers.put("w1", active("w1", T0));
+        start(T0);
+        processor.process(new Record<>(MODEL, new Envelope.Cancel("j1", "someone-else", "not theirs"), 0L));
+        admit(job("j1", MODEL, 5, T0, null)); // the cancel was not its tenant's: j1 runs
+        assertThat(batches()).containsExactly(List.of("j1"));
+
+        stores = stores.restore(stores.writes().size());
+        start(T0.plusMillis(100));
+        tick(T0.plusMillis(150));
+        readResult(0, new Envelope.Finish("j1", MODEL, TENANT, JobStatus.SUCCEEDED, "w1", null));
+
+        assertThat(batches()).as("still in flight, not sent again").isEmpty();
+        assertThat(stores.activeRecords()).as("finished by its result").isEmpty();
     }
 
     @Test
@@ -177,9 +212,12 @@ class CrashRecoveryTest {
 
         List<DispatchedJob> sent = dispatched();
         assertThat(sent).singleElement().satisfies(j -> assertThat(j.attempt()).isEqualTo(2));
-        assertThat(inFlight.approximateNumEntries())
-                .as("only w2's record is left")
-                .isEqualTo(1);
+        assertThat(onlyValue(stores.active()).sent())
+                .as("one record, in flight on w2")
+                .satisfies(s -> {
+                    assertThat(s.workerId()).isEqualTo("w2");
+                    assertThat(s.attempt()).isEqualTo(2);
+                });
     }
 
     @Test
@@ -331,9 +369,7 @@ class CrashRecoveryTest {
         }
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(now.toEpochMilli());
-        for (KeyValueStore<String, ?> s : List.of(jobs, queue, inFlight, retire, workers)) {
-            context.addStateStore(s);
-        }
+        stores.addTo(context);
         processor = from.get();
         processor.init(context);
     }
@@ -397,13 +433,5 @@ class CrashRecoveryTest {
         }
         assertThat(values).hasSize(1);
         return values.getFirst();
-    }
-
-    private static void clear(KeyValueStore<String, ?> store) {
-        List<String> keys = new ArrayList<>();
-        try (var it = store.all()) {
-            it.forEachRemaining((KeyValue<String, ?> kv) -> keys.add(kv.key));
-        }
-        keys.forEach(store::delete);
     }
 }

@@ -11,15 +11,12 @@ import io.inferbroker.dispatcher.LeastLoadedPolicy;
 import io.inferbroker.dispatcher.ModelBatching;
 import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobResult;
-import io.inferbroker.schemas.JsonSerde;
 import io.inferbroker.schemas.TopicNames;
-import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.schemas.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -38,15 +35,8 @@ class DispatchProcessorRestartTest {
             .withModel(MODEL, new ModelBatching(8, Duration.ofMillis(20)));
     private final DispatchProcessorSupplier supplier = new DispatchProcessorSupplier(
             config, new LeastLoadedPolicy(), DispatcherMetrics.noop(), ResultsHorizon.NONE);
-    private final KeyValueStore<String, JobEntry> jobs =
-            TestStores.inMemory(StoreNames.JOBS, JsonSerde.of(JobEntry.class));
-    private final KeyValueStore<String, QueuedJob> queue =
-            TestStores.inMemory(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class));
-    private final KeyValueStore<String, InFlight> outstanding =
-            TestStores.inMemory(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class));
-    private final KeyValueStore<String, String> retire = TestStores.inMemory(StoreNames.RETIRE, Serdes.String());
-    private final KeyValueStore<String, io.inferbroker.schemas.WorkerStatus> workers =
-            TestStores.inMemory(StoreNames.WORKERS, WireSerdes.WORKER_STATUS);
+    private final TaskStores stores = TaskStores.create(config.dedupeRetention());
+    private final KeyValueStore<String, io.inferbroker.schemas.WorkerStatus> workers = stores.workers();
 
     @Test
     void shouldRebuildQueueAndOutstandingCountsAfterRestart() {
@@ -118,9 +108,7 @@ class DispatchProcessorRestartTest {
     private MockProcessorContext<String, Outbound> context(Instant now) {
         MockProcessorContext<String, Outbound> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(now.toEpochMilli());
-        for (KeyValueStore<String, ?> s : List.of(jobs, queue, outstanding, retire, workers)) {
-            context.addStateStore(s);
-        }
+        stores.addTo(context);
         return context;
     }
 

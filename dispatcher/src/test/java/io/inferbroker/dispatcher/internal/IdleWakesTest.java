@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferbroker.dispatcher.DispatcherConfig;
 import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.dispatcher.LeastLoadedPolicy;
-import io.inferbroker.schemas.JsonSerde;
 import io.inferbroker.schemas.TopicNames;
-import io.inferbroker.schemas.WireSerdes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.junit.jupiter.api.AfterEach;
@@ -74,11 +71,7 @@ class IdleWakesTest {
     private void start(long millis) {
         MockProcessorContext<String, Outbound> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(millis);
-        context.addStateStore(TestStores.inMemory(StoreNames.JOBS, JsonSerde.of(JobEntry.class)));
-        context.addStateStore(TestStores.inMemory(StoreNames.QUEUE, JsonSerde.of(QueuedJob.class)));
-        context.addStateStore(TestStores.inMemory(StoreNames.IN_FLIGHT, JsonSerde.of(InFlight.class)));
-        context.addStateStore(TestStores.inMemory(StoreNames.RETIRE, Serdes.String()));
-        context.addStateStore(TestStores.inMemory(StoreNames.WORKERS, WireSerdes.WORKER_STATUS));
+        TaskStores.create(config.dedupeRetention()).addTo(context);
         Processor<String, Envelope, String, Outbound> task = supplier.get();
         task.init(context);
         tasks.add(task);
