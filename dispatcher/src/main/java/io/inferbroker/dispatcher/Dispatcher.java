@@ -10,6 +10,10 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -34,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaStreams streams;
     private final Admin admin;
@@ -72,7 +77,12 @@ public final class Dispatcher implements AutoCloseable {
         PollPacer pacer = new PollPacer(config.idlePoll());
         try {
             Topology topology = DispatcherTopology.build(
-                    config, policy, metrics, new AdminResultsHorizon(admin, config.applicationId()), pacer);
+                    config,
+                    policy,
+                    metrics,
+                    new AdminResultsHorizon(admin, config.applicationId()),
+                    pacer,
+                    topics(admin));
             this.streams = new KafkaStreams(topology, props, new PacedClientSupplier(pacer));
         } catch (RuntimeException e) {
             admin.close(Duration.ZERO);
@@ -87,6 +97,21 @@ public final class Dispatcher implements AutoCloseable {
             LOG.error("a dispatcher stream thread failed; shutting the dispatcher down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    }
+
+    /** The topics of the cluster, to find the changelogs of an earlier store layout. */
+    private static Set<String> topics(Admin admin) {
+        try {
+            return admin.listTopics().names().get(TOPICS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot list the Kafka topics (to find stores of an earlier dispatcher to carry over): "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.inferbroker.dispatcher;
 
 import io.inferbroker.dispatcher.internal.DispatchProcessorSupplier;
 import io.inferbroker.dispatcher.internal.Inbound;
+import io.inferbroker.dispatcher.internal.LegacyStores;
 import io.inferbroker.dispatcher.internal.Outbound;
 import io.inferbroker.dispatcher.internal.PollPacer;
 import io.inferbroker.dispatcher.internal.ResultsHorizon;
@@ -81,7 +82,7 @@ public final class DispatcherTopology {
             @Nullable RoutingPolicy policy,
             DispatcherMetrics metrics,
             ResultsHorizon horizon) {
-        return assemble(config, policy, metrics, horizon, new PollPacer(Duration.ZERO));
+        return assemble(config, policy, metrics, horizon, new PollPacer(Duration.ZERO), false);
     }
 
     /**
@@ -94,7 +95,23 @@ public final class DispatcherTopology {
             DispatcherMetrics metrics,
             ResultsHorizon horizon,
             PollPacer pacer) {
-        return assemble(config, policy, metrics, horizon, pacer);
+        return assemble(config, policy, metrics, horizon, pacer, false);
+    }
+
+    /**
+     * {@link #build(DispatcherConfig, RoutingPolicy, DispatcherMetrics, ResultsHorizon, PollPacer)},
+     * for an application whose topics are {@code topics}: when they hold the changelogs of the
+     * dispatcher's earlier store layout, its tasks carry those stores' jobs over.
+     */
+    public static Topology build(
+            DispatcherConfig config,
+            @Nullable RoutingPolicy policy,
+            DispatcherMetrics metrics,
+            ResultsHorizon horizon,
+            PollPacer pacer,
+            Set<String> topics) {
+        boolean carryOver = topics.stream().anyMatch(LegacyStores.changelogs(config.applicationId())::contains);
+        return assemble(config, policy, metrics, horizon, pacer, carryOver);
     }
 
     private static Topology assemble(
@@ -102,13 +119,15 @@ public final class DispatcherTopology {
             @Nullable RoutingPolicy policy,
             DispatcherMetrics metrics,
             ResultsHorizon horizon,
-            PollPacer pacer) {
+            PollPacer pacer,
+            boolean carryOver) {
         StreamsBuilder builder = new StreamsBuilder();
         Inbound inbound = Inbound.of(builder, config);
         KStream<String, Outbound> budgetOut = inbound.budgets(metrics);
         KStream<String, Outbound> out = inbound.byModel(budgetOut)
                 .process(
-                        new DispatchProcessorSupplier(config, policy, metrics, inbound.fleet(), horizon, pacer),
+                        new DispatchProcessorSupplier(
+                                config, policy, metrics, inbound.fleet(), horizon, pacer, carryOver),
                         Named.as("dispatcher"));
         if (budgetOut != null) {
             out = out.merge(budgetOut, Named.as("merge-budget-out"));

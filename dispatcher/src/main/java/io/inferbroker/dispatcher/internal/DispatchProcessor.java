@@ -65,6 +65,10 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     private Catchup catchup;
     /** When this task next needs its tick, as its stream thread's consumer reads it. */
     private PollPacer.Wake wake;
+    /** Whether the task has the stores of the earlier layout, to carry their jobs over. */
+    private final boolean carryOver;
+    /** The earlier layout's stores until the book opened with them. */
+    private @Nullable LegacyStores legacy;
 
     DispatchProcessor(
             DispatcherConfig config,
@@ -72,7 +76,9 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             DispatcherMetrics metrics,
             FleetVersion fleet,
             ResultsHorizon horizon,
-            PollPacer pacer) {
+            PollPacer pacer,
+            boolean carryOver) {
+        this.carryOver = carryOver;
         this.config = config;
         this.pacer = pacer;
         this.horizon = horizon;
@@ -90,6 +96,7 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
                 ctx.getStateStore(StoreNames.DONE),
                 config.dedupeRetention(),
                 config.priorityAging());
+        this.legacy = carryOver ? LegacyStores.of(ctx) : null;
         this.workers = new WorkerDirectory(ctx.getStateStore(StoreNames.WORKERS), config.workerLease(), fleet);
         this.router = new Router(config, override, workers, breakers, book);
         catchup = new Catchup(
@@ -238,7 +245,8 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
 
     /** Opens the book with the task's first record or tick, and reports the queues it found. */
     private void open(Instant now) {
-        if (book.open(now)) {
+        if (book.open(now, legacy)) {
+            legacy = null;
             book.modelsWithQueue().forEach(this::reportDepth);
         }
     }

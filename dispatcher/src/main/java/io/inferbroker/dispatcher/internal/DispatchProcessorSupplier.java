@@ -21,12 +21,15 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
     private final FleetVersion fleet;
     private final ResultsHorizon horizon;
     private final PollPacer pacer;
+    private final boolean carryOver;
 
     /**
      * @param override the policy for every model instead of each model's configured strategy; null for those
      * @param fleet the changes of the global workers store ({@link Inbound#fleet()})
      * @param horizon how far a task must read its results before judging a worker's jobs unfinished
      * @param pacer told by each task when it next needs its tick
+     * @param carryOver whether the stores of the earlier layout exist: they are declared, and each
+     *     task moves their jobs into the current stores when it opens ({@link LegacyStores})
      */
     public DispatchProcessorSupplier(
             DispatcherConfig config,
@@ -34,7 +37,9 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
             DispatcherMetrics metrics,
             FleetVersion fleet,
             ResultsHorizon horizon,
-            PollPacer pacer) {
+            PollPacer pacer,
+            boolean carryOver) {
+        this.carryOver = carryOver;
         this.config = config;
         this.override = override;
         this.metrics = metrics;
@@ -49,12 +54,12 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
             @Nullable RoutingPolicy override,
             DispatcherMetrics metrics,
             ResultsHorizon horizon) {
-        this(config, override, metrics, FleetVersion.UNTRACKED, horizon, new PollPacer(Duration.ZERO));
+        this(config, override, metrics, FleetVersion.UNTRACKED, horizon, new PollPacer(Duration.ZERO), false);
     }
 
     @Override
     public Processor<String, Envelope, String, Outbound> get() {
-        return new DispatchProcessor(config, override, metrics, fleet, horizon, pacer);
+        return new DispatchProcessor(config, override, metrics, fleet, horizon, pacer, carryOver);
     }
 
     /**
@@ -65,6 +70,14 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
      */
     @Override
     public Set<StoreBuilder<?>> stores() {
+        Set<StoreBuilder<?>> stores = new java.util.HashSet<>(current());
+        if (carryOver) {
+            stores.addAll(LegacyStores.builders());
+        }
+        return stores;
+    }
+
+    private Set<StoreBuilder<?>> current() {
         return Set.of(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.ACTIVE),

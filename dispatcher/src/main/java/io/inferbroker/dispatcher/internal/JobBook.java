@@ -62,6 +62,7 @@ final class JobBook {
 
     private final KeyValueStore<String, ActiveJob> active;
     private final DoneJobs done;
+    private final Duration retention;
     private final long agingMillis;
     private final QueueIndex index = new QueueIndex();
     /** Model to queued jobs in queue order ({@link StoreKeys#queueKey}). */
@@ -104,6 +105,7 @@ final class JobBook {
             Duration aging) {
         this.active = active;
         this.done = new DoneJobs(done, retention);
+        this.retention = retention;
         this.agingMillis = aging.toMillis();
     }
 
@@ -116,10 +118,24 @@ final class JobBook {
      * @return true when this call opened the book
      */
     boolean open(Instant now) {
+        return open(now, null);
+    }
+
+    /**
+     * {@link #open(Instant)}, first carrying over the jobs of the earlier store layout, when
+     * {@code legacy} is not null.
+     */
+    boolean open(Instant now, @Nullable LegacyStores legacy) {
         if (open) {
             return false;
         }
         open = true;
+        if (legacy != null) {
+            int moved = legacy.moveInto(active, done, retention, now);
+            if (moved > 0) {
+                LOG.info("carried {} jobs over from the dispatcher's earlier stores", moved);
+            }
+        }
         StoreReconciliation found = StoreReconciliation.of(active, done, now);
         List<QueuedJob> queued = new ArrayList<>(found.queued());
         queued.sort(Comparator.comparing(QueuedJob::queuedAt));

@@ -27,7 +27,8 @@ class IdleWakesTest {
             DispatcherMetrics.noop(),
             FleetVersion.UNTRACKED,
             ResultsHorizon.NONE,
-            pacer);
+            pacer,
+            false);
     private final List<Processor<String, Envelope, String, Outbound>> tasks = new ArrayList<>();
     private final List<MockProcessorContext<String, Outbound>> contexts = new ArrayList<>();
 
