@@ -229,9 +229,11 @@ public final class Worker implements AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-producer");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // The client default (5 ms) would sit between a job's last token and the caller waiting for it.
-        // 0, not 1: records still batch up while earlier requests are in flight (WorkerBench).
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // 1 ms, not the client default (5 ms), which would sit between a job's last token and the
+        // caller waiting for it; and not 0, which sends a job's started event, tokens, result and
+        // terminal event (written within microseconds of each other by a fast model) as separate
+        // produce requests whenever the sender thread is idle (BENCHMARKS.md, whole path).
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         return props;
     }
 
