@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.inferbroker.schemas.ControlAction;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.Cost;
+import io.inferbroker.schemas.DispatchBatch;
+import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobRequested;
@@ -13,10 +15,14 @@ import io.inferbroker.schemas.Price;
 import io.inferbroker.schemas.Timings;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
+import io.inferbroker.testkit.KafkaInfra;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.jspecify.annotations.Nullable;
 
 /** Wire records for tests. */
@@ -167,5 +173,20 @@ public final class Fixtures {
 
     public static ControlCommand cancel(String jobId, String tenantId, Instant at) {
         return new ControlCommand(ControlCommand.VERSION, jobId, tenantId, ControlAction.CANCEL, "user asked", at);
+    }
+
+    /** The job ids of {@code batches}, in order. */
+    public static List<String> jobIds(List<DispatchBatch> batches) {
+        return batches.stream()
+                .flatMap(b -> b.jobs().stream())
+                .map(DispatchedJob::jobId)
+                .toList();
+    }
+
+    /** Client settings for a dispatcher on {@code kafka} keeping its state in {@code stateDir}. */
+    public static Properties streamsProps(KafkaInfra kafka, Path stateDir) {
+        Properties props = kafka.clientProps();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return props;
     }
 }

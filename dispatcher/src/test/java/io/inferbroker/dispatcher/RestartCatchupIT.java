@@ -7,7 +7,6 @@ import static io.inferbroker.dispatcher.Fixtures.worker;
 import static org.awaitility.Awaitility.await;
 
 import io.inferbroker.schemas.DispatchBatch;
-import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
@@ -20,13 +19,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,12 +50,16 @@ class RestartCatchupIT {
             int partition = Partitioning.of(
                     MODEL, producer.partitionsFor(topics.requests()).size());
             status(producer, topics, "run-a");
-            try (Dispatcher before = new Dispatcher(config, props(kafka, first), new SimpleMeterRegistry())) {
+            try (Dispatcher before =
+                    new Dispatcher(config, Fixtures.streamsProps(kafka, first), new SimpleMeterRegistry())) {
                 before.start();
                 await().atMost(WAIT).until(before::isReady);
                 request(producer, topics.requests(), partition, "j1");
                 dispatched.awaitUntil(
-                        seen -> jobs(seen.stream().map(r -> r.value()).toList()).contains("j1"), WAIT);
+                        seen -> Fixtures.jobIds(
+                                        seen.stream().map(r -> r.value()).toList())
+                                .contains("j1"),
+                        WAIT);
             }
             // Run-a finished j1 and published its result; then the dispatcher and the worker stopped.
             byte[] done = WireSerdes.JOB_RESULT.serialize(
@@ -68,34 +68,25 @@ class RestartCatchupIT {
                     .get();
             status(producer, topics, "run-b");
 
-            try (Dispatcher after = new Dispatcher(config, props(kafka, second), new SimpleMeterRegistry())) {
+            try (Dispatcher after =
+                    new Dispatcher(config, Fixtures.streamsProps(kafka, second), new SimpleMeterRegistry())) {
                 after.start();
                 await().atMost(WAIT).until(after::isReady);
                 request(producer, topics.requests(), partition, "j2");
                 dispatched.awaitUntil(
-                        seen -> jobs(seen.stream().map(r -> r.value()).toList()).contains("j2"), WAIT);
+                        seen -> Fixtures.jobIds(
+                                        seen.stream().map(r -> r.value()).toList())
+                                .contains("j2"),
+                        WAIT);
 
                 await().during(Duration.ofSeconds(3))
                         .atMost(Duration.ofSeconds(10))
-                        .until(() -> jobs(dispatched.values()).stream()
+                        .until(() -> Fixtures.jobIds(dispatched.values()).stream()
                                         .filter("j1"::equals)
                                         .count()
                                 == 1);
             }
         }
-    }
-
-    private static List<String> jobs(List<DispatchBatch> batches) {
-        return batches.stream()
-                .flatMap(b -> b.jobs().stream())
-                .map(DispatchedJob::jobId)
-                .toList();
-    }
-
-    private static Properties props(KafkaInfra kafka, Path stateDir) {
-        Properties props = kafka.clientProps();
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return props;
     }
 
     private static void status(KafkaProducer<String, byte[]> producer, TopicNames topics, String instance)

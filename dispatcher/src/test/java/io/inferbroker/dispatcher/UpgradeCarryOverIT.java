@@ -10,7 +10,6 @@ import io.inferbroker.dispatcher.internal.InFlight;
 import io.inferbroker.dispatcher.internal.LegacyStores;
 import io.inferbroker.dispatcher.internal.QueuedJob;
 import io.inferbroker.schemas.DispatchBatch;
-import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JsonSerde;
 import io.inferbroker.schemas.Partitioning;
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,7 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,17 +90,23 @@ class UpgradeCarryOverIT {
                             topics.workers(), "w1", WireSerdes.WORKER_STATUS.serialize(topics.workers(), status)))
                     .get();
 
-            try (Dispatcher upgraded = new Dispatcher(config, props(kafka, state), new SimpleMeterRegistry())) {
+            try (Dispatcher upgraded =
+                    new Dispatcher(config, Fixtures.streamsProps(kafka, state), new SimpleMeterRegistry())) {
                 upgraded.start();
                 await().atMost(WAIT).until(upgraded::isReady);
                 dispatched.awaitUntil(
-                        seen -> jobs(seen.stream().map(r -> r.value()).toList()).contains("j1"), WAIT);
+                        seen -> Fixtures.jobIds(
+                                        seen.stream().map(r -> r.value()).toList())
+                                .contains("j1"),
+                        WAIT);
 
                 await().during(Duration.ofSeconds(3))
                         .atMost(Duration.ofSeconds(10))
-                        .until(() -> jobs(dispatched.values()).equals(List.of("j1")));
+                        .until(() -> Fixtures.jobIds(dispatched.values()).equals(List.of("j1")));
             }
-            assertThat(jobs(dispatched.values())).as("j2 was in flight already").containsExactly("j1");
+            assertThat(Fixtures.jobIds(dispatched.values()))
+                    .as("j2 was in flight already")
+                    .containsExactly("j1");
         }
     }
 
@@ -124,18 +127,5 @@ class UpgradeCarryOverIT {
     @SuppressWarnings("unchecked")
     private static byte[] json(Object value) {
         return JsonSerde.of((Class<Object>) value.getClass()).serialize("t", value);
-    }
-
-    private static List<String> jobs(List<DispatchBatch> batches) {
-        return batches.stream()
-                .flatMap(b -> b.jobs().stream())
-                .map(DispatchedJob::jobId)
-                .toList();
-    }
-
-    private static Properties props(KafkaInfra kafka, Path stateDir) {
-        Properties props = kafka.clientProps();
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return props;
     }
 }

@@ -5,6 +5,7 @@ import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.dispatcher.RoutingPolicy;
 import io.inferbroker.schemas.JsonSerde;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -70,7 +71,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
      */
     @Override
     public Set<StoreBuilder<?>> stores() {
-        Set<StoreBuilder<?>> stores = new java.util.HashSet<>(current());
+        Set<StoreBuilder<?>> stores = new HashSet<>(current());
         if (carryOver) {
             stores.addAll(LegacyStores.builders());
         }

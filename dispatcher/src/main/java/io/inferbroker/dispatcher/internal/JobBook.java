@@ -111,19 +111,12 @@ final class JobBook {
 
     /**
      * Rebuilds the in-memory queues, index and counts from the active store, made consistent with
-     * the done store as of {@code now} by {@link StoreReconciliation}, and writes its corrections.
-     * Call with the first record or punctuation of the task: stores cannot be written from {@code
-     * init}, and the task's wall clock is not read there. Does nothing once the book is open.
+     * the done store as of {@code now} by {@link StoreReconciliation}, and writes its corrections;
+     * first carries over the jobs of the earlier store layout when {@code legacy} is not null. Call
+     * with the first record or punctuation of the task: stores cannot be written from {@code init},
+     * and the task's wall clock is not read there. Does nothing once the book is open.
      *
      * @return true when this call opened the book
-     */
-    boolean open(Instant now) {
-        return open(now, null);
-    }
-
-    /**
-     * {@link #open(Instant)}, first carrying over the jobs of the earlier store layout, when
-     * {@code legacy} is not null.
      */
     boolean open(Instant now, @Nullable LegacyStores legacy) {
         if (open) {

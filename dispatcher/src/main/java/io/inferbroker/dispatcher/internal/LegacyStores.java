@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -63,9 +64,7 @@ public final class LegacyStores {
 
     /** The changelog topics of the earlier stores of application {@code applicationId}. */
     public static Set<String> changelogs(String applicationId) {
-        Set<String> topics = new java.util.HashSet<>();
-        NAMES.forEach(n -> topics.add(applicationId + "-" + n + "-changelog"));
-        return topics;
+        return NAMES.stream().map(n -> applicationId + "-" + n + "-changelog").collect(Collectors.toUnmodifiableSet());
     }
 
     /** The earlier stores, persistent and changelogged under their old names; values kept as bytes. */

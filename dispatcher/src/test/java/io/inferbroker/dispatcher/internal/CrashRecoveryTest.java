@@ -387,8 +387,7 @@ class CrashRecoveryTest {
     }
 
     private void tick(Instant now) {
-        context.setCurrentSystemTimeMs(now.toEpochMilli());
-        context.scheduledPunctuators().getFirst().getPunctuator().punctuate(now.toEpochMilli());
+        TaskOutputs.tick(context, now);
     }
 
     private static WorkerStatus active(String id, Instant at) {
@@ -396,23 +395,11 @@ class CrashRecoveryTest {
     }
 
     private List<LifecycleType> events() {
-        List<LifecycleType> types = new ArrayList<>();
-        for (var forward : context.forwarded()) {
-            if (forward.record().value() instanceof Outbound.Event e) {
-                types.add(e.event().type());
-            }
-        }
-        return types;
+        return TaskOutputs.events(context);
     }
 
     private List<DispatchedJob> dispatched() {
-        List<DispatchedJob> sent = new ArrayList<>();
-        for (var forward : context.forwarded()) {
-            if (forward.record().value() instanceof Outbound.Batch b) {
-                sent.addAll(b.batch().jobs());
-            }
-        }
-        return sent;
+        return TaskOutputs.dispatched(context);
     }
 
     private List<List<String>> batches() {

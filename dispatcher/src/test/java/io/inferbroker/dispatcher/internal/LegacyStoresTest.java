@@ -18,7 +18,6 @@ import io.inferbroker.schemas.WorkerState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,28 +151,15 @@ class LegacyStoresTest {
     }
 
     private void tick(Instant now) {
-        context.setCurrentSystemTimeMs(now.toEpochMilli());
-        context.scheduledPunctuators().getFirst().getPunctuator().punctuate(now.toEpochMilli());
+        TaskOutputs.tick(context, now);
     }
 
     private List<LifecycleType> events() {
-        List<LifecycleType> types = new ArrayList<>();
-        for (var forward : context.forwarded()) {
-            if (forward.record().value() instanceof Outbound.Event e) {
-                types.add(e.event().type());
-            }
-        }
-        return types;
+        return TaskOutputs.events(context);
     }
 
     private List<DispatchedJob> dispatched() {
-        List<DispatchedJob> sent = new ArrayList<>();
-        for (var forward : context.forwarded()) {
-            if (forward.record().value() instanceof Outbound.Batch b) {
-                sent.addAll(b.batch().jobs());
-            }
-        }
-        return sent;
+        return TaskOutputs.dispatched(context);
     }
 
     /** Values as the earlier layout's JSON serde wrote them. */
