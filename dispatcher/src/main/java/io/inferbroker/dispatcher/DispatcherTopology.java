@@ -7,6 +7,7 @@ import io.inferbroker.dispatcher.internal.Outbound;
 import io.inferbroker.dispatcher.internal.PollPacer;
 import io.inferbroker.dispatcher.internal.ResultsHorizon;
 import io.inferbroker.dispatcher.internal.RoutingGroups;
+import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
@@ -14,6 +15,7 @@ import io.inferbroker.schemas.WireSerdes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
@@ -48,6 +50,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DispatcherTopology {
     private DispatcherTopology() {}
+
+    /**
+     * The Kafka Streams settings the dispatcher runs its topology with, for a driver outside it
+     * (a {@code TopologyTestDriver} in a benchmark or a tool): the caller's settings with the
+     * dispatcher's own on top; records it cannot take go to the dead letters, counted nowhere.
+     *
+     * @param caller bootstrap servers, state directory and any other client settings
+     */
+    public static Properties streamsProperties(DispatcherConfig config, Properties caller) {
+        return StreamsProps.of(config, caller);
+    }
 
     /** The topology with each model's configured routing strategy and no metrics. */
     public static Topology build(DispatcherConfig config) {

@@ -114,7 +114,10 @@ public class WireSerdesFuzzTest {
         for (RecordComponent c : value.getClass().getRecordComponents()) {
             Object component;
             try {
-                component = c.getAccessor().invoke(value);
+                // Records of other modules' internal packages are package-private.
+                java.lang.reflect.Method accessor = c.getAccessor();
+                accessor.setAccessible(true);
+                component = accessor.invoke(value);
             } catch (IllegalAccessException | InvocationTargetException e) {
                 throw new IllegalStateException(e);
             }

@@ -5,7 +5,6 @@ import io.inferbroker.dispatcher.DispatcherConfig;
 import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.dispatcher.DispatcherTopology;
 import io.inferbroker.dispatcher.RoutingPolicy;
-import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.inferbroker.schemas.Cost;
 import io.inferbroker.schemas.DispatchBatch;
 import io.inferbroker.schemas.DispatchedJob;
@@ -304,7 +303,7 @@ final class FleetRun {
                 policy == null
                         ? DispatcherTopology.build(config, metrics)
                         : DispatcherTopology.build(config, policy, metrics),
-                StreamsProps.of(config, props),
+                DispatcherTopology.streamsProperties(config, props),
                 T0);
     }
 

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
     @JsonSubTypes.Type(value = Envelope.Finish.class, name = "finish"),
     @JsonSubTypes.Type(value = Envelope.Cancel.class, name = "cancel")
 })
-public sealed interface Envelope {
+sealed interface Envelope {
 
     /** A job the ingress accepted (and, for a tenant with a budget, the budget admitted). */
     record Admit(JobRequested job) implements Envelope {}

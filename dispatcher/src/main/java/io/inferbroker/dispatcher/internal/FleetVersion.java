@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads), so a reader decodes the fleet again only after it changed: worker statuses change about
  * once a second per worker, while the fleet is read for every batch. Thread-safe.
  */
-public final class FleetVersion {
+final class FleetVersion {
     /** A version for readers without a store updater to tell them: every read goes to the store. */
     static final FleetVersion UNTRACKED = new FleetVersion(true);
 

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param state whether the amount is still reserved, settled, or the job was rejected
  * @param at when the state was last set (the purge counts the retention from here)
  */
-public record Reservation(String tenantId, BigDecimal amount, State state, Instant at) {
+record Reservation(String tenantId, BigDecimal amount, State state, Instant at) {
 
     /** Where a job's reservation stands. */
     public enum State {

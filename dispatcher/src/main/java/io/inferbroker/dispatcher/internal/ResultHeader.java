@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * rule on these fields too: its status is terminal. A value that breaks it is no result (the result
  * serde refuses it) and must not finish a job.
  */
-public record ResultHeader(
+record ResultHeader(
         String jobId,
         String model,
         String tenantId,

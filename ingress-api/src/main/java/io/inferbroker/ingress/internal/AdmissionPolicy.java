@@ -21,7 +21,7 @@ package io.inferbroker.ingress.internal;
  * per cache period. An admitted request has consumed its share of the limits; there is no undo.
  */
 @FunctionalInterface
-public interface AdmissionPolicy {
+interface AdmissionPolicy {
 
     AdmissionVerdict admit(AdmissionRequest request);
 }

@@ -1,7 +1,7 @@
 package io.inferbroker.ingress.internal;
 
 /** Why a submission was refused. */
-public enum AdmissionReason {
+enum AdmissionReason {
     /** The tenant's requests-per-minute limit is used up. */
     REQUESTS_PER_MINUTE("rate-limited", "Rate limit exceeded", "requests"),
     /** The tenant's tokens-per-minute limit cannot take this request's estimated tokens now. */

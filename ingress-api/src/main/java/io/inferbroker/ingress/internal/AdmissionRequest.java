@@ -7,7 +7,7 @@ package io.inferbroker.ingress.internal;
  * @param model the configured model asked for
  * @param estimatedTokens prompt plus completion tokens, as {@link TokenEstimate} counts them
  */
-public record AdmissionRequest(String tenantId, String model, long estimatedTokens) {
+record AdmissionRequest(String tenantId, String model, long estimatedTokens) {
 
     public AdmissionRequest {
         if (estimatedTokens < 0) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What {@link AdmissionPolicy} decided about one submission. */
-public sealed interface AdmissionVerdict {
+sealed interface AdmissionVerdict {
 
     /** The rate-limit quotas that applied, for the RateLimit headers; empty when none applied. */
     List<Quota> quotas();

@@ -4,7 +4,7 @@ package io.inferbroker.ingress.internal;
  * A {@link FeedSubscription} ended before its job's result arrived: its queue overflowed, the
  * feed closed or failed, or the subscriber closed it (for example because its client went away).
  */
-public final class FeedEndedException extends RuntimeException {
+final class FeedEndedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** Why a subscription ended. */

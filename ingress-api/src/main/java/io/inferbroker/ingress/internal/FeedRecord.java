@@ -5,7 +5,7 @@ import io.inferbroker.schemas.LifecycleEvent;
 import io.inferbroker.schemas.TokenDelta;
 
 /** One record of a job as the {@link JobFeed} hands it to the job's subscribers. */
-public sealed interface FeedRecord {
+sealed interface FeedRecord {
 
     String jobId();
 

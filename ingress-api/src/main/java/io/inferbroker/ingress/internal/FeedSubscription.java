@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * {@code capacity} of them: one more ends the subscription with {@link FeedEndedException.Reason#OVERFLOW}
  * instead of growing. Thread-safe; the feed thread delivers, one consumer reads. Close it when done.
  */
-public final class FeedSubscription implements AutoCloseable {
+final class FeedSubscription implements AutoCloseable {
     private final String jobId;
     private final int capacity;
     private final Executor handoff;

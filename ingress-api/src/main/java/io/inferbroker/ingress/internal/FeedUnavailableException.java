@@ -1,7 +1,7 @@
 package io.inferbroker.ingress.internal;
 
 /** The {@link JobFeed} could not start reading: Kafka did not answer, or a topic is missing. */
-public final class FeedUnavailableException extends RuntimeException {
+final class FeedUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public FeedUnavailableException(String message, Throwable cause) {

@@ -3,7 +3,7 @@ package io.inferbroker.ingress.internal;
 import io.inferbroker.schemas.JobKind;
 
 /** The OpenAI-compatible endpoints: their path, the job kind they submit, and their answer's object names. */
-public enum OpenAiEndpoint {
+enum OpenAiEndpoint {
     CHAT("/v1/chat/completions", "chat", JobKind.CHAT, "chatcmpl-", "chat.completion", "chat.completion.chunk"),
     COMPLETION("/v1/completions", "completion", JobKind.COMPLETION, "cmpl-", "text_completion", "text_completion"),
     EMBEDDING("/v1/embeddings", "embedding", JobKind.EMBEDDING, "", "list", "list");

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * status: 429 {@code rate_limit_exceeded} (type {@code requests} or {@code tokens}, the limit hit),
  * 503 {@code queue_full} ({@code server_error}). Pure; thread-safe.
  */
-public final class OpenAiErrors {
+final class OpenAiErrors {
     /** The header naming the job behind a synchronous answer. */
     public static final String JOB_ID_HEADER = "x-job-id";
 

@@ -15,7 +15,7 @@ import java.util.Map;
  *     {@code flex} low, {@code auto} / {@code default} / absent normal
  * @param metadata the job's metadata, from OpenAI's {@code metadata}
  */
-public record OpenAiRequest(
+record OpenAiRequest(
         OpenAiEndpoint endpoint,
         String model,
         ObjectNode input,

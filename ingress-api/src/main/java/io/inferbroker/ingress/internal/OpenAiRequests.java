@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * name the offending field by JSON pointer; answered in OpenAI's shape they become {@code param}.
  * Thread-safe.
  */
-public final class OpenAiRequests {
+final class OpenAiRequests {
     /** Parameters for the broker, not the model server: taken out of the job's input. */
     private static final Set<String> TRANSPORT =
             Set.of("model", "stream", "stream_options", "service_tier", "metadata");

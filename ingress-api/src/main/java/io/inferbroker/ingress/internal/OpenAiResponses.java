@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * {@code {"embeddings": [[...], ...]}}. The answer's {@code id} is derived from the job id. Pure;
  * thread-safe.
  */
-public final class OpenAiResponses {
+final class OpenAiResponses {
     private final ObjectMapper mapper;
 
     public OpenAiResponses(ObjectMapper mapper) {

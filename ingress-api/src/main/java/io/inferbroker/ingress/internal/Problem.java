@@ -7,7 +7,7 @@ import java.util.Map;
  * An RFC 9457 problem: what went wrong, and for validation failures where (one JSON pointer per
  * error). {@code headers} go on the response (Retry-After, WWW-Authenticate).
  */
-public record Problem(
+record Problem(
         String slug,
         String title,
         int status,

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The problems the ingress answers with, in one place so titles and types stay consistent. */
-public final class Problems {
+final class Problems {
     private Problems() {}
 
     public static ProblemException invalidJson(String detail) {

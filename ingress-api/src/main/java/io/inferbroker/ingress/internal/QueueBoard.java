@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * topic (a {@link FanOutReader} fills it). Lets admission see a model's queue depth without a
  * database round trip. Thread-safe: one writer, any number of readers.
  */
-public final class QueueBoard {
+final class QueueBoard {
     private final Map<String, QueueStatus> latest = new ConcurrentHashMap<>();
 
     /** Records the newest status of {@code model}; null (a tombstone) forgets the model. */

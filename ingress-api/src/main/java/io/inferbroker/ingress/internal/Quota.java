@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param untilMore time until at least one more unit is available; zero when the quota is full
  * @param unit what is counted when not requests, such as {@code tokens}; null for requests
  */
-public record Quota(
+record Quota(
         String policy,
         long limit,
         Duration window,

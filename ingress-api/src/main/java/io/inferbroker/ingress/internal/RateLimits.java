@@ -6,7 +6,7 @@ package io.inferbroker.ingress.internal;
  * @param requestsPerMinute requests per minute
  * @param tokensPerMinute estimated tokens per minute ({@link TokenEstimate})
  */
-public record RateLimits(long requestsPerMinute, long tokensPerMinute) {
+record RateLimits(long requestsPerMinute, long tokensPerMinute) {
 
     public static final RateLimits UNLIMITED = new RateLimits(0, 0);
 

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * Reads and validates a {@code POST /v1/jobs} body. Collects every error with its JSON pointer
  * rather than stopping at the first. Thread-safe.
  */
-public final class SubmitParser {
+final class SubmitParser {
     /** Priorities: lower numbers run first (as in Triton); names map onto the range 0..9. */
     public static final int PRIORITY_HIGH = 1;
 

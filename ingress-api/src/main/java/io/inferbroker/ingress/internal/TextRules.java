@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * NUL character included) and unpaired UTF-16 surrogates, which no UTF-8 column can hold unmangled.
  * Prompts and other model input are not checked here: they are stored exactly as sent.
  */
-public final class TextRules {
+final class TextRules {
     private TextRules() {}
 
     /** Why {@code text} is refused, or {@code null} when it is fine. */

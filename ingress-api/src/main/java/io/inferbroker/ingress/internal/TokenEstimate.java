@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the body of an OpenAI-compatible request. Four characters per token is the usual rule of thumb for
  * English; the real counts come from the model server with the result.
  */
-public final class TokenEstimate {
+final class TokenEstimate {
     /** Completion tokens charged when the request does not say how many it wants. */
     public static final int DEFAULT_MAX_TOKENS = 16;
 

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * A bad value answers 422; its error names the header ({@code "pointer": "Prefer"}) or the query
  * parameter ({@code "pointer": "?wait"}), as body fields are named by JSON pointers.
  */
-public final class WaitPreference {
+final class WaitPreference {
     public static final int DEFAULT_SECONDS = 60;
     public static final int MAX_SECONDS = 300;
     static final String HEADER_POINTER = "Prefer";

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * tokens at the per-million rates, plus the job's share of its batch's GPU time at the per-second
  * rate, rounded half-even to {@value #SCALE} decimals.
  */
-public final class Rating {
+final class Rating {
     static final int SCALE = 10;
 
     private Rating() {}

@@ -3,7 +3,7 @@ package io.inferbroker.replay.internal;
 import io.inferbroker.replay.ReplayException;
 
 /** A record a replay cannot read: not JSON, or against the wire contract. A scan goes past it. */
-public final class UnreadableRecordException extends ReplayException {
+final class UnreadableRecordException extends ReplayException {
     public UnreadableRecordException(String message) {
         super(message);
     }

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * What a failed database call means for the caller: retry the same work later, or give up on the
  * record that caused it. Decided from SQLSTATE classes, so it holds for any statement.
  */
-public enum FailureKind {
+enum FailureKind {
     /** The database is down, slow, restarting or refused us: retry the same work later. */
     UNAVAILABLE,
     /** The data itself was rejected (SQLSTATE class 22 or 23): retrying the same record cannot help. */

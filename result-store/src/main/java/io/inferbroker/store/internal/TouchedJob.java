@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param webhook the job's own webhook as JSON text; null when it has none or its request is not
  *     stored yet
  */
-public record TouchedJob(
+record TouchedJob(
         String id,
         String tenantId,
         JobStatus status,

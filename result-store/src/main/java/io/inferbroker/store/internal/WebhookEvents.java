@@ -9,7 +9,7 @@ import java.util.Set;
  * The webhook event types and how subscriptions' filters select them. A filter is an event type or
  * {@code job.*} (every event). A per-job webhook with no events gets the terminal ones.
  */
-public final class WebhookEvents {
+final class WebhookEvents {
     public static final String STARTED = "job.started";
     public static final String ALL = "job.*";
     /** Every event type, in lifecycle order. */

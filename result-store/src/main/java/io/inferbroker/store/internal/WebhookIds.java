@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** Random ids of webhook messages ({@code msg_}) and subscriptions ({@code whe_}). */
-public final class WebhookIds {
+final class WebhookIds {
     private WebhookIds() {}
 
     public static String message(SecureRandom random) {

@@ -3,7 +3,7 @@ package io.inferbroker.worker.internal;
 /**
  * An exponentially weighted moving average; 0 until the first sample. Thread-safe.
  */
-public final class Ewma {
+final class Ewma {
     private final double alpha;
     private double value;
     private boolean seeded;

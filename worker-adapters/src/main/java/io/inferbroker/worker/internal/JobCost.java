@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * What a job costs under a worker's price: prompt and completion tokens at the per-million rates,
  * plus the job's share of GPU time at the per-second rate. Rounded to {@value #SCALE} decimals.
  */
-public final class JobCost {
+final class JobCost {
     static final int SCALE = 10;
 
     private JobCost() {}

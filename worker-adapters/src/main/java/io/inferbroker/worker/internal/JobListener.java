@@ -3,7 +3,7 @@ package io.inferbroker.worker.internal;
 import io.inferbroker.schemas.JobResult;
 
 /** Told about the worker's jobs, on the threads that publish them; must return quickly. */
-public interface JobListener {
+interface JobListener {
 
     /** The number of jobs in flight changed. */
     void inFlightChanged();

@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * created: a later change
  * applies to new work only. Thread-safe.
  */
-public final class JobRun {
+final class JobRun {
     private final DispatchBatch batch;
     private final DispatchedJob job;
     private final int batchSize;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #track}, {@link #committable}, {@link #settled} and {@link #awaitSettled} belong to the
  * consuming thread; {@link Entry#done()} and {@link Entry#failed()} may be called from any thread.
  */
-public final class OffsetTracker {
+final class OffsetTracker {
     private final Deque<Entry> entries = new ArrayDeque<>();
     private long lastCommittable = -1;
 

@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Reads an HTTP {@code Retry-After} header: delay seconds or an HTTP date (RFC 9110). */
-public final class RetryAfter {
+final class RetryAfter {
     private RetryAfter() {}
 
     /** The wait it asks for from {@code now}; empty when absent or unreadable; never negative. */

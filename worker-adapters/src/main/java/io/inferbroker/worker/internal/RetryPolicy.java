@@ -9,7 +9,7 @@ import java.util.Optional;
  * {@code initialBackoff}, at least the server's {@code Retry-After}, giving up when that is longer
  * than {@code maxBackoff} or the attempts are spent. Pure and thread-safe.
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 
     /** What to do after a failed attempt. */
     public sealed interface Verdict {

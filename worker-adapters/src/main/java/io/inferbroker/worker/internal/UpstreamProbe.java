@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * no job would ever find out that the server is up again. While {@link UpstreamState#healthy()} is
  * false, every {@code interval} it asks {@code url}; any HTTP answer proves the server reachable.
  */
-public final class UpstreamProbe {
+final class UpstreamProbe {
     private UpstreamProbe() {}
 
     /** Starts probing on {@code timer}, until the timer stops. */
