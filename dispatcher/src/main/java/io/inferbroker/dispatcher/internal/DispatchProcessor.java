@@ -399,8 +399,8 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
             if (!batching.isDue(queued, waited)) {
                 return;
             }
-            // Reading the queue costs a store scan and a decode per job: not when no worker has room,
-            // and never more jobs than the roomiest worker could take.
+            // Routing weighs every worker for the jobs at the head of the queue: not when no worker
+            // has room, and never for more jobs than the roomiest worker could take.
             int room = router.room(model, now);
             if (room == 0) {
                 return;
