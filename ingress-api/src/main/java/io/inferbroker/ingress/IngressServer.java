@@ -91,7 +91,7 @@ public final class IngressServer implements AutoCloseable {
         var submitter = submitter(config, ports);
         // What this instance knows of jobs: filled by its feed, asked by its handlers.
         var localJobs = new LocalJobs(config.streamBufferEvents());
-        var feed = startFeed(config, ports, localJobs, metrics);
+        var feed = startFeed(config, ports, localJobs, metrics, clock);
         var waits = new JobWaits(feed, ports.jobs(), new JobJson(mapper), metrics);
         var control = new ControlSender(ports.control(), config.topics(), config.submitTimeout(), clock);
         var targets = new WebhookTargets(ports.webhookTargets());
@@ -125,7 +125,7 @@ public final class IngressServer implements AutoCloseable {
         var openAi = new OpenAiHandler(
                 config, mapper, submitter, admission, feed, control, metrics, clock, localJobs::accepted);
         var operator = Operator.start(config, ports, auth, admission, mapper, registry, clock);
-        var webhooks = new WebhooksHandler(ports.webhooks(), targets, mapper);
+        var webhooks = new WebhooksHandler(ports.webhooks(), targets, mapper, clock);
         var janitor = IdempotencyJanitor.start(ports.idempotency());
         Runnable drain = drain(streams, openAi, waits);
         AutoCloseable owned = () -> {
@@ -233,13 +233,14 @@ public final class IngressServer implements AutoCloseable {
 
     /** This instance's reader of the tokens, events and results topics, telling {@code localJobs} what it reads. */
     private static JobFeed startFeed(
-            IngressConfig config, IngressPorts ports, LocalJobs localJobs, IngressMetrics metrics) {
+            IngressConfig config, IngressPorts ports, LocalJobs localJobs, IngressMetrics metrics, Clock clock) {
         return JobFeed.start(
                 ports.kafkaClient(),
                 config.topics(),
                 config.streamBufferEvents(),
                 localJobs,
                 metrics,
+                clock,
                 FEED_START_TIMEOUT);
     }
 

@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,6 +49,7 @@ class WebhooksApiIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private KafkaInfra kafka;
+    private PostgresInfra pg;
     private StoreDatabase db;
     private IngressServer server;
     private String tenant;
@@ -58,10 +60,20 @@ class WebhooksApiIT {
     @BeforeEach
     void start(KafkaInfra kafka, PostgresInfra pg) {
         this.kafka = kafka;
-        db = StoreDatabase.open(new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 4, pg.schema()), registry);
+        this.pg = pg;
+        db = StoreDatabase.open(storeConfig(), registry);
         tenant = db.apiKeys().createTenant("acme");
         key = db.apiKeys().issueKey(tenant).secret();
         otherKey = db.apiKeys().issueKey(db.apiKeys().createTenant("other")).secret();
+        server = serve(db, registry, Clock.systemUTC());
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    private StoreConfig storeConfig() {
+        return new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 4, pg.schema());
+    }
+
+    private IngressServer serve(StoreDatabase store, PrometheusMeterRegistry metrics, Clock clock) {
         var requests = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_REQUESTED);
         var control = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.CONTROL_COMMAND);
         IngressConfig config = new IngressConfig(
@@ -72,14 +84,18 @@ class WebhooksApiIT {
                 "",
                 kafka.topics(),
                 List.of(new ModelInfo("sim-echo", "inferbroker", JobKind.CHAT, true, "simulator")));
-        server = IngressServer.startApi(
+        return IngressServer.startApi(
                 config,
                 IngressPorts.of(
-                        requests, control, kafka.clientProps(), db, "admin", new WebhookTargetPolicy(List.of(ALLOWED))),
+                        requests,
+                        control,
+                        kafka.clientProps(),
+                        store,
+                        "admin",
+                        new WebhookTargetPolicy(List.of(ALLOWED))),
                 List.of(),
-                registry,
-                Clock.systemUTC());
-        base = "http://127.0.0.1:" + server.port();
+                metrics,
+                clock);
     }
 
     @AfterEach
@@ -124,6 +140,39 @@ class WebhooksApiIT {
         assertThat(send("GET", "/v1/webhooks/" + id, key, null).statusCode()).isEqualTo(404);
         assertThat(send("POST", "/v1/webhooks/job-secret/rotate", key, "").statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void shouldDateSubscriptionsAndSecretExpiriesByTheServersClock() throws Exception {
+        Instant t = Instant.parse("2031-05-06T07:08:09Z");
+        Clock fixed = Clock.fixed(t, ZoneOffset.UTC);
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (StoreDatabase store = StoreDatabase.open(storeConfig(), metrics, fixed);
+                IngressServer at = serve(store, metrics, fixed)) {
+            String fixedBase = "http://127.0.0.1:" + at.port();
+            JsonNode created = mapper.readTree(send(
+                            fixedBase,
+                            "POST",
+                            "/v1/webhooks",
+                            key,
+                            "{\"url\":\"https://example.com/hook\",\"events\":[\"job.*\"]}")
+                    .body());
+            assertThat(Instant.parse(created.get("created_at").asText()))
+                    .as("the store's clock")
+                    .isEqualTo(t);
+
+            String path = "/v1/webhooks/" + created.get("id").asText() + "/rotate-secret";
+            JsonNode rotated = mapper.readTree(send(fixedBase, "POST", path, key, "{\"overlap_seconds\":90}")
+                    .body());
+            assertThat(Instant.parse(rotated.get("previous_secrets_expire_at").asText()))
+                    .as("the handler's clock plus the overlap")
+                    .isEqualTo(t.plusSeconds(90));
+            JsonNode job = mapper.readTree(
+                    send(fixedBase, "POST", "/v1/webhooks/job-secret/rotate", key, "{\"overlap_seconds\":30}")
+                            .body());
+            assertThat(Instant.parse(job.get("previous_secrets_expire_at").asText()))
+                    .isEqualTo(t.plusSeconds(30));
+        }
     }
 
     @Test
@@ -293,7 +342,12 @@ class WebhooksApiIT {
 
     private HttpResponse<String> send(String method, String path, String bearer, String body)
             throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(URI.create(base + path))
+        return send(base, method, path, bearer, body);
+    }
+
+    private HttpResponse<String> send(String to, String method, String path, String bearer, String body)
+            throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(URI.create(to + path))
                 .header("Content-Type", "application/json")
                 .method(
                         method,

@@ -182,7 +182,7 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }
-        StoreDatabase db = own(StoreDatabase.open(storeConfig, registry));
+        StoreDatabase db = own(StoreDatabase.open(storeConfig, registry, clock));
         readiness.add(new ReadinessCheck("postgres", db::isHealthy));
         return db;
     }

@@ -41,7 +41,7 @@ public final class StoreDatabase implements AutoCloseable {
     private final WebhookStore webhooks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StoreDatabase(HikariDataSource dataSource, Jdbi jdbi, String address) {
+    private StoreDatabase(HikariDataSource dataSource, Jdbi jdbi, String address, Clock clock) {
         this.dataSource = dataSource;
         this.jdbi = jdbi;
         this.address = address;
@@ -50,17 +50,24 @@ public final class StoreDatabase implements AutoCloseable {
         this.tenantLimits = new JdbiTenantLimitStore(jdbi, address);
         this.idempotency = new JdbiIdempotencyStore(jdbi, WireJson.newMapper(), address);
         this.ledger = new JdbiResultLedger(jdbi, address);
-        this.webhooks = new JdbiWebhookStore(jdbi, Clock.systemUTC(), address);
+        this.webhooks = new JdbiWebhookStore(jdbi, clock, address);
+    }
+
+    /** {@link #open(StoreConfig, MeterRegistry, Clock)} on the system clock. */
+    public static StoreDatabase open(StoreConfig config, MeterRegistry registry) {
+        return open(config, registry, Clock.systemUTC());
     }
 
     /**
      * Connects, migrates {@code config.schema()} (creating it if needed) and returns the open database.
      * Blocks for a few seconds at most when the server does not answer.
      *
+     * @param clock dates what the webhook store writes (subscriptions, secret expiries, manual retries);
+     *     the process's own, as its result sink and webhook dispatcher have
      * @throws StoreUnavailableException when PostgreSQL cannot be reached or refuses the credentials
      * @throws StoreException when the schema cannot be migrated
      */
-    public static StoreDatabase open(StoreConfig config, MeterRegistry registry) {
+    public static StoreDatabase open(StoreConfig config, MeterRegistry registry, Clock clock) {
         String address = DbAddress.describe(config.jdbcUrl());
         HikariDataSource dataSource = ConnectionPool.open(config, registry, address);
         try {
@@ -70,7 +77,7 @@ public final class StoreDatabase implements AutoCloseable {
             throw e;
         }
         Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
-        return new StoreDatabase(dataSource, jdbi, address);
+        return new StoreDatabase(dataSource, jdbi, address, clock);
     }
 
     /** Idempotency-Key claims of job submissions. */

@@ -6,10 +6,8 @@ import io.inferbroker.schemas.TopicNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,18 +31,6 @@ public final class ControlSender {
     public CompletableFuture<Void> cancel(String jobId, String tenantId, @Nullable String reason) {
         ControlCommand command = new ControlCommand(
                 ControlCommand.VERSION, jobId, tenantId, ControlAction.CANCEL, reason, clock.instant());
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, jobId, command), (meta, error) -> {
-                if (error == null) {
-                    acked.complete(null);
-                } else {
-                    acked.completeExceptionally(error);
-                }
-            });
-        } catch (KafkaException e) {
-            acked.completeExceptionally(e);
-        }
-        return acked.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return AckedSend.send(producer, () -> new ProducerRecord<>(topic, jobId, command), timeout);
     }
 }

@@ -6,8 +6,8 @@ import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +62,8 @@ public final class JobFeed implements AutoCloseable {
     private final TopicNames topics;
     private final int streamCapacity;
     private final IngressMetrics metrics;
+    /** Dates the dead letters it writes. */
+    private final Clock clock;
     /** What this instance knows of jobs: told what the feed reads, asked what is worth decoding. */
     private final LocalJobs jobs;
 
@@ -80,12 +82,18 @@ public final class JobFeed implements AutoCloseable {
     private volatile boolean polling;
 
     private JobFeed(
-            Properties kafkaClient, TopicNames topics, int streamCapacity, LocalJobs jobs, IngressMetrics metrics) {
+            Properties kafkaClient,
+            TopicNames topics,
+            int streamCapacity,
+            LocalJobs jobs,
+            IngressMetrics metrics,
+            Clock clock) {
         this.instanceId = "ingress-" + UUID.randomUUID();
         this.topics = topics;
         this.streamCapacity = streamCapacity;
         this.jobs = jobs;
         this.metrics = metrics;
+        this.clock = clock;
         Properties p = new Properties();
         p.putAll(kafkaClient);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -110,6 +118,7 @@ public final class JobFeed implements AutoCloseable {
      * record produced after it.
      *
      * @param jobs what this instance knows of jobs, told what the feed reads; one feed per instance
+     * @param clock dates the dead letters it writes
      * @throws FeedUnavailableException when Kafka does not answer within {@code timeout}
      */
     public static JobFeed start(
@@ -118,8 +127,9 @@ public final class JobFeed implements AutoCloseable {
             int streamCapacity,
             LocalJobs jobs,
             IngressMetrics metrics,
+            Clock clock,
             Duration timeout) {
-        JobFeed feed = new JobFeed(kafkaClient, topics, streamCapacity, jobs, metrics);
+        JobFeed feed = new JobFeed(kafkaClient, topics, streamCapacity, jobs, metrics, clock);
         try {
             feed.assign(timeout);
         } catch (KafkaException e) {
@@ -303,7 +313,7 @@ public final class JobFeed implements AutoCloseable {
                 r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
                 r.value(),
                 e,
-                Instant.now());
+                clock.instant());
         metrics.deadLetter(r.topic());
         LOG.warn(
                 "job feed skips the record at {}-{} offset {}, written to the dead letters: {}",

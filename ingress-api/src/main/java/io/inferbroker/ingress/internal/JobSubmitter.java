@@ -6,10 +6,8 @@ import io.inferbroker.schemas.TopicNames;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 
 /**
  * Puts accepted jobs on the requests topic, keyed by job id, on the partition of the model's routing
@@ -39,20 +37,13 @@ public final class JobSubmitter {
     }
 
     public CompletableFuture<Void> submit(JobRequested job) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        try {
-            int partition = Partitioning.of(routingKeys.getOrDefault(job.model(), job.model()), partitions());
-            producer.send(new ProducerRecord<>(topic, partition, job.jobId(), job), (meta, error) -> {
-                if (error == null) {
-                    acked.complete(null);
-                } else {
-                    acked.completeExceptionally(error);
-                }
-            });
-        } catch (KafkaException e) {
-            acked.completeExceptionally(e);
-        }
-        return acked.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return AckedSend.send(producer, () -> record(job), timeout);
+    }
+
+    /** Asks Kafka for the partition count the first time, so it may throw a {@link org.apache.kafka.common.KafkaException}. */
+    private ProducerRecord<String, JobRequested> record(JobRequested job) {
+        int partition = Partitioning.of(routingKeys.getOrDefault(job.model(), job.model()), partitions());
+        return new ProducerRecord<>(topic, partition, job.jobId(), job);
     }
 
     /** Partitions are only ever added; a topic that grew is seen after a restart. */

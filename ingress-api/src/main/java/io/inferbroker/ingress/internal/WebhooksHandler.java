@@ -11,8 +11,8 @@ import io.inferbroker.store.WebhookSubscription;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,11 +35,13 @@ public final class WebhooksHandler {
     private final WebhookTargets targets;
     private final SubmitParser json;
     private final ObjectMapper mapper;
+    private final Clock clock;
 
-    public WebhooksHandler(WebhookStore store, WebhookTargets targets, ObjectMapper mapper) {
+    public WebhooksHandler(WebhookStore store, WebhookTargets targets, ObjectMapper mapper, Clock clock) {
         this.store = store;
         this.targets = targets;
         this.mapper = mapper;
+        this.clock = clock;
         this.json = new SubmitParser(mapper, List.of());
     }
 
@@ -236,7 +238,7 @@ public final class WebhooksHandler {
             out.put("id", id);
         }
         out.put("secret", secret);
-        out.put("previous_secrets_expire_at", Instant.now().plus(overlap).toString());
+        out.put("previous_secrets_expire_at", clock.instant().plus(overlap).toString());
         return out;
     }
 

@@ -20,8 +20,10 @@ import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.TopicProbe;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +60,14 @@ class JobFeedIT {
         results = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_RESULT);
         events = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.LIFECYCLE_EVENT);
         jobs = new LocalJobs(3);
-        feed = JobFeed.start(kafka.clientProps(), kafka.topics(), 3, jobs, new IngressMetrics(registry), WAIT);
+        feed = JobFeed.start(
+                kafka.clientProps(),
+                kafka.topics(),
+                3,
+                jobs,
+                new IngressMetrics(registry),
+                Clock.fixed(T, ZoneOffset.UTC),
+                WAIT);
     }
 
     @AfterEach
@@ -127,6 +136,7 @@ class JobFeedIT {
                     .orElseThrow();
             assertThat(letter.reason()).isEqualTo("tenant_id is missing");
             assertThat(letter.topic()).isEqualTo(kafka.topics().results());
+            assertThat(letter.at()).as("dated by the feed's clock").isEqualTo(T);
             assertThat(registry.get("broker.dead_letters")
                             .tag("role", "ingress")
                             .tag("topic", kafka.topics().results())

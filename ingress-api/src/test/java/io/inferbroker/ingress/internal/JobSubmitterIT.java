@@ -57,7 +57,7 @@ class JobSubmitterIT {
         }
     }
 
-    private static JobRequested job(String id, String model) {
+    static JobRequested job(String id, String model) {
         return new JobRequested(
                 JobRequested.VERSION,
                 id,

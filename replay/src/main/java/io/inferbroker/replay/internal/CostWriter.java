@@ -9,6 +9,8 @@ import io.inferbroker.replay.ReportFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /** Writes a cost report as a table, CSV, JSON or a self-contained HTML page. */
 public final class CostWriter {
@@ -50,24 +52,39 @@ public final class CostWriter {
         return out.toString();
     }
 
-    private static String csv(CostReport report) {
+    /**
+     * RFC 4180 (CRLF, quoted where a cell needs it). The key columns hold names a client chose, so a
+     * key cell that a spreadsheet would run as a formula gets a leading {@code '} (OWASP CSV injection);
+     * the figure columns are numbers and are written as they are, negative costs too.
+     */
+    private static String csv(CostReport report) throws IOException {
         StringBuilder out = new StringBuilder();
-        csvLine(out, CostColumns.header(report));
-        for (CostRow row : report.rows()) {
-            csvLine(out, CostColumns.cells(report, row, ""));
+        int keyColumns = report.keyNames().size();
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180)) {
+            printer.printRecord(CostColumns.header(report));
+            for (CostRow row : report.rows()) {
+                List<String> cells = CostColumns.cells(report, row, "");
+                for (int i = 0; i < cells.size(); i++) {
+                    printer.print(i < keyColumns ? inertText(cells.get(i)) : cells.get(i));
+                }
+                printer.println();
+            }
         }
         return out.toString();
     }
 
-    private static void csvLine(StringBuilder out, List<String> cells) {
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            if (c.contains(",") || c.contains("\"") || c.contains("\n")) {
-                c = '"' + c.replace("\"", "\"\"") + '"';
-            }
-            out.append(i == 0 ? "" : ",").append(c);
+    /**
+     * {@code text} with a leading {@code '} when it starts with {@code = + - @}, a tab or a CR, which a
+     * spreadsheet may run as a formula; a lone {@code -} (the report's "no worker") is left as it is.
+     */
+    static String inertText(String text) {
+        if (text.isEmpty() || text.equals("-")) {
+            return text;
         }
-        out.append('\n');
+        return switch (text.charAt(0)) {
+            case '=', '+', '-', '@', '\t', '\r' -> "'" + text;
+            default -> text;
+        };
     }
 
     static ObjectNode json(CostReport report) {

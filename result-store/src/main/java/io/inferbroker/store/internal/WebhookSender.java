@@ -1,14 +1,11 @@
 package io.inferbroker.store.internal;
 
+import io.inferbroker.schemas.http.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -72,7 +69,8 @@ public final class WebhookSender implements AutoCloseable {
                 return new AttemptResult.Gone(status);
             }
             String why = status >= 300 && status < 400 ? "redirect not followed" : "answered " + status;
-            return new AttemptResult.Failed(status, why, retryAfter(response.header("Retry-After"), clock.instant()));
+            return new AttemptResult.Failed(
+                    status, why, RetryAfter.parse(response.header("Retry-After"), clock.instant()));
         } catch (RefusedTargetException e) {
             return new AttemptResult.Refused(String.valueOf(e.getMessage()));
         } catch (InterruptedIOException e) {
@@ -99,26 +97,6 @@ public final class WebhookSender implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date; empty when absent or unreadable. */
-    static Optional<Duration> retryAfter(@Nullable String header, Instant now) {
-        if (header == null || header.isBlank()) {
-            return Optional.empty();
-        }
-        String v = header.trim();
-        try {
-            long seconds = Long.parseLong(v);
-            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
-        } catch (NumberFormatException e) {
-            try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant();
-                return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
-            } catch (DateTimeParseException ignored) {
-                return Optional.empty();
-            }
-        }
     }
 
     @Override

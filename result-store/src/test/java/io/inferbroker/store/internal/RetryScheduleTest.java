@@ -42,15 +42,6 @@ class RetryScheduleTest {
                 .isEqualTo(NOW.plus(Duration.ofDays(1)));
     }
 
-    @Test
-    void shouldReadRetryAfterAsSecondsOrAnHttpDate() {
-        assertThat(WebhookSender.retryAfter("30", NOW)).contains(Duration.ofSeconds(30));
-        assertThat(WebhookSender.retryAfter("Sun, 01 Mar 2026 10:01:00 GMT", NOW))
-                .contains(Duration.ofMinutes(1));
-        assertThat(WebhookSender.retryAfter("soon", NOW)).isEmpty();
-        assertThat(WebhookSender.retryAfter(null, NOW)).isEmpty();
-    }
-
     private static Instant at(RetrySchedule.Verdict v) {
         return ((RetrySchedule.Verdict.RetryAt) v).at();
     }

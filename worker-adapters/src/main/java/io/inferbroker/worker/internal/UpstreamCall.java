@@ -3,6 +3,7 @@ package io.inferbroker.worker.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.JobError;
+import io.inferbroker.schemas.http.RetryAfter;
 import io.inferbroker.worker.http.EndpointConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -172,7 +173,8 @@ public final class UpstreamCall implements AutoCloseable {
         }
         String text = readError(response.body());
         Optional<Duration> retryAfter = RetryAfter.parse(
-                response.headers().firstValue("Retry-After"), state.clock().instant());
+                response.headers().firstValue("Retry-After").orElse(null),
+                state.clock().instant());
         if (status == 429 || status == 503) {
             state.backpressure(retryAfter.orElse(UpstreamState.DEFAULT_BACKPRESSURE));
         }

@@ -3,7 +3,6 @@ package io.inferbroker.worker.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -39,18 +38,6 @@ class RetryPolicyTest {
         assertThat(RetryPolicy.retryableStatus(503)).isTrue();
         assertThat(RetryPolicy.retryableStatus(400)).isFalse();
         assertThat(RetryPolicy.retryableStatus(404)).isFalse();
-    }
-
-    @Test
-    void shouldReadRetryAfterAsSecondsOrAnHttpDate() {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        assertThat(RetryAfter.parse(Optional.of(" 3 "), now)).contains(Duration.ofSeconds(3));
-        assertThat(RetryAfter.parse(Optional.of("Thu, 01 Jan 2026 00:00:10 GMT"), now))
-                .contains(Duration.ofSeconds(10));
-        assertThat(RetryAfter.parse(Optional.of("Wed, 31 Dec 2025 23:00:00 GMT"), now))
-                .contains(Duration.ZERO);
-        assertThat(RetryAfter.parse(Optional.of("soon"), now)).isEmpty();
-        assertThat(RetryAfter.parse(Optional.empty(), now)).isEmpty();
     }
 
     @Test
