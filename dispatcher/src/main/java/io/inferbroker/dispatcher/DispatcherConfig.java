@@ -1,8 +1,10 @@
 package io.inferbroker.dispatcher;
 
+import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -152,6 +154,13 @@ public record DispatcherConfig(
     }
 
     /** The routing of {@code model}: its own, or the default. */
+    /** Where each model's records go: the routing keys of the groups the fallback chains form. */
+    public Partitioning partitioning() {
+        Map<String, List<String>> fallbacks = new HashMap<>();
+        routing.forEach((model, r) -> fallbacks.put(model, r.fallback()));
+        return Partitioning.ofFallbacks(fallbacks);
+    }
+
     public ModelRouting routingFor(String model) {
         return routing.getOrDefault(model, defaultRouting);
     }

@@ -6,7 +6,6 @@ import io.inferbroker.dispatcher.internal.LegacyStores;
 import io.inferbroker.dispatcher.internal.Outbound;
 import io.inferbroker.dispatcher.internal.PollPacer;
 import io.inferbroker.dispatcher.internal.ResultsHorizon;
-import io.inferbroker.dispatcher.internal.RoutingGroups;
 import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.Partitioning;
@@ -160,14 +159,13 @@ public final class DispatcherTopology {
                 WireSerdes.LIFECYCLE_EVENT);
         // The dispatcher's own results (expired, canceled, rejected) go to the partition of the model's
         // task, like the workers' results, so a replayed request for the job finds it finished there.
-        RoutingGroups groups = RoutingGroups.of(config);
         out.flatMapValues(
                         v -> v instanceof Outbound.Result r ? List.of(r.result()) : List.<JobResult>of(),
                         Named.as("results-select"))
                 .to(
                         topics.results(),
                         Produced.with(Serdes.String(), WireSerdes.JOB_RESULT)
-                                .withStreamPartitioner(new ResultPartitioner(groups))
+                                .withStreamPartitioner(new ResultPartitioner(config.partitioning()))
                                 .withName("results-sink"));
         sink(
                 out,
@@ -178,12 +176,12 @@ public final class DispatcherTopology {
         return builder.build();
     }
 
-    /** A result to the partition of its model's routing group ({@link Partitioning}). */
-    private record ResultPartitioner(RoutingGroups groups) implements StreamPartitioner<String, JobResult> {
+    /** A result to the partition of its model's routing key ({@link Partitioning}). */
+    private record ResultPartitioner(Partitioning partitioning) implements StreamPartitioner<String, JobResult> {
         @Override
         public Optional<Set<Integer>> partitions(
                 String topic, String key, JobResult value, Headers headers, int numPartitions) {
-            return Optional.of(Set.of(Partitioning.of(groups.groupOf(value.model()), numPartitions)));
+            return Optional.of(Set.of(partitioning.partition(value.model(), numPartitions)));
         }
 
         /** Required by the interface until its removal; Kafka Streams calls the variant with headers. */

@@ -32,6 +32,7 @@ import io.inferbroker.ingress.internal.WebhooksHandler;
 import io.inferbroker.ingress.internal.WorkerBoard;
 import io.inferbroker.replay.ReplayRuns;
 import io.inferbroker.replay.ReplaySource;
+import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.StoreUnavailableException;
 import io.javalin.Javalin;
@@ -228,7 +229,8 @@ public final class IngressServer implements AutoCloseable {
                 ports.requests(),
                 config.topics(),
                 config.submitTimeout(),
-                config.models().stream().collect(Collectors.toMap(ModelInfo::id, ModelInfo::routingKey)));
+                Partitioning.ofFallbacks(
+                        config.models().stream().collect(Collectors.toMap(ModelInfo::id, ModelInfo::fallback))));
     }
 
     /** This instance's reader of the tokens, events and results topics, telling {@code localJobs} what it reads. */

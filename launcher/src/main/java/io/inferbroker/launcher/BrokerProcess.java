@@ -1,6 +1,5 @@
 package io.inferbroker.launcher;
 
-import io.inferbroker.dispatcher.ModelRouting;
 import io.inferbroker.embedded.DataDirectoryLock;
 import io.inferbroker.embedded.EmbeddedKafka;
 import io.inferbroker.embedded.EmbeddedPostgres;
@@ -32,7 +31,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -204,16 +202,9 @@ public final class BrokerProcess implements AutoCloseable {
                 own(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.JOB_REQUESTED));
         KafkaProducer<String, ControlCommand> control =
                 own(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.CONTROL_COMMAND));
-        Map<String, String> routingKeys = ModelRouting.routingKeys(
-                config.models().stream().collect(Collectors.toMap(ModelSpec::id, ModelSpec::fallback)));
         List<ModelInfo> models = config.models().stream()
                 .map(m -> new ModelInfo(
-                        m.id(),
-                        "inferbroker",
-                        m.kind(),
-                        isSimulated(config, m.id()),
-                        m.description(),
-                        routingKeys.getOrDefault(m.id(), m.id())))
+                        m.id(), "inferbroker", m.kind(), isSimulated(config, m.id()), m.description(), m.fallback()))
                 .toList();
         IngressConfig ingress;
         AdmissionConfig admission;

@@ -5,6 +5,7 @@ import io.inferbroker.dispatcher.DispatcherMetrics;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JsonSerde;
+import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.schemas.WorkerStatus;
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 public final class Inbound {
     private final StreamsBuilder builder;
     private final DispatcherConfig config;
-    private final RoutingGroups groups;
+    private final Partitioning partitioning;
     private final KStream<String, JobRequested> requests;
     private final KStream<String, ResultHeader> results;
     private final FleetVersion fleet;
@@ -37,7 +38,7 @@ public final class Inbound {
         this.builder = builder;
         this.fleet = fleet;
         this.config = config;
-        this.groups = RoutingGroups.of(config);
+        this.partitioning = config.partitioning();
         TopicNames topics = config.topics();
         this.requests = builder.stream(
                 topics.requests(),
@@ -128,7 +129,8 @@ public final class Inbound {
                     budgetOut.flatMap(
                             (key, out) -> out instanceof Outbound.Admitted a
                                     ? List.of(KeyValue.pair(
-                                            groups.groupOf(a.job().model()), (Envelope) new Envelope.Admit(a.job())))
+                                            partitioning.routingKey(a.job().model()),
+                                            (Envelope) new Envelope.Admit(a.job())))
                                     : List.of(),
                             Named.as("admitted-by-model")),
                     Named.as("merge-admitted"));

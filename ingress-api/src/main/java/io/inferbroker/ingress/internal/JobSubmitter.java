@@ -4,7 +4,6 @@ import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,20 +19,17 @@ public final class JobSubmitter {
     private final Producer<String, JobRequested> producer;
     private final String topic;
     private final Duration timeout;
-    private final Map<String, String> routingKeys;
+    private final Partitioning partitioning;
     /** The requests topic's partition count once known (0: not yet). */
     private volatile int partitions;
 
-    /** @param routingKeys model to routing key; a model not listed is its own */
+    /** @param partitioning where each model's requests go, as the dispatcher reads them */
     public JobSubmitter(
-            Producer<String, JobRequested> producer,
-            TopicNames topics,
-            Duration timeout,
-            Map<String, String> routingKeys) {
+            Producer<String, JobRequested> producer, TopicNames topics, Duration timeout, Partitioning partitioning) {
         this.producer = producer;
         this.topic = topics.requests();
         this.timeout = timeout;
-        this.routingKeys = Map.copyOf(routingKeys);
+        this.partitioning = partitioning;
     }
 
     public CompletableFuture<Void> submit(JobRequested job) {
@@ -42,7 +38,7 @@ public final class JobSubmitter {
 
     /** Asks Kafka for the partition count the first time, so it may throw a {@link org.apache.kafka.common.KafkaException}. */
     private ProducerRecord<String, JobRequested> record(JobRequested job) {
-        int partition = Partitioning.of(routingKeys.getOrDefault(job.model(), job.model()), partitions());
+        int partition = partitioning.partition(job.model(), partitions());
         return new ProducerRecord<>(topic, partition, job.jobId(), job);
     }
 

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferbroker.schemas.ControlAction;
 import io.inferbroker.schemas.ControlCommand;
+import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -105,7 +105,7 @@ class AckedSendTest {
     void shouldFailTheSubmitNotThrowWhenThePartitionCountCannotBeRead() {
         var requests = new MockProducer<>(false, null, new StringSerializer(), WireSerdes.JOB_REQUESTED);
         requests.partitionsForException = new KafkaException("no metadata for the requests topic");
-        var submitter = new JobSubmitter(requests, TOPICS, LONG, Map.of());
+        var submitter = new JobSubmitter(requests, TOPICS, LONG, Partitioning.ownKeys());
 
         CompletableFuture<Void> acked = submitter.submit(JobSubmitterIT.job("job-1", "m"));
 

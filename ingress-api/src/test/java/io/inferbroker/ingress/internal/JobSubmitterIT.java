@@ -35,7 +35,10 @@ class JobSubmitterIT {
             assertThat(partitions).as("the test needs a choice of partitions").isGreaterThan(1);
             // "fast" falls back to "big": both go where "big" goes; "solo" is its own key.
             JobSubmitter submitter = new JobSubmitter(
-                    producer, kafka.topics(), Duration.ofSeconds(10), Map.of("fast", "big", "big", "big"));
+                    producer,
+                    kafka.topics(),
+                    Duration.ofSeconds(10),
+                    Partitioning.ofFallbacks(Map.of("fast", List.of("big"))));
             List<String> ids = IntStream.range(0, 12).mapToObj(i -> "job-" + i).toList();
             for (String id : ids) {
                 submitter.submit(job(id, "fast")).get();
