@@ -9,7 +9,6 @@ import io.inferbroker.ingress.internal.Authenticator;
 import io.inferbroker.ingress.internal.BodyLimit;
 import io.inferbroker.ingress.internal.ControlSender;
 import io.inferbroker.ingress.internal.FleetHandler;
-import io.inferbroker.ingress.internal.IdempotencyJanitor;
 import io.inferbroker.ingress.internal.IngressMetrics;
 import io.inferbroker.ingress.internal.JettyProblems;
 import io.inferbroker.ingress.internal.JobFeed;
@@ -127,11 +126,9 @@ public final class IngressServer implements AutoCloseable {
                 config, mapper, submitter, admission, feed, control, metrics, clock, localJobs::accepted);
         var operator = Operator.start(config, ports, auth, admission, mapper, registry, clock);
         var webhooks = new WebhooksHandler(ports.webhooks(), targets, mapper, clock);
-        var janitor = IdempotencyJanitor.start(ports.idempotency());
         Runnable drain = drain(streams, openAi, waits);
         AutoCloseable owned = () -> {
             operator.close();
-            janitor.close();
             openAi.close();
             streams.close();
             feed.close();

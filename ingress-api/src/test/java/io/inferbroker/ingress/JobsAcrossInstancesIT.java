@@ -221,11 +221,6 @@ class JobsAcrossInstancesIT {
             releasedOnVirtualThread = Thread.currentThread().isVirtual();
             throw new StoreUnavailableException("PostgreSQL at test is unavailable", new IllegalStateException());
         }
-
-        @Override
-        public int purgeExpired(int limit) {
-            return 0;
-        }
     }
 
     private void markRunning(String id) throws Exception {

@@ -31,13 +31,6 @@ public interface IdempotencyStore {
     /** Gives up a claim this job holds (its submission failed), so a retry can claim the key. */
     void release(String tenantId, String key, String jobId);
 
-    /**
-     * Deletes up to {@code limit} claims older than {@link #WINDOW}.
-     *
-     * @return how many were deleted
-     */
-    int purgeExpired(int limit);
-
     /** The outcome of a claim. */
     sealed interface Claim {
         /** The key is this job's now: submit it. */

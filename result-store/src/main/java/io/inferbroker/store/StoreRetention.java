@@ -15,22 +15,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes what is older than the retention period: finished jobs (by completion), audited results
- * (by receipt) and webhook messages no longer pending (by creation, with their attempts). Each
- * statement deletes at most {@code batchSize} rows, so locks stay short and the sink keeps writing;
- * a round repeats them until nothing is left, then waits for the next. Unfinished jobs are never
- * deleted. Safe to run on several store instances at once. Thread-safe; the owner closes it before
- * the {@link StoreDatabase}.
+ * Deletes what is older than it is kept, the one owner of deletion by age in the database: finished
+ * jobs (by completion), audited results (by receipt) and webhook messages no longer pending (by
+ * creation, with their attempts) past the retention period, and {@code Idempotency-Key} claims past
+ * {@link IdempotencyStore#WINDOW} (also when retention keeps everything: a claim past its window no
+ * longer holds). Each statement deletes at most {@code batchSize} rows, so locks stay short and the
+ * sink and the ingress keep writing; a round repeats them until nothing is left, then waits for the
+ * next. Unfinished jobs are never deleted. Safe to run on several store instances at once.
+ * Thread-safe; the owner closes it before the {@link StoreDatabase}.
  */
 public final class StoreRetention implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreRetention.class);
-    private static final List<String> DELETES = List.of(
+    /** Rows past the retention period. */
+    private static final List<String> PAST_RETENTION = List.of(
             "delete from jobs where ctid in (select ctid from jobs where status_rank = 3"
                     + " and completed_at < :cutoff limit :limit)",
             "delete from job_results where ctid in (select ctid from job_results where received_at < :cutoff"
                     + " limit :limit)",
             "delete from webhook_deliveries where ctid in (select ctid from webhook_deliveries"
                     + " where created_at < :cutoff and status <> 'pending' limit :limit)");
+    /** Claims past their window. */
+    private static final String EXPIRED_CLAIMS = "delete from idempotency_keys where ctid in"
+            + " (select ctid from idempotency_keys where created_at < :cutoff limit :limit)";
 
     private final StoreDatabase db;
     private final RetentionConfig config;
@@ -51,12 +57,10 @@ public final class StoreRetention implements AutoCloseable {
         });
     }
 
-    /** Schedules rounds every {@code config.interval()}, the first right away; none when everything is kept. */
+    /** Schedules rounds every {@code config.interval()}, the first right away. */
     public static StoreRetention start(StoreDatabase db, RetentionConfig config, MeterRegistry registry, Clock clock) {
         StoreRetention r = new StoreRetention(db, config, registry, clock);
-        if (!config.keepsEverything()) {
-            r.timer.scheduleWithFixedDelay(r::roundQuietly, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        r.timer.scheduleWithFixedDelay(r::roundQuietly, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
         return r;
     }
 
@@ -66,33 +70,38 @@ public final class StoreRetention implements AutoCloseable {
     }
 
     /**
-     * One round: deletes everything past retention, batch by batch.
+     * One round: deletes everything past retention and every expired claim, batch by batch.
      *
      * @return rows deleted
      * @throws StoreException when a delete fails
      */
     public int round() {
-        if (config.keepsEverything()) {
-            return 0;
+        Instant now = clock.instant();
+        int total = deleteAll(EXPIRED_CLAIMS, now.minus(IdempotencyStore.WINDOW));
+        if (!config.keepsEverything()) {
+            for (String sql : PAST_RETENTION) {
+                total += deleteAll(sql, now.minus(config.keep()));
+            }
         }
-        Instant cutoff = clock.instant().minus(config.keep());
+        return total;
+    }
+
+    private int deleteAll(String sql, Instant cutoff) {
         int total = 0;
-        for (String sql : DELETES) {
-            int deleted;
-            do {
-                try {
-                    deleted = db.jdbi()
-                            .withHandle(h -> h.createUpdate(sql)
-                                    .bindByType("cutoff", cutoff, Instant.class)
-                                    .bind("limit", config.batchSize())
-                                    .execute());
-                } catch (JdbiException e) {
-                    throw StoreErrors.translate("cannot delete rows past retention", e, db.address());
-                }
-                total += deleted;
-                metrics.retentionDeleted(deleted);
-            } while (deleted == config.batchSize() && !closed.get());
-        }
+        int deleted;
+        do {
+            try {
+                deleted = db.jdbi()
+                        .withHandle(h -> h.createUpdate(sql)
+                                .bindByType("cutoff", cutoff, Instant.class)
+                                .bind("limit", config.batchSize())
+                                .execute());
+            } catch (JdbiException e) {
+                throw StoreErrors.translate("cannot delete rows past retention", e, db.address());
+            }
+            total += deleted;
+            metrics.retentionDeleted(deleted);
+        } while (deleted == config.batchSize() && !closed.get());
         return total;
     }
 

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -128,7 +130,12 @@ class IdempotencyStoreIT {
 
         assertThat(store.claim("t1", "old", "other-hash", "job-9", job("job-9"), REQUEST))
                 .isInstanceOf(IdempotencyStore.Claim.Claimed.class);
-        assertThat(store.purgeExpired(100)).isEqualTo(1);
+        var retention = StoreRetention.manual(
+                db,
+                new RetentionConfig(Duration.ZERO, 100, Duration.ofHours(1)),
+                new SimpleMeterRegistry(),
+                Clock.systemUTC());
+        assertThat(retention.round()).as("the expired claim not claimed again").isEqualTo(1);
         assertThat(store.claim("t1", "fresh", "h", "job-x", job("job-x"), REQUEST))
                 .isInstanceOf(IdempotencyStore.Claim.Repeat.class);
     }

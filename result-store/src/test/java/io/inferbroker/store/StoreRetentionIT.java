@@ -2,6 +2,7 @@ package io.inferbroker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Topic;
 import io.inferbroker.schemas.WireJson;
@@ -65,6 +66,49 @@ class StoreRetentionIT {
             assertThat(registry.get("broker.store.retention.deleted").counter().count())
                     .isEqualTo(7.0);
             assertThat(retention.round()).isZero();
+        }
+    }
+
+    @Test
+    void shouldDeleteExpiredIdempotencyClaimsInBatchesAlsoWhenKeepingEverything(PostgresInfra pg) throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (StoreDatabase db =
+                StoreDatabase.open(new StoreConfig(pg.jdbcUrl(), pg.user(), pg.password(), 2, pg.schema()), registry)) {
+            int claims = 7;
+            for (int i = 0; i < claims; i++) {
+                assertThat(db.idempotency()
+                                .claim(
+                                        TENANT,
+                                        "key-" + i,
+                                        "h",
+                                        "job-" + i,
+                                        JsonNodeFactory.instance.objectNode(),
+                                        new byte[0]))
+                        .isInstanceOf(IdempotencyStore.Claim.Claimed.class);
+            }
+            RetentionConfig keepEverything = new RetentionConfig(Duration.ZERO, 3, Duration.ofHours(1));
+            Clock withinTheWindow = Clock.offset(Clock.systemUTC(), IdempotencyStore.WINDOW.minusMinutes(1));
+            Clock pastTheWindow = Clock.offset(Clock.systemUTC(), IdempotencyStore.WINDOW.plusMinutes(1));
+
+            assertThat(StoreRetention.manual(db, keepEverything, registry, withinTheWindow)
+                            .round())
+                    .isZero();
+            assertThat(StoreRetention.manual(db, keepEverything, registry, pastTheWindow)
+                            .round())
+                    .isEqualTo(claims);
+
+            assertThat(db.idempotency()
+                            .claim(
+                                    TENANT,
+                                    "key-0",
+                                    "other",
+                                    "job-new",
+                                    JsonNodeFactory.instance.objectNode(),
+                                    new byte[0]))
+                    .as("the key is free again")
+                    .isInstanceOf(IdempotencyStore.Claim.Claimed.class);
+            assertThat(registry.get("broker.store.retention.deleted").counter().count())
+                    .isEqualTo(claims);
         }
     }
 }

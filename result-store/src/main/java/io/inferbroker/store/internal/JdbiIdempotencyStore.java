@@ -121,19 +121,6 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    @Override
-    public int purgeExpired(int limit) {
-        try {
-            return jdbi.withHandle(h -> h.createUpdate("delete from idempotency_keys where ctid in"
-                            + " (select ctid from idempotency_keys where created_at < :cutoff limit :limit)")
-                    .bind("cutoff", cutoff())
-                    .bind("limit", limit)
-                    .execute());
-        } catch (JdbiException e) {
-            throw StoreErrors.translate("cannot purge idempotency keys", e, address);
-        }
-    }
-
     private static OffsetDateTime cutoff() {
         return OffsetDateTime.now(ZoneOffset.UTC).minus(WINDOW);
     }
