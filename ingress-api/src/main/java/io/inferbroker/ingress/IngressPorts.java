@@ -16,7 +16,8 @@ import org.apache.kafka.clients.producer.Producer;
 /**
  * What the API talks to, built and owned by the caller (who closes the producers).
  *
- * @param requests producer of accepted jobs; must be configured with acks=all and idempotence
+ * @param requests producer of accepted jobs; must be configured with acks=all and idempotence, as
+ *     {@link IngressProducers} configures it
  * @param control producer of control commands (cancel); same settings
  * @param kafkaClient client settings (bootstrap servers, security) for the consumers the API runs
  *     itself, such as fan-out readers of results and queue statuses

@@ -7,13 +7,11 @@ import io.inferbroker.embedded.TopicProvisioner;
 import io.inferbroker.ingress.AdmissionConfig;
 import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.ingress.IngressPorts;
+import io.inferbroker.ingress.IngressProducers;
 import io.inferbroker.ingress.IngressServer;
 import io.inferbroker.ingress.ModelInfo;
 import io.inferbroker.ingress.ReadinessCheck;
-import io.inferbroker.schemas.ControlCommand;
-import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.TopicNames;
-import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.WebhookTargetPolicy;
@@ -36,9 +34,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,21 +183,7 @@ public final class BrokerProcess implements AutoCloseable {
 
     private IngressServer startIngress(
             BrokerConfig config, TopicNames topics, Properties kafkaProps, StoreDatabase db) {
-        Properties p = new Properties();
-        p.putAll(kafkaProps);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)
-                Math.max(config.submitTimeout().toMillis(), 2000));
-        p.put(
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) Math.max(config.submitTimeout().toMillis(), 2000) - 10);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.submitTimeout().toMillis());
-        KafkaProducer<String, JobRequested> producer =
-                own(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.JOB_REQUESTED));
-        KafkaProducer<String, ControlCommand> control =
-                own(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.CONTROL_COMMAND));
+        IngressProducers producers = own(IngressProducers.open(kafkaProps, config.submitTimeout()));
         List<ModelInfo> models = config.models().stream()
                 .map(m -> new ModelInfo(
                         m.id(), "inferbroker", m.kind(), isSimulated(config, m.id()), m.description(), m.fallback()))
@@ -229,8 +211,8 @@ public final class BrokerProcess implements AutoCloseable {
             throw new ConfigException(e.getMessage(), e);
         }
         IngressPorts ports = new IngressPorts(
-                producer,
-                control,
+                producers.requests(),
+                producers.control(),
                 kafkaProps,
                 db.jobs(),
                 db.apiKeys(),

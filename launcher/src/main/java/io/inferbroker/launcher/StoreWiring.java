@@ -2,17 +2,12 @@ package io.inferbroker.launcher;
 
 import io.inferbroker.ingress.ReadinessCheck;
 import io.inferbroker.schemas.TopicNames;
-import io.inferbroker.schemas.WebhookDelivery;
-import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.ResultSink;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.StoreRetention;
 import io.inferbroker.store.WebhookDispatcher;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The store role: the result sink, the webhook dispatcher (publishing each attempt to the webhooks
@@ -36,14 +31,8 @@ final class StoreWiring {
         sink.start();
         process.addReadiness(new ReadinessCheck("result-store", sink::isReady));
 
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        KafkaProducer<String, WebhookDelivery> audit =
-                process.own(new KafkaProducer<>(p, new StringSerializer(), WireSerdes.WEBHOOK_DELIVERY));
-        WebhookDispatcher dispatcher = process.own(
-                WebhookDispatcher.start(db, config.webhooks(), audit, topics, process.registry(), process.clock()));
+        WebhookDispatcher dispatcher = process.own(WebhookDispatcher.startPublishing(
+                db, config.webhooks(), kafka, topics, process.registry(), process.clock()));
         process.addReadiness(new ReadinessCheck("webhook-dispatcher", dispatcher::isHealthy));
         process.own(StoreRetention.start(db, config.retention(), process.registry(), process.clock()));
     }

@@ -3,6 +3,7 @@ package io.inferbroker.store;
 import io.inferbroker.schemas.DeliveryOutcome;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WebhookDelivery;
+import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.internal.AddressPolicy;
 import io.inferbroker.store.internal.AttemptResult;
 import io.inferbroker.store.internal.DeliveryQueue;
@@ -21,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,8 +31,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,11 +69,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean failing;
+    private final boolean ownsAudit;
 
     private WebhookDispatcher(
             StoreDatabase db,
             WebhookConfig config,
             @Nullable Producer<String, WebhookDelivery> audit,
+            boolean ownsAudit,
             TopicNames topics,
             MeterRegistry registry,
             Clock clock) {
@@ -80,6 +87,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                 config.jitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         this.audit = audit;
+        this.ownsAudit = ownsAudit;
         this.topics = topics;
         this.metrics = new ResultStoreMetrics(registry);
         this.clock = clock;
@@ -105,8 +113,34 @@ public final class WebhookDispatcher implements AutoCloseable {
             TopicNames topics,
             MeterRegistry registry,
             Clock clock) {
-        WebhookDispatcher d = new WebhookDispatcher(db, config, audit, topics, registry, clock);
-        d.loop.scheduleWithFixedDelay(d::drain, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        return start(new WebhookDispatcher(db, config, audit, false, topics, registry, clock));
+    }
+
+    /**
+     * Starts delivering and publishing each attempt to the webhooks topic with a producer of its own
+     * ({@code acks=all}, idempotent: the audit trail is not thinned by a broker failover), closed with
+     * the dispatcher.
+     *
+     * @param kafka bootstrap servers, security and any other client settings of the deployment
+     */
+    public static WebhookDispatcher startPublishing(
+            StoreDatabase db,
+            WebhookConfig config,
+            Properties kafka,
+            TopicNames topics,
+            MeterRegistry registry,
+            Clock clock) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        KafkaProducer<String, WebhookDelivery> audit =
+                new KafkaProducer<>(p, new StringSerializer(), WireSerdes.WEBHOOK_DELIVERY);
+        return start(new WebhookDispatcher(db, config, audit, true, topics, registry, clock));
+    }
+
+    private static WebhookDispatcher start(WebhookDispatcher d) {
+        d.loop.scheduleWithFixedDelay(d::drain, 0, d.config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         return d;
     }
 
@@ -265,5 +299,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         sends.shutdown();
         sender.close();
+        if (ownsAudit && audit != null) {
+            audit.close();
+        }
     }
 }
