@@ -120,7 +120,7 @@ public final class IngressServer implements AutoCloseable {
         var checks = new java.util.ArrayList<>(readiness);
         checks.add(new ReadinessCheck("job-feed", feed::isReady));
         var ops = new OpsHandler(mapper, checks, registry);
-        var auth = new Authenticator(ports.keys(), metrics);
+        var auth = new Authenticator(ports.keys(), metrics, clock);
         var admission = startAdmission(config, ports, metrics, clock);
         var openAi = new OpenAiHandler(
                 config, mapper, submitter, admission, feed, control, metrics, clock, localJobs::accepted);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.Cost;
 import io.inferbroker.schemas.JobKind;
@@ -19,13 +18,10 @@ import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,13 +40,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AdminReplayIT {
     private static final String ADMIN = "test-admin-key";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private StoreDatabase db;
     private KafkaProducer<String, JobRequested> requests;
     private KafkaProducer<String, ControlCommand> control;
     private IngressServer server;
-    private String base;
+    private HttpTestClient api;
 
     @BeforeEach
     void start(KafkaInfra kafka, PostgresInfra pg) throws Exception {
@@ -94,7 +88,7 @@ class AdminReplayIT {
                 List.of(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.systemUTC());
-        base = "http://127.0.0.1:" + server.port();
+        api = HttpTestClient.of("http://127.0.0.1:" + server.port());
     }
 
     @AfterEach
@@ -107,27 +101,24 @@ class AdminReplayIT {
 
     @Test
     void shouldRunACostReportAndServeItWhenDone() throws Exception {
-        var started = post("/admin/replays", ADMIN, """
+        var started = api.post("/admin/replays", ADMIN, """
                 {"kind": "cost", "from": "1h", "group_by": ["tenant"],
                  "prices": {"currency": "USD", "default": {"input_per_million": 1000, "output_per_million": 1000}}}""");
 
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-        JsonNode run = mapper.readTree(started.body());
+        JsonNode run = started.json();
         String url = "/admin/replays/" + run.get("id").asText();
         assertThat(started.headers().firstValue("Location")).contains(url);
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> mapper.readTree(get(url, ADMIN).body())
-                        .get("status")
-                        .asText()
-                        .equals("succeeded"));
-        JsonNode done = mapper.readTree(get(url, ADMIN).body());
+                .until(() -> api.get(url, ADMIN).json().get("status").asText().equals("succeeded"));
+        JsonNode done = api.get(url, ADMIN).json();
         assertThat(done.get("progress").get("read").asLong()).isEqualTo(3);
         assertThat(done.get("urls").get("report").asText()).isEqualTo(url + "/report");
 
-        var report = get(url + "/report", ADMIN);
+        var report = api.get(url + "/report", ADMIN);
         assertThat(report.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
-        JsonNode total = mapper.readTree(report.body()).get("total");
+        JsonNode total = report.json().get("total");
         assertThat(total.get("jobs").asLong()).isEqualTo(3);
         assertThat(total.get("cost").decimalValue()).isEqualByComparingTo("1.5");
         // 3 jobs x 30 tokens at 1000 per million
@@ -136,14 +127,14 @@ class AdminReplayIT {
 
     @Test
     void shouldRunAnAuditAsJsonLines() throws Exception {
-        String id = mapper.readTree(post("/admin/replays", ADMIN, "{\"kind\":\"audit\",\"tenant\":\"B\"}")
-                        .body())
+        String id = api.post("/admin/replays", ADMIN, "{\"kind\":\"audit\",\"tenant\":\"B\"}")
+                .json()
                 .get("id")
                 .asText();
 
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> get("/admin/replays/" + id + "/report", ADMIN).statusCode() == 200);
-        var report = get("/admin/replays/" + id + "/report", ADMIN);
+                .until(() -> api.get("/admin/replays/" + id + "/report", ADMIN).statusCode() == 200);
+        var report = api.get("/admin/replays/" + id + "/report", ADMIN);
 
         assertThat(report.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/x-ndjson"));
@@ -154,37 +145,21 @@ class AdminReplayIT {
 
     @Test
     void shouldAnswerProblemsForBadBodiesUnknownRunsAndNoAdminKey() throws Exception {
-        var bad = post("/admin/replays", ADMIN, "{\"kind\":\"bill\",\"from\":\"yesterday\",\"limit\":0}");
+        var bad = api.post("/admin/replays", ADMIN, "{\"kind\":\"bill\",\"from\":\"yesterday\",\"limit\":0}");
         assertThat(bad.statusCode()).isEqualTo(422);
         assertThat(bad.headers().firstValue("Content-Type")).contains("application/problem+json");
-        JsonNode problem = mapper.readTree(bad.body());
+        JsonNode problem = bad.json();
         assertThat(problem.get("errors").findValuesAsText("pointer")).contains("/kind", "/from", "/limit");
 
-        var auditAsHtml = post("/admin/replays", ADMIN, "{\"kind\":\"audit\",\"format\":\"html\"}");
+        var auditAsHtml = api.post("/admin/replays", ADMIN, "{\"kind\":\"audit\",\"format\":\"html\"}");
         assertThat(auditAsHtml.statusCode()).isEqualTo(422);
 
-        assertThat(get("/admin/replays/rpl_nope", ADMIN).statusCode()).isEqualTo(404);
-        assertThat(get("/admin/replays/rpl_nope/report", ADMIN).statusCode()).isEqualTo(404);
-        assertThat(post("/admin/replays", "not-admin", "{\"kind\":\"cost\"}").statusCode())
+        assertThat(api.get("/admin/replays/rpl_nope", ADMIN).statusCode()).isEqualTo(404);
+        assertThat(api.get("/admin/replays/rpl_nope/report", ADMIN).statusCode())
+                .isEqualTo(404);
+        assertThat(api.post("/admin/replays", "not-admin", "{\"kind\":\"cost\"}")
+                        .statusCode())
                 .isEqualTo(401);
-        assertThat(post("/admin/replays", ADMIN, "{not json").statusCode()).isEqualTo(400);
-    }
-
-    private HttpResponse<String> post(String path, String bearer, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(base + path))
-                        .header("Authorization", "Bearer " + bearer)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String path, String bearer) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(base + path))
-                        .header("Authorization", "Bearer " + bearer)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        assertThat(api.post("/admin/replays", ADMIN, "{not json").statusCode()).isEqualTo(400);
     }
 }

@@ -1,5 +1,6 @@
 package io.inferbroker.ingress;
 
+import static io.inferbroker.testkit.http.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,13 +26,11 @@ import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
 import io.inferbroker.testkit.TopicProbe;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +46,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +73,6 @@ class AdmissionIT {
     private static final String EMBEDDING = "{\"model\":\"sim-embed\",\"input\":\"hi\"}";
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Jobs of OpenAI-compatible requests already answered by {@link #answered}. */
     private final Set<String> answeredJobs = new HashSet<>();
@@ -85,7 +82,7 @@ class AdmissionIT {
     private KafkaProducer<String, JobRequested> producer;
     private KafkaProducer<String, ControlCommand> control;
     private IngressServer server;
-    private String base;
+    private HttpTestClient api;
 
     @BeforeEach
     void start(KafkaInfra kafka, PostgresInfra pg) {
@@ -107,7 +104,7 @@ class AdmissionIT {
                 db.idempotency(),
                 db.webhooks());
         server = IngressServer.startApi(config, ports, List.of(), registry, Clock.systemUTC());
-        base = "http://127.0.0.1:" + server.port();
+        api = HttpTestClient.of("http://127.0.0.1:" + server.port());
     }
 
     @AfterEach
@@ -155,10 +152,10 @@ class AdmissionIT {
         submit(key, ECHO);
         assertThat(submit(key, ECHO).statusCode()).isEqualTo(429);
 
-        var raised = put("/admin/tenants/" + tenant + "/limits", ADMIN, "{\"requests_per_minute\":100}");
+        var raised = api.put("/admin/tenants/" + tenant + "/limits", ADMIN, "{\"requests_per_minute\":100}");
 
         assertThat(raised.statusCode()).isEqualTo(200);
-        JsonNode limits = mapper.readTree(raised.body());
+        JsonNode limits = raised.json();
         assertThat(limits.get("requests_per_minute").asInt()).isEqualTo(100);
         assertThat(limits.get("tokens_per_minute").isNull()).isTrue();
         assertThat(limits.at("/effective/requests_per_minute").asInt()).isEqualTo(100);
@@ -166,14 +163,10 @@ class AdmissionIT {
         assertThat(admitted.statusCode()).isEqualTo(202);
         assertThat(admitted.headers().firstValue("RateLimit-Policy")).contains("\"rpm\";q=100;w=60");
 
-        var reset = put("/admin/tenants/" + tenant + "/limits", ADMIN, "{\"requests_per_minute\":null}");
-        assertThat(mapper.readTree(reset.body())
-                        .at("/effective/requests_per_minute")
-                        .asInt())
-                .isEqualTo(2);
-        var shown = get("/admin/tenants/" + tenant + "/limits", ADMIN);
-        assertThat(mapper.readTree(shown.body()).get("requests_per_minute").isNull())
-                .isTrue();
+        var reset = api.put("/admin/tenants/" + tenant + "/limits", ADMIN, "{\"requests_per_minute\":null}");
+        assertThat(reset.json().at("/effective/requests_per_minute").asInt()).isEqualTo(2);
+        var shown = api.get("/admin/tenants/" + tenant + "/limits", ADMIN);
+        assertThat(shown.json().get("requests_per_minute").isNull()).isTrue();
     }
 
     @Test
@@ -181,15 +174,15 @@ class AdmissionIT {
         String tenant = db.apiKeys().createTenant("acme");
         String path = "/admin/tenants/" + tenant + "/limits";
 
-        var invalid = put(path, ADMIN, "{\"requests_per_minute\":-1,\"tokens_per_minute\":\"many\",\"burst\":3}");
+        var invalid = api.put(path, ADMIN, "{\"requests_per_minute\":-1,\"tokens_per_minute\":\"many\",\"burst\":3}");
         assertThat(invalid.statusCode()).isEqualTo(422);
         assertThat(assertProblem(invalid, "validation").get("errors"))
                 .extracting(e -> e.get("pointer").asText())
                 .containsExactlyInAnyOrder("/requests_per_minute", "/tokens_per_minute", "/burst");
-        assertThat(put("/admin/tenants/ten_nobody/limits", ADMIN, "{}").statusCode())
+        assertThat(api.put("/admin/tenants/ten_nobody/limits", ADMIN, "{}").statusCode())
                 .isEqualTo(404);
-        assertThat(put(path, key("other"), "{}").statusCode()).isEqualTo(401);
-        assertThat(put(path, ADMIN, "[1]").statusCode()).isEqualTo(422);
+        assertThat(api.put(path, key("other"), "{}").statusCode()).isEqualTo(401);
+        assertThat(api.put(path, ADMIN, "[1]").statusCode()).isEqualTo(422);
     }
 
     @Test
@@ -230,7 +223,7 @@ class AdmissionIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> submit(key, ECHO).statusCode() == 202);
             assertThat(submit(key, ECHO).statusCode()).isEqualTo(202);
             assertThat(submit(key, ECHO).statusCode()).isEqualTo(202);
-            HttpResponse<String> shed = submit(key, ECHO);
+            Answer shed = submit(key, ECHO);
             assertThat(shed.statusCode()).isEqualTo(503);
             assertThat(assertProblem(shed, "queue-full").get("queued").asInt()).isEqualTo(3);
             assertThat(shed.headers().firstValue("Retry-After")).isPresent();
@@ -265,7 +258,7 @@ class AdmissionIT {
                 {COMPLETIONS_PATH, COMPLETION_STREAM},
                 {EMBEDDINGS_PATH, EMBEDDING}
             }) {
-                var refused = send("POST", route[0], a, route[1]);
+                var refused = api.post(route[0], a, route[1]);
 
                 assertThat(refused.statusCode()).as(route[0]).isEqualTo(429);
                 JsonNode error = assertOpenAiError(refused, "requests", "rate_limit_exceeded");
@@ -313,7 +306,7 @@ class AdmissionIT {
                             + "\"max_completion_tokens\":1000}"
                 }
             }) {
-                var refused = send("POST", route[0], key, route[1]);
+                var refused = api.post(route[0], key, route[1]);
 
                 assertThat(refused.statusCode()).as(route[1]).isEqualTo(429);
                 JsonNode error = assertOpenAiError(refused, "tokens", "rate_limit_exceeded");
@@ -345,7 +338,7 @@ class AdmissionIT {
             for (String[] route : new String[][] {
                 {CHAT_PATH, chatBody(false)}, {CHAT_PATH, chatBody(true)}, {COMPLETIONS_PATH, COMPLETION_STREAM}
             }) {
-                var shed = send("POST", route[0], key, route[1]);
+                var shed = api.post(route[0], key, route[1]);
 
                 assertThat(shed.statusCode()).as(route[1]).isEqualTo(503);
                 JsonNode error = assertOpenAiError(shed, "server_error", "queue_full");
@@ -364,7 +357,7 @@ class AdmissionIT {
             assertThat(answered(probe, key, COMPLETIONS_PATH, COMPLETION_STREAM).statusCode())
                     .isEqualTo(200);
             assertThat(submit(key, ECHO).statusCode()).isEqualTo(503);
-            var shed = send("POST", CHAT_PATH, key, chatBody(true));
+            var shed = api.post(CHAT_PATH, key, chatBody(true));
             assertThat(shed.statusCode()).isEqualTo(503);
             assertThat(assertOpenAiError(shed, "server_error", "queue_full")
                             .get("message")
@@ -414,7 +407,7 @@ class AdmissionIT {
 
             JsonNode queues = await().atMost(Duration.ofSeconds(20))
                     .until(
-                            () -> mapper.readTree(get("/admin/queues", ADMIN).body()),
+                            () -> api.get("/admin/queues", ADMIN).json(),
                             b -> b.get("queues").size() == 1);
             JsonNode q = queues.get("queues").get(0);
             assertThat(q.get("model").asText()).isEqualTo(ECHO);
@@ -426,7 +419,7 @@ class AdmissionIT {
 
             JsonNode listed = await().atMost(Duration.ofSeconds(20))
                     .until(
-                            () -> mapper.readTree(get("/admin/workers", ADMIN).body()),
+                            () -> api.get("/admin/workers", ADMIN).json(),
                             b -> b.get("workers").size() == 1);
             JsonNode w = listed.get("workers").get(0);
             assertThat(w.get("worker_id").asText()).isEqualTo("gpu-1");
@@ -435,8 +428,8 @@ class AdmissionIT {
             assertThat(w.get("dispatcher").get("outstanding").asInt()).isEqualTo(3);
             assertThat(w.get("dispatcher").get("breaker").asText()).isEqualTo("closed");
         }
-        assertThat(get("/admin/workers", "not-the-admin-key").statusCode()).isEqualTo(401);
-        assertThat(send("GET", "/admin/queues", null, null).statusCode()).isEqualTo(401);
+        assertThat(api.get("/admin/workers", "not-the-admin-key").statusCode()).isEqualTo(401);
+        assertThat(api.get("/admin/queues", null).statusCode()).isEqualTo(401);
     }
 
     private void publish(KafkaProducer<String, QueueStatus> producer, QueueStatus status) throws Exception {
@@ -456,11 +449,11 @@ class AdmissionIT {
         return db.apiKeys().issueKey(tenant).secret();
     }
 
-    private HttpResponse<String> submit(String key, String model) throws IOException, InterruptedException {
+    private Answer submit(String key, String model) throws IOException, InterruptedException {
         String input = model.equals(ECHO)
                 ? "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":4}"
                 : "{\"input\":\"hi\"}";
-        return send("POST", "/v1/jobs", key, "{\"model\":\"" + model + "\",\"input\":" + input + "}");
+        return api.post("/v1/jobs", key, "{\"model\":\"" + model + "\",\"input\":" + input + "}");
     }
 
     private static String chatBody(boolean stream) {
@@ -472,9 +465,8 @@ class AdmissionIT {
      * Sends an OpenAI-compatible request, waits for its job on the requests topic (the first one
      * with a reply_to not answered yet) and answers it as a worker would: the response follows.
      */
-    private HttpResponse<String> answered(TopicProbe<JobRequested> probe, String key, String path, String body)
-            throws Exception {
-        var pending = http.sendAsync(request("POST", path, key, body), HttpResponse.BodyHandlers.ofString());
+    private Answer answered(TopicProbe<JobRequested> probe, String key, String path, String body) throws Exception {
+        var pending = api.sendAsync("POST", path, key, body);
         JobRequested job = probe
                 .awaitUntil(records -> records.stream().anyMatch(r -> isUnanswered(r.value())), Duration.ofSeconds(20))
                 .stream()
@@ -530,54 +522,18 @@ class AdmissionIT {
     /** Waits until admission sees sim-echo's published queue depth. */
     private void awaitQueued(int queued) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            JsonNode queues =
-                    mapper.readTree(get("/admin/queues", ADMIN).body()).get("queues");
+            JsonNode queues = api.get("/admin/queues", ADMIN).json().get("queues");
             return queues.size() == 1 && queues.get(0).get("queued").asInt() == queued;
         });
     }
 
-    private JsonNode assertOpenAiError(HttpResponse<String> response, String type, String code) throws IOException {
+    private JsonNode assertOpenAiError(Answer response, String type, String code) throws IOException {
         assertThat(response.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-        JsonNode error = mapper.readTree(response.body()).get("error");
+        JsonNode error = response.json().get("error");
         assertThat(error.get("type").asText()).isEqualTo(type);
         assertThat(error.get("code").asText()).isEqualTo(code);
         assertThat(error.get("param").isNull()).isTrue();
         return error;
-    }
-
-    private HttpResponse<String> put(String path, @Nullable String bearer, String body)
-            throws IOException, InterruptedException {
-        return send("PUT", path, bearer, body);
-    }
-
-    private HttpResponse<String> get(String path, String bearer) throws IOException, InterruptedException {
-        return send("GET", path, bearer, null);
-    }
-
-    private HttpResponse<String> send(String method, String path, @Nullable String bearer, @Nullable String body)
-            throws IOException, InterruptedException {
-        return http.send(request(method, path, bearer, body), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpRequest request(String method, String path, @Nullable String bearer, @Nullable String body) {
-        var b = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        return b.build();
-    }
-
-    private JsonNode assertProblem(HttpResponse<String> response, String slug) throws IOException {
-        assertThat(response.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-        JsonNode problem = mapper.readTree(response.body());
-        assertThat(problem.get("type").asText()).isEqualTo("/problems/" + slug);
-        assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
-        return problem;
     }
 }

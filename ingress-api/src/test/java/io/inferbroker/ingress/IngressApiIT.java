@@ -1,5 +1,6 @@
 package io.inferbroker.ingress;
 
+import static io.inferbroker.testkit.http.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,14 +15,13 @@ import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
+import io.inferbroker.testkit.MutableClock;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +45,6 @@ class IngressApiIT {
             new ModelInfo("sim-embed", "inferbroker", JobKind.EMBEDDING, true, "simulator"));
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicBoolean kafkaReady = new AtomicBoolean(true);
     private KafkaInfra kafka;
     private StoreDatabase db;
@@ -54,6 +53,7 @@ class IngressApiIT {
     private IngressServer server;
     private String key;
     private String base;
+    private HttpTestClient api;
 
     @BeforeEach
     void start(KafkaInfra kafka, PostgresInfra pg) {
@@ -65,11 +65,12 @@ class IngressApiIT {
         key = db.apiKeys().issueKey(tenant).secret();
         producer = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.JOB_REQUESTED);
         control = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), WireSerdes.CONTROL_COMMAND);
-        server = startServer(producer, 64 * 1024);
+        server = startServer(producer, 64 * 1024, Clock.systemUTC());
         base = "http://127.0.0.1:" + server.port();
+        api = HttpTestClient.of(base);
     }
 
-    private IngressServer startServer(KafkaProducer<String, JobRequested> p, long maxBody) {
+    private IngressServer startServer(KafkaProducer<String, JobRequested> p, long maxBody, Clock clock) {
         IngressConfig config =
                 new IngressConfig("127.0.0.1", 0, maxBody, Duration.ofSeconds(2), "", kafka.topics(), MODELS);
         return IngressServer.startApi(
@@ -77,7 +78,7 @@ class IngressApiIT {
                 IngressPorts.of(p, control, kafka.clientProps(), db, ADMIN),
                 List.of(new ReadinessCheck("kafka", kafkaReady::get)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                Clock.systemUTC());
+                clock);
     }
 
     @AfterEach
@@ -90,10 +91,10 @@ class IngressApiIT {
 
     @Test
     void shouldAcceptJobOnlyAfterKafkaAcknowledgedIt() throws Exception {
-        var response = post("/v1/jobs", key, chat("hello there"));
+        var response = api.post("/v1/jobs", key, chat("hello there"));
 
         assertThat(response.statusCode()).isEqualTo(202);
-        JsonNode job = mapper.readTree(response.body());
+        JsonNode job = response.json();
         String id = job.get("id").asText();
         assertThat(job.get("status").asText()).isEqualTo("queued");
         assertThat(job.get("model").asText()).isEqualTo("sim-echo");
@@ -112,36 +113,34 @@ class IngressApiIT {
 
     @Test
     void shouldShowJustAcceptedJobToItsTenantOnly() throws Exception {
-        String id = mapper.readTree(post("/v1/jobs", key, chat("x")).body())
-                .get("id")
-                .asText();
+        String id = api.post("/v1/jobs", key, chat("x")).json().get("id").asText();
 
-        var own = get("/v1/jobs/" + id, key);
+        var own = api.get("/v1/jobs/" + id, key);
         assertThat(own.statusCode()).isEqualTo(200);
-        assertThat(mapper.readTree(own.body()).get("status").asText()).isEqualTo("queued");
+        assertThat(own.json().get("status").asText()).isEqualTo("queued");
 
         String other = db.apiKeys().issueKey(db.apiKeys().createTenant("other")).secret();
-        var foreign = get("/v1/jobs/" + id, other);
+        var foreign = api.get("/v1/jobs/" + id, other);
         assertThat(foreign.statusCode()).isEqualTo(404);
         assertProblem(foreign, "not-found");
     }
 
     @Test
     void shouldAnswer401WithoutValidKey() throws Exception {
-        var missing = post("/v1/jobs", null, chat("x"));
+        var missing = api.post("/v1/jobs", null, chat("x"));
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(missing.headers().firstValue("WWW-Authenticate"))
                 .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertProblem(missing, "unauthorized");
 
-        var wrong = post("/v1/jobs", "ib_not-a-key", chat("x"));
+        var wrong = api.post("/v1/jobs", "ib_not-a-key", chat("x"));
         assertThat(wrong.statusCode()).isEqualTo(401);
-        assertThat(mapper.readTree(wrong.body()).get("title").asText()).isEqualTo("Invalid API key");
+        assertThat(wrong.json().get("title").asText()).isEqualTo("Invalid API key");
     }
 
     @Test
     void shouldPointAtTheSyntaxErrorInInvalidJson() throws Exception {
-        var response = post("/v1/jobs", key, "{\"model\": \"sim-echo\",\n \"input\": {oops}}");
+        var response = api.post("/v1/jobs", key, "{\"model\": \"sim-echo\",\n \"input\": {oops}}");
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode problem = assertProblem(response, "invalid-json");
         assertThat(problem.get("detail").asText()).contains("line 2");
@@ -149,7 +148,7 @@ class IngressApiIT {
 
     @Test
     void shouldListAvailableModelsForUnknownModel() throws Exception {
-        var response = post("/v1/jobs", key, "{\"model\":\"gpt-9\",\"input\":{\"prompt\":\"x\"}}");
+        var response = api.post("/v1/jobs", key, "{\"model\":\"gpt-9\",\"input\":{\"prompt\":\"x\"}}");
         assertThat(response.statusCode()).isEqualTo(422);
         JsonNode problem = assertProblem(response, "unknown-model");
         assertThat(problem.get("detail").asText()).contains("gpt-9").contains("sim-echo");
@@ -161,7 +160,7 @@ class IngressApiIT {
     void shouldReportEveryInvalidFieldWithItsPointer() throws Exception {
         String body = "{\"model\":\"sim-echo\",\"input\":{\"messages\":[{\"content\":\"hi\"}],\"max_tokens\":0},"
                 + "\"priority\":\"urgent\",\"ttl_seconds\":-4,\"metadata\":{\"k\":3},\"colour\":\"red\"}";
-        var response = post("/v1/jobs", key, body);
+        var response = api.post("/v1/jobs", key, body);
 
         assertThat(response.statusCode()).isEqualTo(422);
         JsonNode problem = assertProblem(response, "validation");
@@ -177,18 +176,12 @@ class IngressApiIT {
 
     @Test
     void shouldRefuseNonJsonMediaTypeAndOversizedBody() throws Exception {
-        var text = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "text/plain")
-                        .POST(HttpRequest.BodyPublishers.ofString(chat("x")))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var text = api.send("POST", "/v1/jobs", key, chat("x"), "Content-Type", "text/plain");
         assertThat(text.statusCode()).isEqualTo(415);
         assertProblem(text, "unsupported-media-type");
 
         String huge = chat("x".repeat(70 * 1024));
-        var big = post("/v1/jobs", key, huge);
+        var big = api.post("/v1/jobs", key, huge);
         assertThat(big.statusCode()).isEqualTo(413);
         assertThat(big.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
@@ -203,28 +196,16 @@ class IngressApiIT {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "900");
         try (var dead = new KafkaProducer<>(p, new StringSerializer(), WireSerdes.JOB_REQUESTED);
-                var broken = startServer(dead, 64 * 1024)) {
-            var response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broken.port() + "/v1/jobs"))
-                            .header("Authorization", "Bearer " + key)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(chat("x")))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+                var broken = startServer(dead, 64 * 1024, Clock.systemUTC())) {
+            var brokenApi = api.at("http://127.0.0.1:" + broken.port());
+            var response = brokenApi.post("/v1/jobs", key, chat("x"));
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
             assertProblem(response, "unavailable");
 
-            var keyed = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broken.port() + "/v1/jobs"))
-                            .header("Authorization", "Bearer " + key)
-                            .header("Content-Type", "application/json")
-                            .header("Idempotency-Key", "k-failed")
-                            .POST(HttpRequest.BodyPublishers.ofString(chat("x")))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var keyed = brokenApi.send("POST", "/v1/jobs", key, chat("x"), "Idempotency-Key", "k-failed");
             assertThat(keyed.statusCode()).isEqualTo(503);
-            var retried = postWithKey("k-failed", chat("x"));
+            var retried = api.send("POST", "/v1/jobs", key, chat("x"), "Idempotency-Key", "k-failed");
             assertThat(retried.statusCode())
                     .as("a failed submit releases its key")
                     .isEqualTo(202);
@@ -234,7 +215,7 @@ class IngressApiIT {
 
     @Test
     void shouldListModelsInOpenAiShape() throws Exception {
-        JsonNode list = mapper.readTree(get("/v1/models", key).body());
+        JsonNode list = api.get("/v1/models", key).json();
         assertThat(list.get("object").asText()).isEqualTo("list");
         assertThat(list.get("data").findValuesAsText("id")).containsExactly("sim-echo", "sim-embed");
         assertThat(list.get("data").get(0).get("object").asText()).isEqualTo("model");
@@ -243,19 +224,18 @@ class IngressApiIT {
 
     @Test
     void shouldServeHealthAndMetricsAndProblemForUnknownRoutes() throws Exception {
-        assertThat(get("/health/live", null).statusCode()).isEqualTo(200);
+        assertThat(api.get("/health/live", null).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10))
                 .alias("ready once the job feed reads every results partition")
-                .until(() -> get("/health/ready", null).statusCode() == 200);
+                .until(() -> api.get("/health/ready", null).statusCode() == 200);
         kafkaReady.set(false);
-        var notReady = get("/health/ready", null);
+        var notReady = api.get("/health/ready", null);
         assertThat(notReady.statusCode()).isEqualTo(503);
-        assertThat(mapper.readTree(notReady.body()).get("checks").get("kafka").asText())
-                .isEqualTo("down");
+        assertThat(notReady.json().get("checks").get("kafka").asText()).isEqualTo("down");
 
-        post("/v1/jobs", key, chat("x"));
-        assertThat(get("/metrics", null).body()).contains("broker_jobs_submitted_total");
-        assertProblem(get("/v2/nothing", key), "not-found");
+        api.post("/v1/jobs", key, chat("x"));
+        assertThat(api.get("/metrics", null).body()).contains("broker_jobs_submitted_total");
+        assertProblem(api.get("/v2/nothing", key), "not-found");
     }
 
     /**
@@ -332,50 +312,45 @@ class IngressApiIT {
 
     @Test
     void shouldCreateTenantsWithAdminKeyOnly() throws Exception {
-        assertThat(post("/admin/tenants", key, "{\"name\":\"beta\"}").statusCode())
+        assertThat(api.post("/admin/tenants", key, "{\"name\":\"beta\"}").statusCode())
                 .isEqualTo(401);
 
-        var created = post("/admin/tenants", ADMIN, "{\"name\":\"beta\"}");
+        var created = api.post("/admin/tenants", ADMIN, "{\"name\":\"beta\"}");
         assertThat(created.statusCode()).isEqualTo(201);
-        String secret =
-                mapper.readTree(created.body()).get("api_key").get("secret").asText();
-        assertThat(post("/v1/jobs", secret, chat("from beta")).statusCode()).isEqualTo(202);
+        String secret = created.json().get("api_key").get("secret").asText();
+        assertThat(api.post("/v1/jobs", secret, chat("from beta")).statusCode()).isEqualTo(202);
 
-        assertProblem(post("/admin/tenants", ADMIN, "{}"), "validation");
+        assertProblem(api.post("/admin/tenants", ADMIN, "{}"), "validation");
     }
 
     @Test
     void shouldListOwnJobsNewestFirstInPages() throws Exception {
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ids.add(mapper.readTree(post("/v1/jobs", key, chat("n" + i)).body())
-                    .get("id")
-                    .asText());
+            ids.add(api.post("/v1/jobs", key, chat("n" + i)).json().get("id").asText());
         }
         try (var sink = startSink()) {
             JsonNode first = await().atMost(Duration.ofSeconds(20))
                     .until(
-                            () -> mapper.readTree(get("/v1/jobs?limit=2", key).body()),
+                            () -> api.get("/v1/jobs?limit=2", key).json(),
                             l -> l.get("data").size() == 2 && l.get("has_more").asBoolean());
             assertThat(first.get("object").asText()).isEqualTo("list");
             String cursor = first.get("next_cursor").asText();
-            JsonNode second = mapper.readTree(
-                    get("/v1/jobs?limit=2&cursor=" + cursor, key).body());
+            JsonNode second = api.get("/v1/jobs?limit=2&cursor=" + cursor, key).json();
             assertThat(second.get("has_more").asBoolean()).isFalse();
             assertThat(second.get("next_cursor").isNull()).isTrue();
             List<String> listed = new java.util.ArrayList<>(first.get("data").findValuesAsText("id"));
             listed.addAll(second.get("data").findValuesAsText("id"));
             assertThat(listed).containsExactly(ids.get(2), ids.get(1), ids.get(0));
-            assertThat(mapper.readTree(get("/v1/jobs?status=queued&model=sim-echo", key)
-                                    .body())
+            assertThat(api.get("/v1/jobs?status=queued&model=sim-echo", key)
+                            .json()
                             .get("data"))
                     .hasSize(3);
             String other =
                     db.apiKeys().issueKey(db.apiKeys().createTenant("nosy")).secret();
-            assertThat(mapper.readTree(get("/v1/jobs", other).body()).get("data"))
-                    .isEmpty();
+            assertThat(api.get("/v1/jobs", other).json().get("data")).isEmpty();
         }
-        var bad = get("/v1/jobs?status=sleeping&limit=0&cursor=zzz", key);
+        var bad = api.get("/v1/jobs?status=sleeping&limit=0&cursor=zzz", key);
         assertThat(bad.statusCode()).isEqualTo(422);
         assertThat(assertProblem(bad, "validation").get("errors").findValuesAsText("parameter"))
                 .containsExactlyInAnyOrder("status", "limit", "cursor");
@@ -383,12 +358,10 @@ class IngressApiIT {
 
     @Test
     void shouldSendCancelForUnfinishedJobsAndRefuseFinishedOnes() throws Exception {
-        String id = mapper.readTree(post("/v1/jobs", key, chat("stop me")).body())
-                .get("id")
-                .asText();
-        var canceled = post("/v1/jobs/" + id + "/cancel", key, "");
+        String id = api.post("/v1/jobs", key, chat("stop me")).json().get("id").asText();
+        var canceled = api.post("/v1/jobs/" + id + "/cancel", key, "");
         assertThat(canceled.statusCode()).isEqualTo(202);
-        assertThat(mapper.readTree(canceled.body()).get("id").asText()).isEqualTo(id);
+        assertThat(canceled.json().get("id").asText()).isEqualTo(id);
         try (var probe = kafka.probe(kafka.topics().control(), WireSerdes.CONTROL_COMMAND)) {
             var command = probe.awaitCount(1, Duration.ofSeconds(20)).getFirst();
             assertThat(command.key()).isEqualTo(id);
@@ -396,10 +369,11 @@ class IngressApiIT {
                     .isEqualTo(db.apiKeys().authenticate(key).orElseThrow().tenantId());
             assertThat(command.value().action()).isEqualTo(io.inferbroker.schemas.ControlAction.CANCEL);
         }
-        assertProblem(post("/v1/jobs/nope/cancel", key, ""), "not-found");
+        assertProblem(api.post("/v1/jobs/nope/cancel", key, ""), "not-found");
         String other =
                 db.apiKeys().issueKey(db.apiKeys().createTenant("stranger")).secret();
-        assertThat(post("/v1/jobs/" + id + "/cancel", other, "").statusCode()).isEqualTo(404);
+        assertThat(api.post("/v1/jobs/" + id + "/cancel", other, "").statusCode())
+                .isEqualTo(404);
 
         try (var sink = startSink();
                 var results =
@@ -425,11 +399,12 @@ class IngressApiIT {
                     .get();
             await().atMost(Duration.ofSeconds(20))
                     .until(
-                            () -> mapper.readTree(get("/v1/jobs/" + id, key).body())
+                            () -> api.get("/v1/jobs/" + id, key)
+                                    .json()
                                     .get("status")
                                     .asText(),
                             "succeeded"::equals);
-            var finished = post("/v1/jobs/" + id + "/cancel", key, "");
+            var finished = api.post("/v1/jobs/" + id + "/cancel", key, "");
             assertThat(finished.statusCode()).isEqualTo(409);
             assertThat(assertProblem(finished, "job-finished").get("detail").asText())
                     .contains("succeeded");
@@ -452,25 +427,25 @@ class IngressApiIT {
     void shouldReturnTheSameJobForARepeatedIdempotencyKeyEvenConcurrently() throws Exception {
         String body = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"once\",\"max_tokens\":2}}";
         String reordered = "{ \"input\": {\"max_tokens\": 2, \"prompt\": \"once\"}, \"model\": \"sim-echo\" }";
-        var first = postWithKey("k-1", body);
+        var first = api.send("POST", "/v1/jobs", key, body, "Idempotency-Key", "k-1");
         assertThat(first.statusCode()).isEqualTo(202);
-        String id = mapper.readTree(first.body()).get("id").asText();
+        String id = first.json().get("id").asText();
 
-        var again = postWithKey("k-1", reordered);
+        var again = api.send("POST", "/v1/jobs", key, reordered, "Idempotency-Key", "k-1");
         assertThat(again.statusCode()).isEqualTo(202);
-        assertThat(mapper.readTree(again.body()).get("id").asText()).isEqualTo(id);
+        assertThat(again.json().get("id").asText()).isEqualTo(id);
         assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
 
         var executor = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
-            List<java.util.concurrent.Future<HttpResponse<String>>> racing = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<Answer>> racing = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                racing.add(executor.submit(() -> postWithKey("k-race", body)));
+                racing.add(executor.submit(() -> api.send("POST", "/v1/jobs", key, body, "Idempotency-Key", "k-race")));
             }
             java.util.Set<String> ids = new java.util.HashSet<>();
             for (var f : racing) {
                 assertThat(f.get().statusCode()).isEqualTo(202);
-                ids.add(mapper.readTree(f.get().body()).get("id").asText());
+                ids.add(f.get().json().get("id").asText());
             }
             assertThat(ids).hasSize(1);
         } finally {
@@ -484,46 +459,40 @@ class IngressApiIT {
 
     @Test
     void shouldRefuseAReusedIdempotencyKeyWithAnotherBodyAndBadKeys() throws Exception {
-        assertThat(postWithKey("k-2", chat("one")).statusCode()).isEqualTo(202);
-        var reused = postWithKey("k-2", chat("two"));
+        assertThat(api.send("POST", "/v1/jobs", key, chat("one"), "Idempotency-Key", "k-2")
+                        .statusCode())
+                .isEqualTo(202);
+        var reused = api.send("POST", "/v1/jobs", key, chat("two"), "Idempotency-Key", "k-2");
         assertThat(reused.statusCode()).isEqualTo(409);
         assertThat(assertProblem(reused, "idempotency-key-reused").get("detail").asText())
                 .contains("k-2");
 
-        assertProblem(postWithKey("x".repeat(256), chat("three")), "invalid-idempotency-key");
+        assertProblem(
+                api.send("POST", "/v1/jobs", key, chat("three"), "Idempotency-Key", "x".repeat(256)),
+                "invalid-idempotency-key");
     }
 
-    private HttpResponse<String> postWithKey(String idempotencyKey, String body)
-            throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "application/json")
-                        .header("Idempotency-Key", idempotencyKey)
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
+    /** On a server whose clock the test moves: the cache time passes at once instead of in real time. */
     @Test
     void shouldStopAcceptingARevokedKeyWithinTheCacheTime() throws Exception {
-        var issued = db.apiKeys().issueKey(db.apiKeys().createTenant("revoked"));
-        assertThat(get("/v1/models", issued.secret()).statusCode()).isEqualTo(200);
+        MutableClock clock = new MutableClock(Instant.now());
+        try (var timed = startServer(producer, 64 * 1024, clock)) {
+            var timedApi = api.at("http://127.0.0.1:" + timed.port());
+            var issued = db.apiKeys().issueKey(db.apiKeys().createTenant("revoked"));
+            assertThat(timedApi.get("/v1/models", issued.secret()).statusCode()).isEqualTo(200);
 
-        assertThat(db.apiKeys().revokeKey(issued.keyId())).isTrue();
+            assertThat(db.apiKeys().revokeKey(issued.keyId())).isTrue();
+            clock.advance(Authenticator.CACHE_TTL);
 
-        long revokedAt = System.nanoTime();
-        await().atMost(Authenticator.CACHE_TTL.plusSeconds(3))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> get("/v1/models", issued.secret()).statusCode() == 401);
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Authenticator.CACHE_TTL.plusSeconds(3));
+            assertThat(timedApi.get("/v1/models", issued.secret()).statusCode()).isEqualTo(401);
+        }
     }
 
     @Test
     void shouldDescribeExactlyTheRoutesItServes() throws Exception {
-        var response = get("/openapi.json", null);
+        var response = api.get("/openapi.json", null);
         assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode spec = mapper.readTree(response.body());
+        JsonNode spec = response.json();
         assertThat(spec.get("openapi").asText()).isEqualTo("3.1.0");
         List<String> described = new java.util.ArrayList<>();
         spec.get("paths")
@@ -538,68 +507,58 @@ class IngressApiIT {
 
     @Test
     void shouldServeReadableDocsWithTheirScriptsOffline() throws Exception {
-        var page = get("/docs", null);
+        var page = api.get("/docs", null);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("/openapi.json");
         String script = page.body().replaceAll("(?s).*<script src=\"([^\"]+)\".*", "$1");
         assertThat(script).startsWith("/webjars/swagger-ui/");
-        var bundle = get(script, null);
+        var bundle = api.get(script, null);
         assertThat(bundle.statusCode()).isEqualTo(200);
         assertThat(bundle.body()).contains("SwaggerUIBundle");
     }
 
     @Test
     void shouldManageTenantKeysThroughTheAdminApi() throws Exception {
-        var created = mapper.readTree(
-                post("/admin/tenants", ADMIN, "{\"name\":\"gamma\"}").body());
+        var created = api.post("/admin/tenants", ADMIN, "{\"name\":\"gamma\"}").json();
         String tenant = created.get("id").asText();
         String firstKey = created.get("api_key").get("id").asText();
         String firstSecret = created.get("api_key").get("secret").asText();
-        assertThat(mapper.readTree(get("/admin/tenants", ADMIN).body())
-                        .get("data")
-                        .findValuesAsText("id"))
+        assertThat(api.get("/admin/tenants", ADMIN).json().get("data").findValuesAsText("id"))
                 .contains(tenant);
 
-        var issued = post("/admin/tenants/" + tenant + "/keys", ADMIN, "");
+        var issued = api.post("/admin/tenants/" + tenant + "/keys", ADMIN, "");
         assertThat(issued.statusCode()).isEqualTo(201);
-        String secondSecret = mapper.readTree(issued.body()).get("secret").asText();
-        assertThat(get("/v1/models", secondSecret).statusCode()).isEqualTo(200);
+        String secondSecret = issued.json().get("secret").asText();
+        assertThat(api.get("/v1/models", secondSecret).statusCode()).isEqualTo(200);
 
-        JsonNode detail = mapper.readTree(get("/admin/tenants/" + tenant, ADMIN).body());
+        JsonNode detail = api.get("/admin/tenants/" + tenant, ADMIN).json();
         assertThat(detail.get("keys")).hasSize(2);
         assertThat(detail.toString()).doesNotContain(firstSecret).doesNotContain(secondSecret);
 
-        var rotated = mapper.readTree(post("/admin/keys/" + firstKey + "/rotate", ADMIN, "{\"grace_seconds\":60}")
-                .body());
+        var rotated = api.post("/admin/keys/" + firstKey + "/rotate", ADMIN, "{\"grace_seconds\":60}")
+                .json();
         assertThat(rotated.get("old_key").get("active").asBoolean())
                 .as("still in its grace period")
                 .isTrue();
-        assertThat(get("/v1/models", firstSecret).statusCode()).isEqualTo(200);
+        assertThat(api.get("/v1/models", firstSecret).statusCode()).isEqualTo(200);
         String rotatedSecret = rotated.get("new_key").get("secret").asText();
-        assertThat(get("/v1/models", rotatedSecret).statusCode()).isEqualTo(200);
+        assertThat(api.get("/v1/models", rotatedSecret).statusCode()).isEqualTo(200);
 
-        var revoked = post("/admin/keys/" + firstKey + "/revoke", ADMIN, "");
-        assertThat(mapper.readTree(revoked.body()).get("active").asBoolean()).isFalse();
-        assertThat(get("/v1/models", firstSecret).statusCode())
+        var revoked = api.post("/admin/keys/" + firstKey + "/revoke", ADMIN, "");
+        assertThat(revoked.json().get("active").asBoolean()).isFalse();
+        assertThat(api.get("/v1/models", firstSecret).statusCode())
                 .as("revoked on this instance at once")
                 .isEqualTo(401);
 
-        assertProblem(get("/admin/tenants/ten_nope", ADMIN), "not-found");
-        assertProblem(post("/admin/keys/key_nope/revoke", ADMIN, ""), "not-found");
-        assertProblem(post("/admin/keys/" + firstKey + "/rotate", ADMIN, "{\"grace_seconds\":-1}"), "validation");
-        assertThat(get("/admin/tenants", key).statusCode()).isEqualTo(401);
+        assertProblem(api.get("/admin/tenants/ten_nope", ADMIN), "not-found");
+        assertProblem(api.post("/admin/keys/key_nope/revoke", ADMIN, ""), "not-found");
+        assertProblem(api.post("/admin/keys/" + firstKey + "/rotate", ADMIN, "{\"grace_seconds\":-1}"), "validation");
+        assertThat(api.get("/admin/tenants", key).statusCode()).isEqualTo(401);
     }
 
     @Test
     void shouldHoldASubmitWithPreferWaitUntilTheJobFinishes() throws Exception {
-        var pending = http.sendAsync(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "application/json")
-                        .header("Prefer", "wait=20")
-                        .POST(HttpRequest.BodyPublishers.ofString(chat("wait for me")))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var pending = api.sendAsync("POST", "/v1/jobs", key, chat("wait for me"), "Prefer", "wait=20");
         String id;
         try (var probe = kafka.probe(kafka.topics().requests(), WireSerdes.JOB_REQUESTED)) {
             id = probe.awaitCount(1, Duration.ofSeconds(20)).getFirst().key();
@@ -610,7 +569,7 @@ class IngressApiIT {
         var response = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Preference-Applied")).contains("wait=20");
-        JsonNode job = mapper.readTree(response.body());
+        JsonNode job = response.json();
         assertThat(job.get("id").asText()).isEqualTo(id);
         assertThat(job.get("status").asText()).isEqualTo("succeeded");
         assertThat(job.get("output").get("text").asText()).isEqualTo("waited");
@@ -619,39 +578,25 @@ class IngressApiIT {
 
     @Test
     void shouldAnswer202WhenTheWaitRunsOut() throws Exception {
-        var response = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "application/json")
-                        .header("Prefer", "respond-async, wait=1")
-                        .POST(HttpRequest.BodyPublishers.ofString(chat("nobody answers")))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var response = api.send("POST", "/v1/jobs", key, chat("nobody answers"), "Prefer", "respond-async, wait=1");
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.headers().firstValue("Preference-Applied")).contains("wait=1");
-        assertThat(mapper.readTree(response.body()).get("status").asText()).isEqualTo("queued");
+        assertThat(response.json().get("status").asText()).isEqualTo("queued");
     }
 
     @Test
     void shouldLongPollAJobUntilItFinishes() throws Exception {
-        String id = mapper.readTree(post("/v1/jobs", key, chat("poll me")).body())
-                .get("id")
-                .asText();
-        var pending = http.sendAsync(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id + "?wait=20"))
-                        .header("Authorization", "Bearer " + key)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        String id = api.post("/v1/jobs", key, chat("poll me")).json().get("id").asText();
+        var pending = api.sendAsync("GET", "/v1/jobs/" + id + "?wait=20", key, null);
         awaitWaiters(1);
         finish(id, "polled");
 
         var response = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(mapper.readTree(response.body()).get("status").asText()).isEqualTo("succeeded");
-        assertThat(mapper.readTree(response.body()).get("output").get("text").asText())
-                .isEqualTo("polled");
+        assertThat(response.json().get("status").asText()).isEqualTo("succeeded");
+        assertThat(response.json().get("output").get("text").asText()).isEqualTo("polled");
 
-        var bad = get("/v1/jobs/" + id + "?wait=forever", key);
+        var bad = api.get("/v1/jobs/" + id + "?wait=forever", key);
         assertThat(bad.statusCode()).isEqualTo(422);
         assertThat(assertProblem(bad, "validation").get("errors").findValuesAsText("parameter"))
                 .containsExactly("wait");
@@ -659,7 +604,7 @@ class IngressApiIT {
 
     private void awaitWaiters(int count) {
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> get("/metrics", null)
+                .until(() -> api.get("/metrics", null)
                         .body()
                         .lines()
                         .filter(l -> l.startsWith("broker_ingress_feed_subscribers "))
@@ -693,35 +638,5 @@ class IngressApiIT {
     private static String chat(String content) {
         return "{\"model\":\"sim-echo\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"" + content
                 + "\"}],\"max_tokens\":4}}";
-    }
-
-    private HttpResponse<String> post(String path, String bearer, String body)
-            throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String path, String bearer) throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(URI.create(base + path)).GET();
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode assertProblem(HttpResponse<String> response, String slug) throws IOException {
-        assertThat(response.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-        JsonNode problem = mapper.readTree(response.body());
-        assertThat(problem.get("type").asText()).isEqualTo("/problems/" + slug);
-        assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
-        assertThat(problem.has("title")).isTrue();
-        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
-        return problem;
     }
 }

@@ -3,7 +3,6 @@ package io.inferbroker.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobRequested;
@@ -13,11 +12,10 @@ import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,8 +41,6 @@ class IngressDrainIT {
             List.of(new ModelInfo("sim-echo", "inferbroker", JobKind.CHAT, true, "simulator"));
     private static final String BODY = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"held\"}}";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private KafkaInfra kafka;
     private StoreDatabase db;
     private KafkaProducer<String, JobRequested> requests;
@@ -78,27 +74,25 @@ class IngressDrainIT {
                 List.of(),
                 registry(),
                 Clock.systemUTC());
-        String base = "http://127.0.0.1:" + server.port();
+        HttpTestClient api = HttpTestClient.of("http://127.0.0.1:" + server.port());
         try (var probe = kafka.probe(kafka.topics().requests(), WireSerdes.JOB_REQUESTED.deserializer())) {
-            HttpResponse<String> accepted = http.send(submit(base).build(), HttpResponse.BodyHandlers.ofString());
-            String streamed = mapper.readTree(accepted.body()).get("id").asText();
-            CompletableFuture<HttpResponse<Stream<String>>> stream = http.sendAsync(
-                    HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + streamed + "/stream"))
-                            .header("Authorization", "Bearer " + key)
+            Answer accepted = api.post("/v1/jobs", key, BODY);
+            String streamed = accepted.json().get("id").asText();
+            CompletableFuture<HttpResponse<Stream<String>>> stream = api.sendAsync(
+                    api.request("GET", "/v1/jobs/" + streamed + "/stream", key, null)
                             .build(),
                     HttpResponse.BodyHandlers.ofLines());
             var lines = stream.get(30, TimeUnit.SECONDS).body().iterator();
             assertThat(lines.hasNext()).as("the stream is open").isTrue();
             // No dispatcher runs: the held job never finishes, and the hold lasts longer than a stop may.
-            CompletableFuture<HttpResponse<String>> held = http.sendAsync(
-                    submit(base).header("Prefer", "wait=60").build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<Answer> held = api.sendAsync("POST", "/v1/jobs", key, BODY, "Prefer", "wait=60");
             probe.awaitUntil(seen -> seen.size() == 2, Duration.ofSeconds(30));
 
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
 
-            HttpResponse<String> answer = held.get(IngressServer.DRAIN.toSeconds() - 5, TimeUnit.SECONDS);
+            Answer answer = held.get(IngressServer.DRAIN.toSeconds() - 5, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).isEqualTo(202);
-            JsonNode job = mapper.readTree(answer.body());
+            JsonNode job = answer.json();
             assertThat(job.get("id").asText()).isNotBlank();
             assertThat(job.get("status").asText()).isEqualTo("queued");
             assertThat(answer.headers().firstValue("Preference-Applied")).isPresent();
@@ -107,13 +101,6 @@ class IngressDrainIT {
         } finally {
             server.close();
         }
-    }
-
-    private HttpRequest.Builder submit(String base) {
-        return HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY));
     }
 
     private static PrometheusMeterRegistry registry() {

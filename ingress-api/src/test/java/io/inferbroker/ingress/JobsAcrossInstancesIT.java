@@ -1,9 +1,9 @@
 package io.inferbroker.ingress;
 
+import static io.inferbroker.testkit.http.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobRequested;
@@ -15,13 +15,9 @@ import io.inferbroker.store.StoreUnavailableException;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -50,8 +46,6 @@ class JobsAcrossInstancesIT {
             List.of(new ModelInfo("sim-echo", "inferbroker", JobKind.CHAT, true, "simulator"));
     private static final String BODY = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"once\"}}";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
     private KafkaInfra kafka;
     private PostgresInfra pg;
@@ -81,38 +75,37 @@ class JobsAcrossInstancesIT {
 
     @Test
     void shouldAnswerAKeysJobOnAnotherInstanceWith202WhileItRuns() throws Exception {
-        String one = base(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
-        String two = base(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
-        var first = submit(one, "k-shared", BODY);
+        HttpTestClient one = api(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
+        HttpTestClient two = api(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
+        var first = one.send("POST", "/v1/jobs", key, BODY, "Idempotency-Key", "k-shared");
         assertThat(first.statusCode()).isEqualTo(202);
-        String id = mapper.readTree(first.body()).get("id").asText();
+        String id = first.json().get("id").asText();
         markRunning(id);
 
-        var repeat = submit(two, "k-shared", BODY);
+        var repeat = two.send("POST", "/v1/jobs", key, BODY, "Idempotency-Key", "k-shared");
 
         assertThat(repeat.statusCode())
                 .as("not finished: 202, as for a new job")
                 .isEqualTo(202);
-        JsonNode job = mapper.readTree(repeat.body());
+        JsonNode job = repeat.json();
         assertThat(job.get("id").asText()).isEqualTo(id);
         assertThat(job.get("status").asText()).isEqualTo("running");
         assertThat(repeat.headers().firstValue("Idempotent-Replayed")).contains("true");
-        assertThat(submit(two, "k-shared", BODY.replace("once", "twice")).statusCode())
+        assertThat(two.send("POST", "/v1/jobs", key, BODY.replace("once", "twice"), "Idempotency-Key", "k-shared")
+                        .statusCode())
                 .isEqualTo(409);
     }
 
     @Test
     void shouldAnswer503WhenTheDatabaseIsUnreachable() throws Exception {
         StoreDatabase lost = StoreDatabase.open(config(), registry());
-        String url = base(server(IngressPorts.of(requests, control, kafka.clientProps(), lost, "admin")));
+        HttpTestClient lostApi = api(server(IngressPorts.of(requests, control, kafka.clientProps(), lost, "admin")));
         lost.close();
 
-        for (var response : List.of(get(url + "/v1/jobs", key), get(url + "/admin/tenants", "admin"))) {
+        for (var response : List.of(lostApi.get("/v1/jobs", key), lostApi.get("/admin/tenants", "admin"))) {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
-            assertThat(response.headers().firstValue("Content-Type"))
-                    .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-            assertThat(mapper.readTree(response.body()).get("type").asText()).isEqualTo("/problems/unavailable");
+            assertProblem(response, "unavailable");
         }
     }
 
@@ -137,10 +130,10 @@ class JobsAcrossInstancesIT {
                 claims,
                 db.webhooks());
 
-        var response = submit(base(server(ports)), "k-stuck", BODY);
+        var response = api(server(ports)).send("POST", "/v1/jobs", key, BODY, "Idempotency-Key", "k-stuck");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
-        assertThat(mapper.readTree(response.body()).get("detail").asText()).contains("could not be queued");
+        assertThat(response.json().get("detail").asText()).contains("could not be queued");
         assertThat(claims.releasedOnVirtualThread)
                 .as("released off Kafka's and the JDK's timer threads")
                 .isTrue();
@@ -167,14 +160,17 @@ class JobsAcrossInstancesIT {
                 AdmissionConfig.unlimited(),
                 claims,
                 db.webhooks());
-        assertThat(submit(base(server(lost)), "k-lost", BODY).statusCode()).isEqualTo(503);
-        String other = base(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
+        assertThat(api(server(lost))
+                        .send("POST", "/v1/jobs", key, BODY, "Idempotency-Key", "k-lost")
+                        .statusCode())
+                .isEqualTo(503);
+        HttpTestClient other = api(server(IngressPorts.of(requests, control, kafka.clientProps(), db, "")));
 
         try (var probe = kafka.probe(kafka.topics().requests(), WireSerdes.JOB_REQUESTED.deserializer())) {
-            var retry = submit(other, "k-lost", BODY);
+            var retry = other.send("POST", "/v1/jobs", key, BODY, "Idempotency-Key", "k-lost");
 
             assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
-            String id = mapper.readTree(retry.body()).get("id").asText();
+            String id = retry.json().get("id").asText();
             assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
             var produced =
                     probe.awaitUntil(seen -> seen.stream().anyMatch(r -> r.key().equals(id)), Duration.ofSeconds(30));
@@ -183,11 +179,12 @@ class JobsAcrossInstancesIT {
                     .singleElement()
                     .satisfies(r -> assertThat(r.value().idempotencyKey()).isEqualTo("k-lost"));
         }
-        var again = submit(other, "k-lost", BODY);
+        var again = other.send("POST", "/v1/jobs", key, BODY, "Idempotency-Key", "k-lost");
         assertThat(again.statusCode()).isEqualTo(202);
-        assertThat(mapper.readTree(again.body()).get("id").asText())
+        assertThat(again.json().get("id").asText())
                 .as("the same job, not a new one")
-                .isEqualTo(mapper.readTree(submit(other, "k-lost", BODY).body())
+                .isEqualTo(other.send("POST", "/v1/jobs", key, BODY, "Idempotency-Key", "k-lost")
+                        .json()
                         .get("id")
                         .asText());
     }
@@ -249,32 +246,12 @@ class JobsAcrossInstancesIT {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
-    private static String base(IngressServer server) {
-        return "http://127.0.0.1:" + server.port();
+    private static HttpTestClient api(IngressServer server) {
+        return HttpTestClient.of("http://127.0.0.1:" + server.port());
     }
 
     private <T extends AutoCloseable> T open(T resource) {
         open.add(resource);
         return resource;
-    }
-
-    private HttpResponse<String> submit(String url, String idempotencyKey, String body)
-            throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url + "/v1/jobs"))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "application/json")
-                        .header("Idempotency-Key", idempotencyKey)
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String url, String bearer) throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Authorization", "Bearer " + bearer)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -20,11 +20,10 @@ import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +55,6 @@ class StreamLateTokensIT {
     private static final List<String> TOKENS = List.of("late", " tokens", " still", " arrive");
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private KafkaInfra kafka;
     private StoreDatabase db;
     private KafkaProducer<String, JobRequested> requests;
@@ -65,7 +63,7 @@ class StreamLateTokensIT {
     private KafkaProducer<String, TokenDelta> tokens;
     private PrometheusMeterRegistry registry;
     private IngressServer server;
-    private String base;
+    private HttpTestClient api;
     private String key;
     private String tenant;
 
@@ -90,7 +88,7 @@ class StreamLateTokensIT {
                 List.of(),
                 registry,
                 Clock.systemUTC());
-        base = "http://127.0.0.1:" + server.port();
+        api = HttpTestClient.of("http://127.0.0.1:" + server.port());
     }
 
     @AfterEach
@@ -166,21 +164,14 @@ class StreamLateTokensIT {
     }
 
     private String submit() throws Exception {
-        HttpResponse<String> accepted = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(BODY))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        Answer accepted = api.post("/v1/jobs", key, BODY);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        return mapper.readTree(accepted.body()).get("id").asText();
+        return accepted.json().get("id").asText();
     }
 
     private Iterator<String> open(String id) throws Exception {
-        HttpResponse<Stream<String>> response = http.sendAsync(
-                        HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id + "/stream"))
-                                .header("Authorization", "Bearer " + key)
+        HttpResponse<Stream<String>> response = api.sendAsync(
+                        api.request("GET", "/v1/jobs/" + id + "/stream", key, null)
                                 .build(),
                         HttpResponse.BodyHandlers.ofLines())
                 .get(30, TimeUnit.SECONDS);
@@ -233,12 +224,7 @@ class StreamLateTokensIT {
     }
 
     private String status(String id) throws Exception {
-        HttpResponse<String> job = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id))
-                        .header("Authorization", "Bearer " + key)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return mapper.readTree(job.body()).path("status").asText();
+        return api.get("/v1/jobs/" + id, key).json().path("status").asText();
     }
 
     private double lateTokenStreams() {

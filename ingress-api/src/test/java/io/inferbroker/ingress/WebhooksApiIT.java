@@ -1,10 +1,10 @@
 package io.inferbroker.ingress;
 
+import static io.inferbroker.testkit.http.ProblemAssert.assertThatProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
@@ -19,13 +19,9 @@ import io.inferbroker.store.WebhookTargetPolicy;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +41,6 @@ class WebhooksApiIT {
     /** The one internal address the ingress's allow-list admits (the dispatchers here admit none). */
     private static final String ALLOWED = "127.0.0.2";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private KafkaInfra kafka;
     private PostgresInfra pg;
@@ -55,7 +49,7 @@ class WebhooksApiIT {
     private String tenant;
     private String key;
     private String otherKey;
-    private String base;
+    private HttpTestClient api;
 
     @BeforeEach
     void start(KafkaInfra kafka, PostgresInfra pg) {
@@ -66,7 +60,7 @@ class WebhooksApiIT {
         key = db.apiKeys().issueKey(tenant).secret();
         otherKey = db.apiKeys().issueKey(db.apiKeys().createTenant("other")).secret();
         server = serve(db, registry, Clock.systemUTC());
-        base = "http://127.0.0.1:" + server.port();
+        api = HttpTestClient.of("http://127.0.0.1:" + server.port());
     }
 
     private StoreConfig storeConfig() {
@@ -106,39 +100,32 @@ class WebhooksApiIT {
 
     @Test
     void shouldShowTheSecretOnlyAtCreationAndHideSubscriptionsFromOtherTenants() throws Exception {
-        var created =
-                send("POST", "/v1/webhooks", key, "{\"url\":\"https://example.com/hook\",\"events\":[\"job.*\"]}");
+        var created = api.post("/v1/webhooks", key, "{\"url\":\"https://example.com/hook\",\"events\":[\"job.*\"]}");
         assertThat(created.statusCode()).isEqualTo(201);
-        JsonNode body = mapper.readTree(created.body());
+        JsonNode body = created.json();
         String id = body.get("id").asText();
         assertThat(body.get("secret").asText()).startsWith("whsec_");
         assertThat(body.get("status").asText()).isEqualTo("active");
 
-        var shown = send("GET", "/v1/webhooks/" + id, key, null);
+        var shown = api.get("/v1/webhooks/" + id, key);
         assertThat(shown.statusCode()).isEqualTo(200);
-        assertThat(mapper.readTree(shown.body()).has("secret")).isFalse();
-        assertThat(mapper.readTree(send("GET", "/v1/webhooks", key, null).body())
-                        .get("data"))
-                .hasSize(1);
-        assertThat(mapper.readTree(send("GET", "/v1/webhooks", otherKey, null).body())
-                        .get("data"))
-                .isEmpty();
-        assertThat(send("GET", "/v1/webhooks/" + id, otherKey, null).statusCode())
-                .isEqualTo(404);
-        assertThat(send("DELETE", "/v1/webhooks/" + id, otherKey, null).statusCode())
-                .isEqualTo(404);
-        assertThat(send("POST", "/v1/webhooks/" + id + "/rotate-secret", otherKey, "")
+        assertThat(shown.json().has("secret")).isFalse();
+        assertThat(api.get("/v1/webhooks", key).json().get("data")).hasSize(1);
+        assertThat(api.get("/v1/webhooks", otherKey).json().get("data")).isEmpty();
+        assertThat(api.get("/v1/webhooks/" + id, otherKey).statusCode()).isEqualTo(404);
+        assertThat(api.delete("/v1/webhooks/" + id, otherKey).statusCode()).isEqualTo(404);
+        assertThat(api.post("/v1/webhooks/" + id + "/rotate-secret", otherKey, "")
                         .statusCode())
                 .isEqualTo(404);
 
-        var rotated = send("POST", "/v1/webhooks/" + id + "/rotate-secret", key, "{\"overlap_seconds\":60}");
+        var rotated = api.post("/v1/webhooks/" + id + "/rotate-secret", key, "{\"overlap_seconds\":60}");
         assertThat(rotated.statusCode()).isEqualTo(200);
-        assertThat(mapper.readTree(rotated.body()).get("secret").asText())
+        assertThat(rotated.json().get("secret").asText())
                 .startsWith("whsec_")
                 .isNotEqualTo(body.get("secret").asText());
-        assertThat(send("DELETE", "/v1/webhooks/" + id, key, null).statusCode()).isEqualTo(204);
-        assertThat(send("GET", "/v1/webhooks/" + id, key, null).statusCode()).isEqualTo(404);
-        assertThat(send("POST", "/v1/webhooks/job-secret/rotate", key, "").statusCode())
+        assertThat(api.delete("/v1/webhooks/" + id, key).statusCode()).isEqualTo(204);
+        assertThat(api.get("/v1/webhooks/" + id, key).statusCode()).isEqualTo(404);
+        assertThat(api.post("/v1/webhooks/job-secret/rotate", key, "").statusCode())
                 .isEqualTo(200);
     }
 
@@ -149,27 +136,22 @@ class WebhooksApiIT {
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (StoreDatabase store = StoreDatabase.open(storeConfig(), metrics, fixed);
                 IngressServer at = serve(store, metrics, fixed)) {
-            String fixedBase = "http://127.0.0.1:" + at.port();
-            JsonNode created = mapper.readTree(send(
-                            fixedBase,
-                            "POST",
-                            "/v1/webhooks",
-                            key,
-                            "{\"url\":\"https://example.com/hook\",\"events\":[\"job.*\"]}")
-                    .body());
+            HttpTestClient fixedApi = api.at("http://127.0.0.1:" + at.port());
+            JsonNode created = fixedApi.post(
+                            "/v1/webhooks", key, "{\"url\":\"https://example.com/hook\",\"events\":[\"job.*\"]}")
+                    .json();
             assertThat(Instant.parse(created.get("created_at").asText()))
                     .as("the store's clock")
                     .isEqualTo(t);
 
             String path = "/v1/webhooks/" + created.get("id").asText() + "/rotate-secret";
-            JsonNode rotated = mapper.readTree(send(fixedBase, "POST", path, key, "{\"overlap_seconds\":90}")
-                    .body());
+            JsonNode rotated =
+                    fixedApi.post(path, key, "{\"overlap_seconds\":90}").json();
             assertThat(Instant.parse(rotated.get("previous_secrets_expire_at").asText()))
                     .as("the handler's clock plus the overlap")
                     .isEqualTo(t.plusSeconds(90));
-            JsonNode job = mapper.readTree(
-                    send(fixedBase, "POST", "/v1/webhooks/job-secret/rotate", key, "{\"overlap_seconds\":30}")
-                            .body());
+            JsonNode job = fixedApi.post("/v1/webhooks/job-secret/rotate", key, "{\"overlap_seconds\":30}")
+                    .json();
             assertThat(Instant.parse(job.get("previous_secrets_expire_at").asText()))
                     .isEqualTo(t.plusSeconds(30));
         }
@@ -177,40 +159,40 @@ class WebhooksApiIT {
 
     @Test
     void shouldNameTheFieldOrParameterThatIsWrong() throws Exception {
-        assertPointer(
-                send("POST", "/v1/webhooks", key, "{\"url\":\"ftp://x\",\"events\":[\"job.*\"]}"), "pointer", "/url");
-        assertPointer(
-                send("POST", "/v1/webhooks", key, "{\"url\":\"https://x.io\",\"events\":[\"job.*\",\"job.done\"]}"),
-                "pointer",
-                "/events/1");
-        assertPointer(send("POST", "/v1/webhooks", key, "{\"url\":\"https://x.io\"}"), "pointer", "/events");
-        String id = mapper.readTree(
-                        send("POST", "/v1/webhooks", key, "{\"url\":\"https://x.io\",\"events\":[\"job.*\"]}")
-                                .body())
+        assertThatProblem(api.post("/v1/webhooks", key, "{\"url\":\"ftp://x\",\"events\":[\"job.*\"]}"))
+                .hasStatus(422)
+                .hasFirstError("pointer", "/url");
+        assertThatProblem(
+                        api.post("/v1/webhooks", key, "{\"url\":\"https://x.io\",\"events\":[\"job.*\",\"job.done\"]}"))
+                .hasStatus(422)
+                .hasFirstError("pointer", "/events/1");
+        assertThatProblem(api.post("/v1/webhooks", key, "{\"url\":\"https://x.io\"}"))
+                .hasStatus(422)
+                .hasFirstError("pointer", "/events");
+        String id = api.post("/v1/webhooks", key, "{\"url\":\"https://x.io\",\"events\":[\"job.*\"]}")
+                .json()
                 .get("id")
                 .asText();
-        assertPointer(
-                send("POST", "/v1/webhooks/" + id + "/rotate-secret", key, "{\"overlap_seconds\":-1}"),
-                "pointer",
-                "/overlap_seconds");
-        assertPointer(send("GET", "/v1/webhooks/" + id + "/deliveries?limit=0", key, null), "parameter", "limit");
-        assertPointer(send("GET", "/v1/webhook-deliveries", key, null), "parameter", "job_id");
-        assertThat(send("POST", "/v1/webhooks", null, "{}").statusCode()).isEqualTo(401);
+        assertThatProblem(api.post("/v1/webhooks/" + id + "/rotate-secret", key, "{\"overlap_seconds\":-1}"))
+                .hasStatus(422)
+                .hasFirstError("pointer", "/overlap_seconds");
+        assertThatProblem(api.get("/v1/webhooks/" + id + "/deliveries?limit=0", key))
+                .hasStatus(422)
+                .hasFirstError("parameter", "limit");
+        assertThatProblem(api.get("/v1/webhook-deliveries", key)).hasStatus(422).hasFirstError("parameter", "job_id");
+        assertThat(api.post("/v1/webhooks", null, "{}").statusCode()).isEqualTo(401);
         String job = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"x\"},"
                 + "\"webhook\":{\"url\":\"https://x.io\",\"events\":[\"job.succeeded\",\"job.nope\"]}}";
-        assertPointer(send("POST", "/v1/jobs", key, job), "pointer", "/webhook/events/1");
+        assertThatProblem(api.post("/v1/jobs", key, job)).hasStatus(422).hasFirstError("pointer", "/webhook/events/1");
     }
 
     @Test
     void shouldLogDeliveriesAndRetryAnExhaustedOneForItsTenantOnly() throws Exception {
         // Allow-listed when registered but not by the dispatcher, which checks again on connect: the one
         // attempt is refused and the delivery is exhausted.
-        String id = mapper.readTree(send(
-                                "POST",
-                                "/v1/webhooks",
-                                key,
-                                "{\"url\":\"http://" + ALLOWED + ":9/x\",\"events\":[\"job.failed\"]}")
-                        .body())
+        String id = api.post(
+                        "/v1/webhooks", key, "{\"url\":\"http://" + ALLOWED + ":9/x\",\"events\":[\"job.failed\"]}")
+                .json()
                 .get("id")
                 .asText();
         var config = new WebhookConfig(List.of(), 0, Duration.ofSeconds(1), List.of(), 8, Duration.ofMillis(50));
@@ -227,8 +209,8 @@ class WebhooksApiIT {
             sendFailedResult("job-w");
             JsonNode log = await().atMost(WAIT)
                     .until(
-                            () -> mapper.readTree(send("GET", "/v1/webhooks/" + id + "/deliveries", key, null)
-                                            .body())
+                            () -> api.get("/v1/webhooks/" + id + "/deliveries", key)
+                                    .json()
                                     .get("data"),
                             d -> d.size() == 1
                                     && d.get(0).get("status").asText().equals("exhausted"));
@@ -239,25 +221,23 @@ class WebhooksApiIT {
             assertThat(delivery.get("last_error").asText()).startsWith("refused");
             String deliveryId = delivery.get("id").asText();
 
-            var forJob = mapper.readTree(send("GET", "/v1/webhook-deliveries?job_id=job-w", key, null)
-                    .body());
+            var forJob = api.get("/v1/webhook-deliveries?job_id=job-w", key).json();
             assertThat(forJob.get("data").get(0).get("id").asText()).isEqualTo(deliveryId);
-            assertThat(mapper.readTree(send("GET", "/v1/webhook-deliveries?job_id=job-w", otherKey, null)
-                                    .body())
+            assertThat(api.get("/v1/webhook-deliveries?job_id=job-w", otherKey)
+                            .json()
                             .get("data"))
                     .isEmpty();
-            assertThat(send("GET", "/v1/webhooks/" + id + "/deliveries", otherKey, null)
-                            .statusCode())
+            assertThat(api.get("/v1/webhooks/" + id + "/deliveries", otherKey).statusCode())
                     .isEqualTo(404);
-            assertThat(send("POST", "/v1/webhook-deliveries/" + deliveryId + "/retry", otherKey, "")
+            assertThat(api.post("/v1/webhook-deliveries/" + deliveryId + "/retry", otherKey, "")
                             .statusCode())
                     .isEqualTo(404);
 
-            var retried = send("POST", "/v1/webhook-deliveries/" + deliveryId + "/retry", key, "");
+            var retried = api.post("/v1/webhook-deliveries/" + deliveryId + "/retry", key, "");
             assertThat(retried.statusCode()).isEqualTo(202);
             await().atMost(WAIT)
-                    .until(() -> mapper.readTree(send("GET", "/v1/webhook-deliveries?job_id=job-w", key, null)
-                                            .body())
+                    .until(() -> api.get("/v1/webhook-deliveries?job_id=job-w", key)
+                                    .json()
                                     .get("data")
                                     .get(0)
                                     .get("attempts")
@@ -277,31 +257,24 @@ class WebhooksApiIT {
                 "http://0.0.0.0/hook",
                 "http://224.0.0.1/hook",
                 "http://localhost:9/hook")) {
-            var refused = send("POST", "/v1/webhooks", key, "{\"url\":\"" + url + "\",\"events\":[\"job.*\"]}");
-            assertPointer(refused, "pointer", "/url");
-            assertThat(mapper.readTree(refused.body()).get("detail").asText())
-                    .as(url)
-                    .contains("internal address");
+            var refused = api.post("/v1/webhooks", key, "{\"url\":\"" + url + "\",\"events\":[\"job.*\"]}");
+            assertThatProblem(refused).hasStatus(422).hasFirstError("pointer", "/url");
+            assertThat(refused.json().get("detail").asText()).as(url).contains("internal address");
         }
-        assertThat(mapper.readTree(send("GET", "/v1/webhooks", key, null).body())
-                        .get("data"))
-                .isEmpty();
+        assertThat(api.get("/v1/webhooks", key).json().get("data")).isEmpty();
         String job = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"x\"},\"webhook\":{\"url\":\"%s\"}}";
-        assertPointer(
-                send("POST", "/v1/jobs", key, job.formatted("http://localhost:9/hook")), "pointer", "/webhook/url");
+        assertThatProblem(api.post("/v1/jobs", key, job.formatted("http://localhost:9/hook")))
+                .hasStatus(422)
+                .hasFirstError("pointer", "/webhook/url");
 
         String allowed = "http://" + ALLOWED + ":9/hook";
-        assertThat(send("POST", "/v1/webhooks", key, "{\"url\":\"" + allowed + "\",\"events\":[\"job.*\"]}")
+        assertThat(api.post("/v1/webhooks", key, "{\"url\":\"" + allowed + "\",\"events\":[\"job.*\"]}")
                         .statusCode())
                 .isEqualTo(201);
-        assertThat(send("POST", "/v1/jobs", key, job.formatted(allowed)).statusCode())
+        assertThat(api.post("/v1/jobs", key, job.formatted(allowed)).statusCode())
                 .isEqualTo(202);
         // A name that does not resolve now is accepted; the dispatcher checks it again on connect.
-        assertThat(send(
-                                "POST",
-                                "/v1/webhooks",
-                                key,
-                                "{\"url\":\"https://hooks.example.invalid/x\",\"events\":[\"job.*\"]}")
+        assertThat(api.post("/v1/webhooks", key, "{\"url\":\"https://hooks.example.invalid/x\",\"events\":[\"job.*\"]}")
                         .statusCode())
                 .isEqualTo(201);
     }
@@ -326,35 +299,5 @@ class WebhooksApiIT {
             results.send(new ProducerRecord<>(kafka.topics().results(), jobId, result))
                     .get();
         }
-    }
-
-    private void assertPointer(HttpResponse<String> response, String kind, String where) throws IOException {
-        assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(response.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-        assertThat(mapper.readTree(response.body())
-                        .get("errors")
-                        .get(0)
-                        .get(kind)
-                        .asText())
-                .isEqualTo(where);
-    }
-
-    private HttpResponse<String> send(String method, String path, String bearer, String body)
-            throws IOException, InterruptedException {
-        return send(base, method, path, bearer, body);
-    }
-
-    private HttpResponse<String> send(String to, String method, String path, String bearer, String body)
-            throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(URI.create(to + path))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,5 +1,6 @@
 package io.inferbroker.launcher;
 
+import static io.inferbroker.testkit.http.ProblemAssert.assertThatProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +13,8 @@ import io.inferbroker.launcher.OpenApiOperations.Operation;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +22,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiSecurityIT {
     private static final int MAX_BODY = 4096;
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** The owner's prompt (the simulator echoes it as the output, which only the owner may see). */
     private static final String PROMPT = "owner prompt " + java.util.UUID.randomUUID();
 
@@ -67,6 +66,7 @@ class ApiSecurityIT {
     static Path dir;
 
     private static TestBroker broker;
+    private static HttpTestClient api;
     private static HttpServer receiver;
     private static List<Operation> operations;
     private static String ownerTenant;
@@ -95,34 +95,33 @@ class ApiSecurityIT {
                         "BROKER_WEBHOOKS_ALLOW_LIST", "127.0.0.1",
                         "BROKER_WEBHOOKS_SCHEDULE", "100ms",
                         "BROKER_HTTP_MAX_BODY_BYTES", String.valueOf(MAX_BODY)));
-        operations = OpenApiOperations.of(
-                MAPPER.readTree(send("GET", "/openapi.json", null, null).body()));
+        api = HttpTestClient.of(broker.base).withTimeout(Duration.ofSeconds(30));
+        operations = OpenApiOperations.of(api.get("/openapi.json", null).json());
 
-        JsonNode other = MAPPER.readTree(send("POST", "/admin/tenants", TestBroker.ADMIN, "{\"name\":\"other\"}")
-                .body());
+        JsonNode other = api.post("/admin/tenants", TestBroker.ADMIN, "{\"name\":\"other\"}")
+                .json();
         otherKey = other.get("api_key").get("secret").asText();
         // The other tenant has rows of its own, so its lists are not empty by accident.
         submit(otherKey, "the other tenant's job", null);
 
         String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         var subscription =
-                send("POST", "/v1/webhooks", broker.key, "{\"url\":\"" + hook + "\",\"events\":[\"job.succeeded\"]}");
+                api.post("/v1/webhooks", broker.key, "{\"url\":\"" + hook + "\",\"events\":[\"job.succeeded\"]}");
         assertThat(subscription.statusCode()).isEqualTo(201);
-        String subscriptionId = MAPPER.readTree(subscription.body()).get("id").asText();
+        String subscriptionId = subscription.json().get("id").asText();
         String jobId = submit(broker.key, PROMPT, hook);
         String deliveryId = await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(
                         () -> {
-                            JsonNode log = MAPPER.readTree(
-                                            send("GET", "/v1/webhook-deliveries?job_id=" + jobId, broker.key, null)
-                                                    .body())
+                            JsonNode log = api.get("/v1/webhook-deliveries?job_id=" + jobId, broker.key)
+                                    .json()
                                     .path("data");
                             return log.isEmpty() ? null : log.get(0).get("id").asText();
                         },
                         id -> id != null);
-        ownerTenant = MAPPER.readTree(
-                        send("GET", "/admin/tenants", TestBroker.ADMIN, null).body())
+        ownerTenant = api.get("/admin/tenants", TestBroker.ADMIN)
+                .json()
                 .get("data")
                 .get(0)
                 .get("id")
@@ -159,21 +158,21 @@ class ApiSecurityIT {
                         + "': give the test an id of that kind, or list the route in UNEXERCISED with a reason");
             }
             String body = op.body() ? "{}" : null;
-            var foreign = send(op.method(), op.pathWith(id), otherKey, body);
-            var unknown = send(op.method(), op.pathWith(unknownLike(id)), otherKey, body);
+            var foreign = api.send(op.method(), op.pathWith(id), otherKey, body);
+            var unknown = api.send(op.method(), op.pathWith(unknownLike(id)), otherKey, body);
             assertThat(foreign.statusCode())
                     .as("%s with another tenant's id: %s", op.name(), foreign.body())
                     .isEqualTo(404);
-            assertProblem(foreign, op.name());
-            assertThat(MAPPER.readTree(foreign.body()).get("title"))
+            assertThatProblem(foreign).as("%s", op.name()).hasDetail();
+            assertThat(foreign.json().get("title"))
                     .as("%s: another tenant's id answers as an unknown one", op.name())
-                    .isEqualTo(MAPPER.readTree(unknown.body()).get("title"));
+                    .isEqualTo(unknown.json().get("title"));
             assertThat(unknown.statusCode()).isEqualTo(404);
             checked.add(op.name());
         }
         // The ids are the right kind: their owner gets past the lookup on every one of these routes.
         for (Operation op : withIds) {
-            var own = send(op.method(), op.pathWith(ids.get(op.collection())), broker.key, op.body() ? "{}" : null);
+            var own = api.send(op.method(), op.pathWith(ids.get(op.collection())), broker.key, op.body() ? "{}" : null);
             assertThat(own.statusCode())
                     .as("%s with the owner's id: %s", op.name(), own.body())
                     .isNotEqualTo(404)
@@ -193,7 +192,7 @@ class ApiSecurityIT {
         List<String> ownerSeesOwnRows = new ArrayList<>();
         for (Operation op : lists) {
             String path = op.path() + query(op);
-            var foreign = send("GET", path, otherKey, null);
+            var foreign = api.get(path, otherKey);
             assertThat(foreign.statusCode())
                     .as("%s: %s", op.name(), foreign.body())
                     .isEqualTo(200);
@@ -203,7 +202,7 @@ class ApiSecurityIT {
                         .doesNotContain(id)
                         .doesNotContain(ownerTenant);
             }
-            String own = send("GET", path, broker.key, null).body();
+            String own = api.get(path, broker.key).body();
             if (ids.values().stream().anyMatch(own::contains)) {
                 ownerSeesOwnRows.add(op.name());
             }
@@ -220,16 +219,14 @@ class ApiSecurityIT {
             if (!op.method().equals("GET")) {
                 continue;
             }
-            HttpResponse<String> answer = switch (op.access()) {
+            Answer answer = switch (op.access()) {
                 case TENANT ->
-                    send(
-                            "GET",
+                    api.get(
                             op.pathWith(ids.getOrDefault(op.pathParameters().isEmpty() ? "" : op.collection(), "x"))
                                     + query(op),
-                            otherKey,
-                            null);
-                case ADMIN -> send("GET", op.pathWith(ownerTenant), TestBroker.ADMIN, null);
-                case PUBLIC -> send("GET", op.pathWith("x"), null, null);
+                            otherKey);
+                case ADMIN -> api.get(op.pathWith(ownerTenant), TestBroker.ADMIN);
+                case PUBLIC -> api.get(op.pathWith("x"), null);
             };
             assertThat(answer.body())
                     .as("%s shows the owner's prompt", op.name())
@@ -238,8 +235,7 @@ class ApiSecurityIT {
         }
         assertThat(looked).contains("GET /admin/tenants", "GET /v1/jobs", "GET /admin/queues");
         // The owner's own read shows the job's output (here the echo), never its input.
-        JsonNode own = MAPPER.readTree(
-                send("GET", "/v1/jobs/" + ids.get("jobs"), broker.key, null).body());
+        JsonNode own = api.get("/v1/jobs/" + ids.get("jobs"), broker.key).json();
         assertThat(own.has("input")).isFalse();
         assertThat(own.at("/output/text").asText()).isEqualTo(PROMPT);
     }
@@ -254,11 +250,11 @@ class ApiSecurityIT {
             String path = op.pathWith(ownerTenant);
             String body = op.body() ? "{}" : null;
             for (String key : new String[] {null, broker.key, otherKey, TestBroker.ADMIN + "x", "x"}) {
-                var refused = send(op.method(), path, key, body);
+                var refused = api.send(op.method(), path, key, body);
                 assertThat(refused.statusCode())
                         .as("%s with %s", op.name(), key == null ? "no key" : "key " + key)
                         .isIn(401, 403);
-                assertProblem(refused, op.name());
+                assertThatProblem(refused).as("%s", op.name()).hasDetail();
             }
         }
         for (Operation op : operations) {
@@ -274,10 +270,10 @@ class ApiSecurityIT {
             if (op.access() != Access.TENANT) {
                 continue;
             }
-            var refused = send(op.method(), op.pathWith("x") + query(op), null, op.body() ? "{}" : null);
+            var refused = api.send(op.method(), op.pathWith("x") + query(op), null, op.body() ? "{}" : null);
             assertThat(refused.statusCode()).as(op.name()).isEqualTo(401);
             if (!OPENAI_PATHS.contains(op.path())) {
-                assertProblem(refused, op.name());
+                assertThatProblem(refused).as("%s", op.name()).hasDetail();
             }
         }
     }
@@ -300,7 +296,7 @@ class ApiSecurityIT {
                             Optional.ofNullable(ids.get(op.pathParameters().isEmpty() ? "" : op.collection()))
                                     .orElse("x"));
             for (boolean chunked : new boolean[] {false, true}) {
-                var builder = request(path, key)
+                var builder = api.request(op.method(), path, key, null)
                         .header("Content-Type", "application/json")
                         .method(
                                 op.method(),
@@ -308,19 +304,17 @@ class ApiSecurityIT {
                                         ? HttpRequest.BodyPublishers.ofInputStream(
                                                 () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))
                                         : HttpRequest.BodyPublishers.ofString(big));
-                var answer = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+                var answer = api.send(builder.build());
                 String what = op.name() + (chunked ? " (chunked)" : "");
                 assertThat(answer.statusCode())
                         .as("%s: %s", what, answer.body())
                         .isEqualTo(413);
                 if (OPENAI_PATHS.contains(op.path())) {
-                    assertThat(MAPPER.readTree(answer.body())
-                                    .at("/error/message")
-                                    .asText())
+                    assertThat(answer.json().at("/error/message").asText())
                             .as(what)
                             .contains("larger");
                 } else {
-                    assertProblem(answer, what);
+                    assertThatProblem(answer).as("%s", what).hasDetail();
                 }
             }
             checked.add(op.name());
@@ -364,44 +358,42 @@ class ApiSecurityIT {
                 new Case("/admin/tenants", TestBroker.ADMIN, "{\"name\":\"a\\u0000b\"}", "/name"),
                 new Case("/admin/tenants", TestBroker.ADMIN, "{\"name\":\"a\\u001bb\"}", "/name"),
                 new Case("/admin/tenants", TestBroker.ADMIN, "{\"name\":\"a\\udbffb\"}", "/name"));
-        String tenantsBefore =
-                send("GET", "/admin/tenants", TestBroker.ADMIN, null).body();
-        String webhooksBefore = send("GET", "/v1/webhooks", broker.key, null).body();
+        String tenantsBefore = api.get("/admin/tenants", TestBroker.ADMIN).body();
+        String webhooksBefore = api.get("/v1/webhooks", broker.key).body();
         for (Case c : cases) {
-            var answer = send("POST", c.path(), c.key(), c.body());
+            var answer = api.post(c.path(), c.key(), c.body());
             assertThat(answer.statusCode())
                     .as("%s %s: %s", c.path(), c.body(), answer.body())
                     .isEqualTo(422);
-            assertProblem(answer, c.path());
+            assertThatProblem(answer).as("%s", c.path()).hasDetail();
             List<String> pointers = new ArrayList<>();
-            MAPPER.readTree(answer.body())
+            answer.json()
                     .path("errors")
                     .forEach(e -> pointers.add(e.path("pointer").asText()));
             assertThat(pointers).as("%s %s", c.path(), c.body()).contains(c.pointer());
         }
-        assertThat(send("GET", "/admin/tenants", TestBroker.ADMIN, null).body())
+        assertThat(api.get("/admin/tenants", TestBroker.ADMIN).body())
                 .as("no tenant stored")
                 .isEqualTo(tenantsBefore);
-        assertThat(send("GET", "/v1/webhooks", broker.key, null).body())
+        assertThat(api.get("/v1/webhooks", broker.key).body())
                 .as("no subscription stored")
                 .isEqualTo(webhooksBefore);
 
         // The OpenAI-compatible routes take metadata too, and answer OpenAI's 400 naming it.
-        var openAi = send(
-                "POST",
+        var openAi = api.post(
                 "/v1/chat/completions",
                 broker.key,
                 "{\"model\":\"sim-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                         + "\"metadata\":{\"k\":\"a\\u0001\"}}");
         assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(400);
-        assertThat(MAPPER.readTree(openAi.body()).at("/error/param").asText()).isEqualTo("metadata.k");
+        assertThat(openAi.json().at("/error/param").asText()).isEqualTo("metadata.k");
 
         // Text outside those characters is taken and kept exactly, astral characters included.
-        var fine = send("POST", "/v1/jobs", broker.key, job + "\"metadata\":{\"grüße 👋\":\"ünïcødé 🚀 \\\"q\\\"\"}}");
+        var fine = api.post("/v1/jobs", broker.key, job + "\"metadata\":{\"grüße 👋\":\"ünïcødé 🚀 \\\"q\\\"\"}}");
         assertThat(fine.statusCode()).as(fine.body()).isEqualTo(202);
-        String fineId = MAPPER.readTree(fine.body()).get("id").asText();
-        assertThat(MAPPER.readTree(send("GET", "/v1/jobs/" + fineId, broker.key, null)
-                                .body())
+        String fineId = fine.json().get("id").asText();
+        assertThat(api.get("/v1/jobs/" + fineId, broker.key)
+                        .json()
                         .at("/metadata/grüße 👋")
                         .asText())
                 .isEqualTo("ünïcødé 🚀 \"q\"");
@@ -468,51 +460,21 @@ class ApiSecurityIT {
         return id.substring(0, id.length() - 1) + (last == '0' ? '1' : '0');
     }
 
-    private static void assertProblem(HttpResponse<String> response, String what) throws IOException {
-        assertThat(response.headers().firstValue("Content-Type"))
-                .as("%s answers problem+json", what)
-                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-        JsonNode problem = MAPPER.readTree(response.body());
-        assertThat(problem.path("status").asInt()).as(what).isEqualTo(response.statusCode());
-        assertThat(problem.path("detail").asText()).as(what).isNotBlank();
-    }
-
     private static String submit(String key, String prompt, String webhook) throws Exception {
         String hook = webhook == null ? "" : ",\"webhook\":{\"url\":\"" + webhook + "\"}";
-        var response = send(
-                "POST",
+        var response = api.post(
                 "/v1/jobs",
                 key,
                 "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"" + prompt + "\",\"max_tokens\":64}" + hook + "}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        String id = MAPPER.readTree(response.body()).get("id").asText();
+        String id = response.json().get("id").asText();
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> MAPPER.readTree(
-                                send("GET", "/v1/jobs/" + id, key, null).body())
+                .until(() -> api.get("/v1/jobs/" + id, key)
+                        .json()
                         .path("status")
                         .asText()
                         .equals("succeeded"));
         return id;
-    }
-
-    private static HttpRequest.Builder request(String path, String key) {
-        var builder = HttpRequest.newBuilder(URI.create(broker.base + path)).timeout(Duration.ofSeconds(30));
-        if (key != null) {
-            builder.header("Authorization", "Bearer " + key);
-        }
-        return builder;
-    }
-
-    private static HttpResponse<String> send(String method, String path, String key, String body)
-            throws IOException, InterruptedException {
-        var builder = request(path, key);
-        if (body == null) {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            builder.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

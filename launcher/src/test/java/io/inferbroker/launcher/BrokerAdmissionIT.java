@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokerAdmissionIT {
     private static final String ADMIN = "admin-secret";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
     @TempDir
@@ -67,62 +62,45 @@ class BrokerAdmissionIT {
                         "BROKER_LIMITS_REQUESTS_PER_MINUTE", "2"),
                 Optional.of(file));
         try (var broker = BrokerProcess.start(cfg, Role.all(), quiet)) {
-            String base = "http://127.0.0.1:" + broker.port();
-            Tenant busy = tenant(base, "busy");
-            var unlimited =
-                    send("PUT", base + "/admin/tenants/" + busy.id() + "/limits", ADMIN, "{\"requests_per_minute\":0}");
+            HttpTestClient api = HttpTestClient.of("http://127.0.0.1:" + broker.port());
+            Tenant busy = tenant(api, "busy");
+            var unlimited = api.put("/admin/tenants/" + busy.id() + "/limits", ADMIN, "{\"requests_per_minute\":0}");
             assertThat(unlimited.statusCode()).isEqualTo(200);
 
             var shed = await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> submit(base, busy.key(), "unserved"), r -> r.statusCode() == 503);
+                    .until(() -> submit(api, busy.key(), "unserved"), r -> r.statusCode() == 503);
 
-            JsonNode problem = mapper.readTree(shed.body());
+            JsonNode problem = shed.json();
             assertThat(problem.get("type").asText()).isEqualTo("/problems/queue-full");
             assertThat(problem.get("detail").asText()).contains("'unserved'");
             assertThat(problem.get("queued").asInt()).isGreaterThanOrEqualTo(2);
             assertThat(shed.headers().firstValue("Retry-After")).isPresent();
-            assertThat(submit(base, busy.key(), "sim-echo").statusCode()).isEqualTo(202);
+            assertThat(submit(api, busy.key(), "sim-echo").statusCode()).isEqualTo(202);
 
-            Tenant limited = tenant(base, "limited");
-            assertThat(submit(base, limited.key(), "sim-echo").statusCode()).isEqualTo(202);
-            assertThat(submit(base, limited.key(), "sim-echo").statusCode()).isEqualTo(202);
-            var refused = submit(base, limited.key(), "sim-echo");
+            Tenant limited = tenant(api, "limited");
+            assertThat(submit(api, limited.key(), "sim-echo").statusCode()).isEqualTo(202);
+            assertThat(submit(api, limited.key(), "sim-echo").statusCode()).isEqualTo(202);
+            var refused = submit(api, limited.key(), "sim-echo");
             assertThat(refused.statusCode()).isEqualTo(429);
             assertThat(refused.headers().firstValue("RateLimit-Policy")).contains("\"rpm\";q=2;w=60");
-            assertThat(send("GET", base + "/metrics", null, null).body())
+            assertThat(api.get("/metrics", null).body())
                     .contains("broker_ingress_queue_depth_jobs{model=\"unserved\"}");
         }
     }
 
     private record Tenant(String id, String key) {}
 
-    private Tenant tenant(String base, String name) throws IOException, InterruptedException {
-        JsonNode created = mapper.readTree(send("POST", base + "/admin/tenants", ADMIN, "{\"name\":\"" + name + "\"}")
-                .body());
+    private static Tenant tenant(HttpTestClient api, String name) throws IOException, InterruptedException {
+        JsonNode created =
+                api.post("/admin/tenants", ADMIN, "{\"name\":\"" + name + "\"}").json();
         return new Tenant(
                 created.get("id").asText(), created.get("api_key").get("secret").asText());
     }
 
-    private HttpResponse<String> submit(String base, String key, String model)
+    private static Answer submit(HttpTestClient api, String key, String model)
             throws IOException, InterruptedException {
-        return send(
-                "POST",
-                base + "/v1/jobs",
-                key,
-                "{\"model\":\"" + model + "\",\"input\":{\"prompt\":\"one two\",\"max_tokens\":1}}");
-    }
-
-    private HttpResponse<String> send(String method, String url, String key, String body)
-            throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return api.post(
+                "/v1/jobs", key, "{\"model\":\"" + model + "\",\"input\":{\"prompt\":\"one two\",\"max_tokens\":1}}");
     }
 }

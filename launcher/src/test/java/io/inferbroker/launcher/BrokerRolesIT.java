@@ -5,22 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.embedded.KafkaUnavailableException;
 import io.inferbroker.ingress.PortInUseException;
 import io.inferbroker.store.StoreUnavailableException;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Each role in its own process (here: its own {@link BrokerProcess}) against external Kafka and PostgreSQL. */
 @ExtendWith(InfraExtension.class)
 class BrokerRolesIT {
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
     @TempDir
@@ -60,30 +54,23 @@ class BrokerRolesIT {
         BrokerConfig cfg = config(kafka, pg, Map.of());
         try (var backend = BrokerProcess.start(cfg, EnumSet.of(Role.STORE, Role.DISPATCHER, Role.WORKER), quiet);
                 var ingress = BrokerProcess.start(cfg, EnumSet.of(Role.INGRESS), quiet)) {
-            assertThat(get("http://127.0.0.1:" + backend.port() + "/health/live", null)
-                            .statusCode())
-                    .isEqualTo(200);
-            assertThat(get("http://127.0.0.1:" + backend.port() + "/metrics", null)
-                            .body())
-                    .contains("jvm_memory_used_bytes");
-            String base = "http://127.0.0.1:" + ingress.port();
-            var tenant = post(base + "/admin/tenants", "admin-secret", "{\"name\":\"roles\"}");
+            HttpTestClient backendApi = HttpTestClient.of("http://127.0.0.1:" + backend.port());
+            assertThat(backendApi.get("/health/live", null).statusCode()).isEqualTo(200);
+            assertThat(backendApi.get("/metrics", null).body()).contains("jvm_memory_used_bytes");
+            HttpTestClient api = backendApi.at("http://127.0.0.1:" + ingress.port());
+            var tenant = api.post("/admin/tenants", "admin-secret", "{\"name\":\"roles\"}");
             assertThat(tenant.statusCode()).isEqualTo(201);
-            String key =
-                    mapper.readTree(tenant.body()).get("api_key").get("secret").asText();
+            String key = tenant.json().get("api_key").get("secret").asText();
 
-            var submitted = post(
-                    base + "/v1/jobs",
-                    key,
-                    "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"one two\",\"max_tokens\":1}}");
+            var submitted = api.post(
+                    "/v1/jobs", key, "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"one two\",\"max_tokens\":1}}");
             assertThat(submitted.statusCode()).isEqualTo(202);
-            String id = mapper.readTree(submitted.body()).get("id").asText();
+            String id = submitted.json().get("id").asText();
 
             JsonNode job = await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100))
                     .until(
-                            () -> mapper.readTree(
-                                    get(base + "/v1/jobs/" + id, key).body()),
+                            () -> api.get("/v1/jobs/" + id, key).json(),
                             j -> "succeeded".equals(j.path("status").asText()));
             assertThat(job.get("output").get("text").asText()).isEqualTo("one");
             assertThat(job.get("output").get("finish_reason").asText()).isEqualTo("length");
@@ -111,30 +98,28 @@ class BrokerRolesIT {
                 "BROKER_DATA_DIR", base.dataDir().toString()));
         BrokerConfig cfg = ConfigLoader.load(Map.of("port", "0"), env, Optional.of(file));
         try (var broker = BrokerProcess.start(cfg, Role.all(), quiet)) {
-            String url = "http://127.0.0.1:" + broker.port();
-            var tenant = post(url + "/admin/tenants", "admin-secret", "{\"name\":\"cancel\"}");
-            String key =
-                    mapper.readTree(tenant.body()).get("api_key").get("secret").asText();
-            var submitted = post(url + "/v1/jobs", key, "{\"model\":\"unserved\",\"input\":{\"prompt\":\"wait\"}}");
-            String id = mapper.readTree(submitted.body()).get("id").asText();
+            HttpTestClient api = HttpTestClient.of("http://127.0.0.1:" + broker.port());
+            var tenant = api.post("/admin/tenants", "admin-secret", "{\"name\":\"cancel\"}");
+            String key = tenant.json().get("api_key").get("secret").asText();
+            var submitted = api.post("/v1/jobs", key, "{\"model\":\"unserved\",\"input\":{\"prompt\":\"wait\"}}");
+            String id = submitted.json().get("id").asText();
             await().atMost(Duration.ofSeconds(30))
                     .until(
-                            () -> mapper.readTree(
-                                            get(url + "/v1/jobs/" + id, key).body())
+                            () -> api.get("/v1/jobs/" + id, key)
+                                    .json()
                                     .path("status")
                                     .asText(),
                             "queued"::equals);
 
-            assertThat(post(url + "/v1/jobs/" + id + "/cancel", key, "").statusCode())
+            assertThat(api.post("/v1/jobs/" + id + "/cancel", key, "").statusCode())
                     .isEqualTo(202);
 
             JsonNode job = await().atMost(Duration.ofSeconds(30))
                     .until(
-                            () -> mapper.readTree(
-                                    get(url + "/v1/jobs/" + id, key).body()),
+                            () -> api.get("/v1/jobs/" + id, key).json(),
                             j -> "canceled".equals(j.path("status").asText()));
             assertThat(job.get("completed_at").isTextual()).isTrue();
-            assertThat(post(url + "/v1/jobs/" + id + "/cancel", key, "").statusCode())
+            assertThat(api.post("/v1/jobs/" + id + "/cancel", key, "").statusCode())
                     .isEqualTo(409);
         }
     }
@@ -181,23 +166,5 @@ class BrokerRolesIT {
                     .isInstanceOf(PortInUseException.class)
                     .hasMessageContaining("port " + taken.getLocalPort() + " is already in use");
         }
-    }
-
-    private HttpResponse<String> get(String url, String key) throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(URI.create(url));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> post(String url, String key, String body) throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

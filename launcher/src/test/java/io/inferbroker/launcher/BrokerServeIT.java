@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and it is still there after a restart on the same data directory.
  */
 class BrokerServeIT {
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dataDir;
@@ -60,58 +54,47 @@ class BrokerServeIT {
                     .contains("Inferbroker is up at http://127.0.0.1:" + broker.port())
                     .contains("development API key: " + key)
                     .contains("curl");
-            String base = "http://127.0.0.1:" + broker.port();
-            var submitted = send(
-                    HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                            .header("Authorization", "Bearer " + key)
-                            .header("Content-Type", "application/json")
-                            .POST(
-                                    HttpRequest.BodyPublishers.ofString(
-                                            "{\"model\":\"sim-echo\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"hello broker world\"}],\"max_tokens\":8},\"metadata\":{\"run\":\"e2e\"}}")));
+            HttpTestClient api = HttpTestClient.of("http://127.0.0.1:" + broker.port());
+            var submitted = api.post(
+                    "/v1/jobs",
+                    key,
+                    "{\"model\":\"sim-echo\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"hello broker world\"}],\"max_tokens\":8},\"metadata\":{\"run\":\"e2e\"}}");
             assertThat(submitted.statusCode()).isEqualTo(202);
-            id = mapper.readTree(submitted.body()).get("id").asText();
+            id = submitted.json().get("id").asText();
 
             finished = await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100))
                     .until(
-                            () -> getJob(base, key, id),
+                            () -> getJob(api, key, id),
                             j -> "succeeded".equals(j.path("status").asText()));
 
             assertCompleteSuccess(finished);
-            String raw = send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id))
-                            .header("Authorization", "Bearer " + key))
-                    .body();
+            String raw = api.get("/v1/jobs/" + id, key).body();
             assertThat(raw).as("cost written as a plain decimal").containsPattern("\"amount\":0\\.\\d+[,}]");
-            var models = mapper.readTree(send(HttpRequest.newBuilder(URI.create(base + "/v1/models"))
-                            .header("Authorization", "Bearer " + key))
-                    .body());
+            var models = api.get("/v1/models", key).json();
             assertThat(models.get("data").get(0).get("id").asText()).isEqualTo("sim-echo");
             // Readiness may flap while the dispatcher's consumer group settles after start.
             await().atMost(Duration.ofSeconds(20))
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> send(HttpRequest.newBuilder(URI.create(base + "/health/ready")))
-                                    .statusCode()
-                            == 200);
-            assertThat(send(HttpRequest.newBuilder(URI.create(base + "/metrics")))
-                            .body())
-                    .contains("broker_jobs_submitted_total");
+                    .until(() -> api.get("/health/ready", null).statusCode() == 200);
+            assertThat(api.get("/metrics", null).body()).contains("broker_jobs_submitted_total");
         }
 
         try (BrokerProcess again = BrokerProcess.start(
                 cfg, Role.all(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
-            String base = "http://127.0.0.1:" + again.port();
-            JsonNode after = getJob(base, devKey(), id);
+            HttpTestClient api = HttpTestClient.of("http://127.0.0.1:" + again.port());
+            JsonNode after = getJob(api, devKey(), id);
             assertThat(after.get("status").asText()).isEqualTo("succeeded");
             assertThat(after.get("output")).isEqualTo(finished.get("output"));
             assertThat(after.get("completed_at")).isEqualTo(finished.get("completed_at"));
 
             // New work flows at once: the stopped dispatcher left its consumer group instead of
             // holding its partitions until its session expired.
-            String second = submit(base, devKey(), "after restart");
+            String second = submit(api, devKey(), "after restart");
             JsonNode done = await().atMost(Duration.ofSeconds(8))
                     .pollInterval(Duration.ofMillis(100))
                     .until(
-                            () -> getJob(base, devKey(), second),
+                            () -> getJob(api, devKey(), second),
                             j -> "succeeded".equals(j.path("status").asText()));
             assertThat(done.get("output").get("text").asText()).isEqualTo("after restart");
         }
@@ -131,14 +114,11 @@ class BrokerServeIT {
         }
     }
 
-    private String submit(String base, String key, String content) throws IOException, InterruptedException {
-        var response = send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"" + content + "\"}}")));
+    private static String submit(HttpTestClient api, String key, String content)
+            throws IOException, InterruptedException {
+        var response = api.post("/v1/jobs", key, "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"" + content + "\"}}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return mapper.readTree(response.body()).get("id").asText();
+        return response.json().get("id").asText();
     }
 
     private String devKey() throws IOException {
@@ -149,14 +129,9 @@ class BrokerServeIT {
         return p.getProperty("api_key");
     }
 
-    private JsonNode getJob(String base, String key, String id) throws IOException, InterruptedException {
-        var response = send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id)).header("Authorization", "Bearer " + key));
+    private static JsonNode getJob(HttpTestClient api, String key, String id) throws IOException, InterruptedException {
+        var response = api.get("/v1/jobs/" + id, key);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return mapper.readTree(response.body());
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return response.json();
     }
 }

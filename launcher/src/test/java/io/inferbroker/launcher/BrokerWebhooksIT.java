@@ -9,14 +9,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -37,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(InfraExtension.class)
 class BrokerWebhooksIT {
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -66,18 +62,19 @@ class BrokerWebhooksIT {
                 pg,
                 dir,
                 Map.of("BROKER_WEBHOOKS_ALLOW_LIST", "127.0.0.1", "BROKER_WEBHOOKS_SCHEDULE", "100ms,100ms"))) {
-            String secret = mapper.readTree(
-                            post(broker, "/v1/webhooks/job-secret/rotate", "").body())
+            HttpTestClient api = HttpTestClient.of(broker.base);
+            String secret = api.post("/v1/webhooks/job-secret/rotate", broker.key, "")
+                    .json()
                     .get("secret")
                     .asText();
             String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-            var submitted = post(
-                    broker,
+            var submitted = api.post(
                     "/v1/jobs",
+                    broker.key,
                     "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"hi there\","
                             + "\"max_tokens\":4},\"webhook\":{\"url\":\"" + url + "\"}}");
             assertThat(submitted.statusCode()).isEqualTo(202);
-            String jobId = mapper.readTree(submitted.body()).get("id").asText();
+            String jobId = submitted.json().get("id").asText();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 1);
             Received r = received.getFirst();
@@ -88,13 +85,8 @@ class BrokerWebhooksIT {
 
             // The receiver holds the message before it answers; the attempt is recorded after.
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                JsonNode log = mapper.readTree(http.send(
-                                        HttpRequest.newBuilder(URI.create(
-                                                        broker.base + "/v1/webhook-deliveries?job_id=" + jobId))
-                                                .header("Authorization", "Bearer " + broker.key)
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .body())
+                JsonNode log = api.get("/v1/webhook-deliveries?job_id=" + jobId, broker.key)
+                        .json()
                         .get("data");
                 assertThat(log).hasSize(1);
                 assertThat(log.get(0).get("id").asText()).isEqualTo(r.headers().get("webhook-id"));
@@ -110,32 +102,27 @@ class BrokerWebhooksIT {
             throws Exception {
         try (TestBroker broker = TestBroker.start(kafka, pg, dir, Map.of());
                 Connection db = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
+            HttpTestClient api = HttpTestClient.of(broker.base);
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> dispatcherCheck(broker).equals("up"));
+                    .until(() -> dispatcherCheck(api).equals("up"));
 
             db.createStatement().execute("alter table webhook_deliveries rename to webhook_deliveries_away");
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> dispatcherCheck(broker).equals("down"));
-            assertThat(http.send(
-                                    HttpRequest.newBuilder(URI.create(broker.base + "/health/ready"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString())
-                            .statusCode())
-                    .isEqualTo(503);
+                    .until(() -> dispatcherCheck(api).equals("down"));
+            assertThat(api.get("/health/ready", null).statusCode()).isEqualTo(503);
 
             db.createStatement().execute("alter table webhook_deliveries_away rename to webhook_deliveries");
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> dispatcherCheck(broker).equals("up"));
+                    .until(() -> dispatcherCheck(api).equals("up"));
         }
     }
 
-    private String dispatcherCheck(TestBroker broker) throws IOException, InterruptedException {
-        String body = http.send(
-                        HttpRequest.newBuilder(URI.create(broker.base + "/health/ready"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-        return mapper.readTree(body).path("checks").path("webhook-dispatcher").asText("absent");
+    private static String dispatcherCheck(HttpTestClient api) throws IOException, InterruptedException {
+        return api.get("/health/ready", null)
+                .json()
+                .path("checks")
+                .path("webhook-dispatcher")
+                .asText("absent");
     }
 
     /** Standard Webhooks v1, from the specification: HMAC-SHA256 of "id.timestamp.body" under the whsec_ key. */
@@ -152,16 +139,5 @@ class BrokerWebhooksIT {
             }
         }
         return false;
-    }
-
-    private HttpResponse<String> post(TestBroker broker, String path, String body)
-            throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(broker.base + path))
-                        .header("Authorization", "Bearer " + broker.key)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

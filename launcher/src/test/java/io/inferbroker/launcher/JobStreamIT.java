@@ -11,12 +11,11 @@ import com.launchdarkly.eventsource.MessageEvent;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +60,7 @@ class JobStreamIT {
     private static BrokerProcess a;
     private static BrokerProcess b;
     private static String key;
+    private static HttpTestClient api;
     private final ObjectMapper mapper = new ObjectMapper();
 
     @BeforeAll
@@ -78,16 +78,9 @@ class JobStreamIT {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         a = BrokerProcess.start(cfg, Role.all(), quiet);
         b = BrokerProcess.start(cfg, EnumSet.of(Role.INGRESS), quiet);
-        HttpResponse<String> tenant = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(base(a) + "/admin/tenants"))
-                                .header("Authorization", "Bearer " + TestBroker.ADMIN)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"streams\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        key = new ObjectMapper()
-                .readTree(tenant.body())
+        api = HttpTestClient.of(base(a));
+        key = api.post("/admin/tenants", TestBroker.ADMIN, "{\"name\":\"streams\"}")
+                .json()
                 .get("api_key")
                 .get("secret")
                 .asText();
@@ -170,28 +163,13 @@ class JobStreamIT {
     @Test
     void shouldRefuseAnotherTenantsJobAndABadLastEventId() throws Exception {
         String id = submit();
-        HttpClient http = HttpClient.newHttpClient();
 
-        HttpResponse<String> unknown = http.send(
-                HttpRequest.newBuilder(URI.create(base(a) + "/v1/jobs/not-a-job/stream"))
-                        .header("Authorization", "Bearer " + key)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> badId = http.send(
-                HttpRequest.newBuilder(URI.create(base(a) + "/v1/jobs/" + id + "/stream"))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Last-Event-ID", "seven")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        Answer unknown = api.get("/v1/jobs/not-a-job/stream", key);
+        Answer badId = api.send("GET", "/v1/jobs/" + id + "/stream", key, null, "Last-Event-ID", "seven");
 
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(badId.statusCode()).isEqualTo(400);
-        assertThat(mapper.readTree(badId.body())
-                        .get("errors")
-                        .get(0)
-                        .get("header")
-                        .asText())
-                .isEqualTo("Last-Event-ID");
+        assertThat(badId.json().get("errors").get(0).get("header").asText()).isEqualTo("Last-Event-ID");
     }
 
     private record Read(
@@ -235,18 +213,12 @@ class JobStreamIT {
     }
 
     private String submit() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(base(a) + "/v1/jobs"))
-                                .header("Authorization", "Bearer " + key)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"model\":\"sim-slow\",\"input\":{\"prompt\":\"" + PROMPT
-                                                + "\",\"max_tokens\":64}}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        Answer r = api.post(
+                "/v1/jobs",
+                key,
+                "{\"model\":\"sim-slow\",\"input\":{\"prompt\":\"" + PROMPT + "\",\"max_tokens\":64}}");
         assertThat(r.statusCode()).isEqualTo(202);
-        String id = mapper.readTree(r.body()).get("id").asText();
+        String id = r.json().get("id").asText();
         awaitKnownTo(b, id);
         return id;
     }
@@ -255,24 +227,12 @@ class JobStreamIT {
     private static void awaitKnownTo(BrokerProcess instance, String id) {
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(20))
-                .until(() -> HttpClient.newHttpClient()
-                                .send(
-                                        HttpRequest.newBuilder(URI.create(base(instance) + "/v1/jobs/" + id))
-                                                .header("Authorization", "Bearer " + key)
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200);
+                .until(() -> api.at(base(instance)).get("/v1/jobs/" + id, key).statusCode() == 200);
     }
 
     /** The count of stream backlogs an instance served from {@code source}, from its Prometheus metrics. */
     private static double backlogFrom(BrokerProcess instance, String source) throws Exception {
-        String metrics = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(base(instance) + "/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = api.at(base(instance)).get("/metrics", null).body();
         return metrics.lines()
                 .filter(l ->
                         l.startsWith("broker_ingress_stream_backlog_total{") && l.contains("source=\"" + source + "\""))

@@ -1,5 +1,6 @@
 package io.inferbroker.launcher;
 
+import static io.inferbroker.testkit.http.ProblemAssert.assertThatProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,10 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,12 +29,13 @@ class JobWaitIT {
     static Path dir;
 
     private static TestBroker broker;
+    private static HttpTestClient api;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start(KafkaInfra kafka, PostgresInfra pg) throws Exception {
         broker = TestBroker.start(kafka, pg, dir, Map.of());
+        api = HttpTestClient.of(broker.base);
     }
 
     @AfterAll
@@ -47,11 +47,11 @@ class JobWaitIT {
 
     @Test
     void shouldAnswer200WithTheFinishedJobWhenPreferWaitSawItFinish() throws Exception {
-        HttpResponse<String> response = submit(ECHO, "wait=20");
+        Answer response = api.send("POST", "/v1/jobs", broker.key, ECHO, "Prefer", "wait=20");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Preference-Applied")).contains("wait=20");
-        JsonNode job = mapper.readTree(response.body());
+        JsonNode job = response.json();
         assertThat(job.get("status").asText()).isEqualTo("succeeded");
         assertThat(job.get("output").get("text").asText()).isEqualTo("wait for me");
         assertThat(job.get("usage").get("completion_tokens").asInt()).isEqualTo(3);
@@ -63,23 +63,23 @@ class JobWaitIT {
 
     @Test
     void shouldAnswerTheUsual202WhenTheWaitIsOver() throws Exception {
-        HttpResponse<String> response = submit(IDLE, "respond-async, wait=1");
+        Answer response = api.send("POST", "/v1/jobs", broker.key, IDLE, "Prefer", "respond-async, wait=1");
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.headers().firstValue("Location")).isPresent();
-        assertThat(mapper.readTree(response.body()).get("status").asText()).isEqualTo("queued");
+        assertThat(response.json().get("status").asText()).isEqualTo("queued");
     }
 
     @Test
     void shouldLongPollAJobUntilItFinishes() throws Exception {
-        HttpResponse<String> accepted = submit(ECHO, null);
+        Answer accepted = api.post("/v1/jobs", broker.key, ECHO);
         assertThat(accepted.statusCode()).isEqualTo(202);
-        String id = mapper.readTree(accepted.body()).get("id").asText();
+        String id = accepted.json().get("id").asText();
 
-        HttpResponse<String> polled = get("/v1/jobs/" + id + "?wait=20");
+        Answer polled = api.get("/v1/jobs/" + id + "?wait=20", broker.key);
 
         assertThat(polled.statusCode()).isEqualTo(200);
-        JsonNode job = mapper.readTree(polled.body());
+        JsonNode job = polled.json();
         assertThat(job.get("status").asText()).isEqualTo("succeeded");
         assertThat(job.get("output").get("text").asText()).isEqualTo("wait for me");
         assertThat(job.get("metadata").get("case").asText()).isEqualTo("wait");
@@ -87,65 +87,32 @@ class JobWaitIT {
 
     @Test
     void shouldAnswerTheJobAsItIsWhenTheLongPollIsOver() throws Exception {
-        String id = mapper.readTree(submit(IDLE, null).body()).get("id").asText();
+        String id = api.post("/v1/jobs", broker.key, IDLE).json().get("id").asText();
         long start = System.nanoTime();
 
-        HttpResponse<String> polled = get("/v1/jobs/" + id + "?wait=1");
+        Answer polled = api.get("/v1/jobs/" + id + "?wait=1", broker.key);
 
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(900_000_000L);
         assertThat(polled.statusCode()).isEqualTo(200);
-        assertThat(mapper.readTree(polled.body()).get("status").asText()).isEqualTo("queued");
+        assertThat(polled.json().get("status").asText()).isEqualTo("queued");
     }
 
     @Test
     void shouldRefuseBadWaitsWith422NamingTheParameterOrHeader() throws Exception {
-        String id = mapper.readTree(submit(IDLE, null).body()).get("id").asText();
+        String id = api.post("/v1/jobs", broker.key, IDLE).json().get("id").asText();
 
-        HttpResponse<String> badQuery = get("/v1/jobs/" + id + "?wait=forever");
-        HttpResponse<String> badHeader = submit(IDLE, "wait=301");
+        Answer badQuery = api.get("/v1/jobs/" + id + "?wait=forever", broker.key);
+        Answer badHeader = api.send("POST", "/v1/jobs", broker.key, IDLE, "Prefer", "wait=301");
 
-        assertThat(badQuery.statusCode()).isEqualTo(422);
-        assertThat(badQuery.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
-        assertThat(mapper.readTree(badQuery.body())
-                        .get("errors")
-                        .get(0)
-                        .get("parameter")
-                        .asText())
-                .isEqualTo("wait");
-        assertThat(badHeader.statusCode()).isEqualTo(422);
-        assertThat(mapper.readTree(badHeader.body())
-                        .get("errors")
-                        .get(0)
-                        .get("header")
-                        .asText())
-                .isEqualTo("Prefer");
+        assertThatProblem(badQuery).hasStatus(422).hasFirstError("parameter", "wait");
+        assertThatProblem(badHeader).hasStatus(422).hasFirstError("header", "Prefer");
     }
 
     @Test
     void shouldAnswerAnUnknownJobWithItsOwnProblemAlsoWhenWaiting() throws Exception {
-        HttpResponse<String> response = get("/v1/jobs/no-such-job?wait=5");
+        Answer response = api.get("/v1/jobs/no-such-job?wait=5", broker.key);
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(mapper.readTree(response.body()).get("title").asText()).isEqualTo("Job not found");
-    }
-
-    private HttpResponse<String> submit(String body, String prefer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(broker.base + "/v1/jobs"))
-                .header("Authorization", "Bearer " + broker.key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (prefer != null) {
-            b.header("Prefer", prefer);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(broker.base + path))
-                        .header("Authorization", "Bearer " + broker.key)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.json().get("title").asText()).isEqualTo("Job not found");
     }
 }

@@ -9,23 +9,18 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.inferbroker.testkit.upstream.FakeOpenAiServer;
 import io.inferbroker.testkit.upstream.Scenario;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 @ExtendWith(InfraExtension.class)
 class LogHygieneIT {
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -86,6 +79,7 @@ class LogHygieneIT {
     private final List<String> secrets = new ArrayList<>(List.of(prompt, adminKey, upstreamKey));
 
     private TestBroker broker;
+    private HttpTestClient api;
     private String hook;
 
     @Test
@@ -160,6 +154,7 @@ class LogHygieneIT {
                         "BROKER_HTTP_MAX_BODY_BYTES", "4096"),
                 yaml)) {
             broker = started;
+            api = HttpTestClient.of(broker.base).withTimeout(Duration.ofSeconds(40));
             secrets.add(broker.key);
             useKeys();
             useWebhookSecrets();
@@ -176,7 +171,9 @@ class LogHygieneIT {
             }
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> json(send("GET", "/v1/webhook-deliveries?job_id=" + ok, broker.key, null))
+                    .until(() -> api
+                            .send("GET", "/v1/webhook-deliveries?job_id=" + ok, broker.key, null)
+                            .json()
                             .path("data")
                             .findValues("attempts")
                             .stream()
@@ -186,37 +183,41 @@ class LogHygieneIT {
 
     /** A second tenant, an issued key, a rotation and a revocation. */
     private void useKeys() throws Exception {
-        JsonNode tenant = json(send("POST", "/admin/tenants", adminKey, "{\"name\":\"second\"}"));
+        JsonNode tenant =
+                api.post("/admin/tenants", adminKey, "{\"name\":\"second\"}").json();
         secrets.add(tenant.at("/api_key/secret").asText());
         String tenantId = tenant.get("id").asText();
-        JsonNode issued = json(send("POST", "/admin/tenants/" + tenantId + "/keys", adminKey, null));
+        JsonNode issued = api.send("POST", "/admin/tenants/" + tenantId + "/keys", adminKey, null)
+                .json();
         secrets.add(issued.get("secret").asText());
-        JsonNode rotated = json(send(
-                "POST", "/admin/keys/" + issued.get("id").asText() + "/rotate", adminKey, "{\"grace_seconds\":0}"));
+        JsonNode rotated = api.post(
+                        "/admin/keys/" + issued.get("id").asText() + "/rotate", adminKey, "{\"grace_seconds\":0}")
+                .json();
         secrets.add(rotated.at("/new_key/secret").asText());
-        send("POST", "/admin/keys/" + tenant.at("/api_key/id").asText() + "/revoke", adminKey, null);
+        api.send("POST", "/admin/keys/" + tenant.at("/api_key/id").asText() + "/revoke", adminKey, null);
     }
 
     /** A subscription (and its rotation) and the per-job secret, signing deliveries to a failing receiver. */
     private void useWebhookSecrets() throws Exception {
-        JsonNode sub =
-                json(send("POST", "/v1/webhooks", broker.key, "{\"url\":\"" + hook + "\",\"events\":[\"job.*\"]}"));
+        JsonNode sub = api.post("/v1/webhooks", broker.key, "{\"url\":\"" + hook + "\",\"events\":[\"job.*\"]}")
+                .json();
         secrets.add(sub.get("secret").asText());
         String rotate = "/v1/webhooks/" + sub.get("id").asText() + "/rotate-secret";
-        secrets.add(json(send("POST", rotate, broker.key, "{}")).get("secret").asText());
-        secrets.add(json(send("POST", "/v1/webhooks/job-secret/rotate", broker.key, null))
+        secrets.add(api.post(rotate, broker.key, "{}").json().get("secret").asText());
+        secrets.add(api.send("POST", "/v1/webhooks/job-secret/rotate", broker.key, null)
+                .json()
                 .get("secret")
                 .asText());
     }
 
     private String submitGoodJob() throws Exception {
-        return json(send(
-                        "POST",
+        return api.post(
                         "/v1/jobs",
                         broker.key,
                         "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"" + prompt
                                 + "\",\"max_tokens\":4},\"webhook\":{\"url\":\"" + hook + "\"},"
-                                + "\"metadata\":{\"note\":\"" + prompt + "\"}}"))
+                                + "\"metadata\":{\"note\":\"" + prompt + "\"}}")
+                .json()
                 .get("id")
                 .asText();
     }
@@ -228,16 +229,15 @@ class LogHygieneIT {
                 new Scenario.Error(500, "internal failure on " + prompt),
                 new Scenario.Error(500, "internal failure on " + prompt),
                 new Scenario.Error(500, "internal failure on " + prompt));
-        String failing = json(send(
-                        "POST",
+        String failing = api.post(
                         "/v1/jobs",
                         broker.key,
                         "{\"model\":\"upstream-chat\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\""
-                                + prompt + "\"}]}}"))
+                                + prompt + "\"}]}}")
+                .json()
                 .get("id")
                 .asText();
-        var sync = send(
-                "POST",
+        var sync = api.post(
                 "/v1/chat/completions",
                 broker.key,
                 "{\"model\":\"upstream-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}");
@@ -249,26 +249,22 @@ class LogHygieneIT {
     private void sendBadRequests() throws Exception {
         String wrongKey = "ib_WRONG" + run;
         secrets.add(wrongKey);
-        assertThat(send("GET", "/v1/jobs", wrongKey, null).statusCode()).isEqualTo(401);
+        assertThat(api.get("/v1/jobs", wrongKey).statusCode()).isEqualTo(401);
         String wrongAdmin = "WRONGADMIN" + run;
         secrets.add(wrongAdmin);
-        assertThat(send("GET", "/admin/tenants", wrongAdmin, null).statusCode()).isEqualTo(401);
-        assertThat(send("GET", "/admin/tenants", broker.key, null).statusCode()).isEqualTo(401);
-        assertThat(send("POST", "/v1/jobs", broker.key, "{\"model\":\"sim-echo\",\"input\":{\"" + prompt)
+        assertThat(api.get("/admin/tenants", wrongAdmin).statusCode()).isEqualTo(401);
+        assertThat(api.get("/admin/tenants", broker.key).statusCode()).isEqualTo(401);
+        assertThat(api.post("/v1/jobs", broker.key, "{\"model\":\"sim-echo\",\"input\":{\"" + prompt)
                         .statusCode())
                 .isEqualTo(400);
-        assertThat(send("POST", "/v1/jobs", broker.key, "{\"model\":\"" + prompt + "\",\"input\":{}}")
+        assertThat(api.post("/v1/jobs", broker.key, "{\"model\":\"" + prompt + "\",\"input\":{}}")
                         .statusCode())
                 .isEqualTo(422);
-        assertThat(send(
-                                "POST",
-                                "/v1/chat/completions",
-                                broker.key,
-                                "{\"model\":\"sim-echo\",\"messages\":" + prompt + "}")
+        assertThat(api.post("/v1/chat/completions", broker.key, "{\"model\":\"sim-echo\",\"messages\":" + prompt + "}")
                         .statusCode())
                 .isEqualTo(400);
         String huge = "{\"model\":\"sim-echo\",\"input\":{\"prompt\":\"" + prompt.repeat(200) + "\"}}";
-        assertThat(send("POST", "/v1/jobs", broker.key, huge).statusCode()).isEqualTo(413);
+        assertThat(api.post("/v1/jobs", broker.key, huge).statusCode()).isEqualTo(413);
     }
 
     /** Records holding the prompt that break the contract, for every role that reads the requests topic. */
@@ -290,28 +286,8 @@ class LogHygieneIT {
     }
 
     private boolean terminal(String id) throws IOException, InterruptedException {
-        String status = json(send("GET", "/v1/jobs/" + id, broker.key, null))
-                .path("status")
-                .asText();
+        String status =
+                api.get("/v1/jobs/" + id, broker.key).json().path("status").asText();
         return List.of("succeeded", "failed", "canceled", "expired").contains(status);
-    }
-
-    private JsonNode json(HttpResponse<String> response) throws IOException {
-        return mapper.readTree(response.body());
-    }
-
-    private HttpResponse<String> send(String method, String path, String key, String body)
-            throws IOException, InterruptedException {
-        var builder = HttpRequest.newBuilder(URI.create(broker.base + path)).timeout(Duration.ofSeconds(40));
-        if (key != null) {
-            builder.header("Authorization", "Bearer " + key);
-        }
-        if (body == null) {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            builder.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        }
-        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponseFor;
@@ -27,13 +26,11 @@ import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,13 +53,14 @@ class OpenAiCompatIT {
     private static KafkaInfra kafka;
     private static TestBroker broker;
     private static OpenAIClient client;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static HttpTestClient api;
 
     @BeforeAll
     static void start(KafkaInfra kafkaInfra, PostgresInfra pg) throws Exception {
         kafka = kafkaInfra;
         broker = TestBroker.start(kafka, pg, dir, Map.of("BROKER_HTTP_SYNC_TIMEOUT_MS", "3000"));
         client = sdk(broker.key);
+        api = HttpTestClient.of(broker.base);
     }
 
     @AfterAll
@@ -218,10 +216,11 @@ class OpenAiCompatIT {
 
     @Test
     void shouldAnswer400NamingTheParamOfAnInvalidRequest() throws Exception {
-        HttpResponse<String> response = post("{\"model\":\"sim-echo\",\"messages\":[],\"max_tokens\":-1}");
+        Answer response = api.post(
+                "/v1/chat/completions", broker.key, "{\"model\":\"sim-echo\",\"messages\":[],\"max_tokens\":-1}");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        JsonNode error = mapper.readTree(response.body()).get("error");
+        JsonNode error = response.json().get("error");
         assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error.get("param").asText()).isEqualTo("messages");
         assertThat(error.get("message").asText()).contains("max_tokens");
@@ -229,41 +228,35 @@ class OpenAiCompatIT {
 
     @Test
     void shouldAnswer504NamingTheJobWhenItDoesNotFinishInTime() throws Exception {
-        HttpResponse<String> response =
-                post("{\"model\":\"sim-idle\",\"messages\":[{\"role\":\"user\",\"content\":\"wait\"}]}");
+        Answer response = api.post(
+                "/v1/chat/completions",
+                broker.key,
+                "{\"model\":\"sim-idle\",\"messages\":[{\"role\":\"user\",\"content\":\"wait\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(504);
         String jobId = response.headers().firstValue("x-job-id").orElseThrow();
-        JsonNode error = mapper.readTree(response.body()).get("error");
+        JsonNode error = response.json().get("error");
         assertThat(error.get("code").asText()).isEqualTo("timeout");
         assertThat(error.get("message").asText()).contains(jobId).contains("/v1/jobs/" + jobId);
-        HttpResponse<String> job = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(broker.base + "/v1/jobs/" + jobId))
-                                .header("Authorization", "Bearer " + broker.key)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(mapper.readTree(job.body()).get("status").asText()).isEqualTo("queued");
+        Answer job = api.get("/v1/jobs/" + jobId, broker.key);
+        assertThat(job.json().get("status").asText()).isEqualTo("queued");
     }
 
     /** The answer names its job (x-job-id): a GET right after finds it, before the result store has it. */
     @Test
     void shouldFindTheJobOfAnAnswerRightAfterIt() throws Exception {
         for (int i = 0; i < 5; i++) {
-            HttpResponse<String> answer =
-                    post("{\"model\":\"sim-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"find me\"}]}");
+            Answer answer = api.post(
+                    "/v1/chat/completions",
+                    broker.key,
+                    "{\"model\":\"sim-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"find me\"}]}");
             assertThat(answer.statusCode()).isEqualTo(200);
             String jobId = answer.headers().firstValue("x-job-id").orElseThrow();
 
-            HttpResponse<String> job = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(broker.base + "/v1/jobs/" + jobId))
-                                    .header("Authorization", "Bearer " + broker.key)
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            Answer job = api.get("/v1/jobs/" + jobId, broker.key);
 
             assertThat(job.statusCode()).as(job.body()).isEqualTo(200);
-            assertThat(mapper.readTree(job.body()).get("id").asText()).isEqualTo(jobId);
+            assertThat(job.json().get("id").asText()).isEqualTo(jobId);
         }
     }
 
@@ -305,29 +298,8 @@ class OpenAiCompatIT {
         JsonNode job = await().atMost(WAIT)
                 .pollInterval(Duration.ofMillis(100))
                 .until(
-                        () -> getJob(jobId),
+                        () -> api.get("/v1/jobs/" + jobId, broker.key).json(),
                         j -> "canceled".equals(j.path("status").asText()));
         assertThat(job.get("error").get("message").asText()).contains("disconnected");
-    }
-
-    private JsonNode getJob(String id) throws Exception {
-        return mapper.readTree(HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(broker.base + "/v1/jobs/" + id))
-                                .header("Authorization", "Bearer " + broker.key)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body());
-    }
-
-    private HttpResponse<String> post(String body) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(broker.base + "/v1/chat/completions"))
-                                .header("Authorization", "Bearer " + broker.key)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
     }
 }

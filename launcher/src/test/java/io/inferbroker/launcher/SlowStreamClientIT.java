@@ -8,16 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +57,7 @@ class SlowStreamClientIT {
     static Path dir;
 
     private static TestBroker broker;
+    private static HttpTestClient api;
     private final ObjectMapper mapper = new ObjectMapper();
 
     @BeforeAll
@@ -69,6 +68,7 @@ class SlowStreamClientIT {
                 dir,
                 Map.of("BROKER_HTTP_STREAM_BUFFER_EVENTS", "32", "BROKER_HTTP_SOCKET_SEND_BUFFER_BYTES", "8192"),
                 CONFIG);
+        api = HttpTestClient.of(broker.base);
     }
 
     @AfterAll
@@ -118,14 +118,9 @@ class SlowStreamClientIT {
         String from = problem.get("last_event_id").asText();
         Event end = last;
         for (int resumes = 0; resumes < 50 && !end.name().equals("done"); resumes++) {
-            List<Event> rest = events(HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(broker.base + "/v1/jobs/" + id + "/stream"))
-                                    .header("Authorization", "Bearer " + broker.key)
-                                    .header("Last-Event-ID", from)
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body());
+            List<Event> rest =
+                    events(api.send("GET", "/v1/jobs/" + id + "/stream", broker.key, null, "Last-Event-ID", from)
+                            .body());
             end = rest.getLast();
             if (end.name().equals("error")) {
                 from = mapper.readTree(end.data()).get("last_event_id").asText();
@@ -205,27 +200,16 @@ class SlowStreamClientIT {
     }
 
     private String submit() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(broker.base + "/v1/jobs"))
-                                .header("Authorization", "Bearer " + broker.key)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"model\":\"sim-long\",\"input\":{\"prompt\":\"" + PROMPT
-                                                + "\",\"max_tokens\":" + TOKENS + "}}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        Answer r = api.post(
+                "/v1/jobs",
+                broker.key,
+                "{\"model\":\"sim-long\",\"input\":{\"prompt\":\"" + PROMPT + "\",\"max_tokens\":" + TOKENS + "}}");
         assertThat(r.statusCode()).isEqualTo(202);
-        return mapper.readTree(r.body()).get("id").asText();
+        return r.json().get("id").asText();
     }
 
     private static double overflows() throws Exception {
-        String metrics = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(broker.base + "/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = api.get("/metrics", null).body();
         return metrics.lines()
                 .filter(l -> l.startsWith("broker_ingress_stream_overflows_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))

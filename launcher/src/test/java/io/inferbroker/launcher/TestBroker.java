@@ -1,15 +1,11 @@
 package io.inferbroker.launcher;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.HttpTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,16 +70,9 @@ final class TestBroker implements AutoCloseable {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         BrokerProcess process = BrokerProcess.start(cfg, Role.all(), quiet);
         try {
-            HttpResponse<String> tenant = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + process.port() + "/admin/tenants"))
-                                    .header("Authorization", "Bearer " + admin)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"sync\"}"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            String key = new ObjectMapper()
-                    .readTree(tenant.body())
+            String key = HttpTestClient.of("http://127.0.0.1:" + process.port())
+                    .post("/admin/tenants", admin, "{\"name\":\"sync\"}")
+                    .json()
                     .get("api_key")
                     .get("secret")
                     .asText();

@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.inferbroker.testkit.upstream.FakeKServeServer;
 import io.inferbroker.testkit.upstream.FakeOpenAiServer;
 import io.inferbroker.testkit.upstream.Received;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +39,7 @@ class UpstreamWorkersIT {
     static Path dir;
 
     private static TestBroker broker;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static HttpTestClient api;
     private final ObjectMapper mapper = new ObjectMapper();
 
     @BeforeAll
@@ -69,6 +68,7 @@ class UpstreamWorkersIT {
                 """.formatted(VLLM.baseUrl(), TRITON.baseUrl());
         broker = TestBroker.start(
                 kafka, pg, dir, Map.of("BROKER_HTTP_SYNC_TIMEOUT_MS", "10000", "TEST_VLLM_KEY", "sk-vllm"), yaml);
+        api = HttpTestClient.of(broker.base).withTimeout(Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -86,8 +86,9 @@ class UpstreamWorkersIT {
                 {"model": "llama-8b", "stream": true,
                  "messages": [{"role": "user", "content": "one two three four five six seven eight"}]}""";
 
-        HttpResponse<Stream<String>> response =
-                http.send(post("/v1/chat/completions", body), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = api.send(
+                api.request("POST", "/v1/chat/completions", broker.key, body).build(),
+                HttpResponse.BodyHandlers.ofLines());
 
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> deltas = new ArrayList<>();
@@ -148,37 +149,14 @@ class UpstreamWorkersIT {
 
     @Test
     void shouldListUpstreamModelsAsRealOnes() throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(broker.base + "/v1/models"))
-                        .header("Authorization", "Bearer " + broker.key)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-
-        JsonNode models = mapper.readTree(response.body()).get("data");
+        JsonNode models = api.get("/v1/models", broker.key).json().get("data");
         assertThat(models)
                 .allSatisfy(m -> assertThat(m.get("simulator").asBoolean()).isFalse());
     }
 
     private JsonNode waitFor(String body) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(broker.base + "/v1/jobs"))
-                        .header("Authorization", "Bearer " + broker.key)
-                        .header("Content-Type", "application/json")
-                        .header("Prefer", "wait=20")
-                        .timeout(Duration.ofSeconds(30))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        Answer response = api.send("POST", "/v1/jobs", broker.key, body, "Prefer", "wait=20");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return mapper.readTree(response.body());
-    }
-
-    private HttpRequest post(String path, String body) {
-        return HttpRequest.newBuilder(URI.create(broker.base + path))
-                .header("Authorization", "Bearer " + broker.key)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        return response.json();
     }
 }

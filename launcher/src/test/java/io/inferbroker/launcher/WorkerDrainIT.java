@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.schemas.WorkerState;
@@ -13,12 +12,10 @@ import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;
 import io.inferbroker.testkit.TopicProbe;
+import io.inferbroker.testkit.http.Answer;
+import io.inferbroker.testkit.http.HttpTestClient;
 import io.inferbroker.testkit.upstream.FakeOpenAiServer;
 import io.inferbroker.testkit.upstream.Scenario;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -37,9 +34,6 @@ class WorkerDrainIT {
 
     @TempDir
     Path dir;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper mapper = new ObjectMapper();
 
     @Test
     void shouldLoseNoJobWhenAWorkerIsDrainedMidJob(KafkaInfra kafka, PostgresInfra pg) throws Exception {
@@ -83,27 +77,16 @@ class WorkerDrainIT {
         }
     }
 
-    private String submit(String base, String key) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("""
-                                {"model": "llama", "input": {"messages": [{"role": "user", "content": "finish me please"}]}}"""))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static String submit(String base, String key) throws Exception {
+        Answer response = HttpTestClient.of(base).post("/v1/jobs", key, """
+                {"model": "llama", "input": {"messages": [{"role": "user", "content": "finish me please"}]}}""");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return mapper.readTree(response.body()).get("id").asText();
+        return response.json().get("id").asText();
     }
 
-    private JsonNode get(String base, String key, String jobId) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + jobId + "?wait=25"))
-                        .header("Authorization", "Bearer " + key)
-                        .timeout(WAIT)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static JsonNode get(String base, String key, String jobId) throws Exception {
+        Answer response = HttpTestClient.of(base).withTimeout(WAIT).get("/v1/jobs/" + jobId + "?wait=25", key);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return mapper.readTree(response.body());
+        return response.json();
     }
 }

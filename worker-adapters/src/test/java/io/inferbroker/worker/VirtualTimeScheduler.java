@@ -1,5 +1,6 @@
 package io.inferbroker.worker;
 
+import io.inferbroker.testkit.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -10,7 +10,9 @@ import io.javalin.http.Handler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -19,7 +21,7 @@ import java.util.Optional;
  *
  * <p>Verified keys are cached for {@link #CACHE_TTL} (unknown keys for a second), so a request costs
  * no database round trip; a revoked key therefore stops working within {@link #CACHE_TTL}. The cache
- * is keyed by the key's SHA-256, not the key itself.
+ * is keyed by the key's SHA-256, not the key itself, and its entries age by the server's clock.
  */
 public final class Authenticator implements Handler {
     public static final Duration CACHE_TTL = Duration.ofSeconds(5);
@@ -29,15 +31,22 @@ public final class Authenticator implements Handler {
 
     private final ApiKeyStore keys;
     private final IngressMetrics metrics;
-    private final Cache<String, Optional<Principal>> cache = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfter(Expiry.<String, Optional<Principal>>creating(
-                    (hash, principal) -> principal.isPresent() ? CACHE_TTL : UNKNOWN_TTL))
-            .build();
+    private final Cache<String, Optional<Principal>> cache;
 
-    public Authenticator(ApiKeyStore keys, IngressMetrics metrics) {
+    public Authenticator(ApiKeyStore keys, IngressMetrics metrics, Clock clock) {
         this.keys = keys;
         this.metrics = metrics;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfter(Expiry.<String, Optional<Principal>>creating(
+                        (hash, principal) -> principal.isPresent() ? CACHE_TTL : UNKNOWN_TTL))
+                .ticker(() -> nanos(clock.instant()))
+                .build();
+    }
+
+    /** Nanoseconds since the epoch: a Caffeine ticker's reading of {@code at}. */
+    private static long nanos(Instant at) {
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.inferbroker.worker;
+package io.inferbroker.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
