@@ -70,21 +70,14 @@ final class DispatchProcessor implements Processor<String, Envelope, String, Out
     /** The earlier layout's stores until the book opened with them. */
     private @Nullable LegacyStores legacy;
 
-    DispatchProcessor(
-            DispatcherConfig config,
-            @Nullable RoutingPolicy override,
-            DispatcherMetrics metrics,
-            FleetVersion fleet,
-            ResultsHorizon horizon,
-            PollPacer pacer,
-            boolean carryOver) {
-        this.carryOver = carryOver;
-        this.config = config;
-        this.pacer = pacer;
-        this.horizon = horizon;
-        this.fleet = fleet;
-        this.override = override;
-        this.metrics = metrics;
+    DispatchProcessor(DispatchProcessorSupplier setup) {
+        this.carryOver = setup.carryOver();
+        this.config = setup.config();
+        this.pacer = setup.pacer();
+        this.horizon = setup.horizon();
+        this.fleet = setup.fleet();
+        this.override = setup.override();
+        this.metrics = setup.metrics();
         this.breakers = new Breakers(config.breaker());
     }
 

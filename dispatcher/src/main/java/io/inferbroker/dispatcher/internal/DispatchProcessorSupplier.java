@@ -14,40 +14,26 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.jspecify.annotations.Nullable;
 
-/** Creates one {@link DispatchProcessor} per task and declares its persistent, changelogged stores. */
-public final class DispatchProcessorSupplier implements ProcessorSupplier<String, Envelope, String, Outbound> {
-    private final DispatcherConfig config;
-    private final @Nullable RoutingPolicy override;
-    private final DispatcherMetrics metrics;
-    private final FleetVersion fleet;
-    private final ResultsHorizon horizon;
-    private final PollPacer pacer;
-    private final boolean carryOver;
-
-    /**
-     * @param override the policy for every model instead of each model's configured strategy; null for those
-     * @param fleet the changes of the global workers store ({@link Inbound#fleet()})
-     * @param horizon how far a task must read its results before judging a worker's jobs unfinished
-     * @param pacer told by each task when it next needs its tick
-     * @param carryOver whether the stores of the earlier layout exist: they are declared, and each
-     *     task moves their jobs into the current stores when it opens ({@link LegacyStores})
-     */
-    public DispatchProcessorSupplier(
-            DispatcherConfig config,
-            @Nullable RoutingPolicy override,
-            DispatcherMetrics metrics,
-            FleetVersion fleet,
-            ResultsHorizon horizon,
-            PollPacer pacer,
-            boolean carryOver) {
-        this.carryOver = carryOver;
-        this.config = config;
-        this.override = override;
-        this.metrics = metrics;
-        this.fleet = fleet;
-        this.horizon = horizon;
-        this.pacer = pacer;
-    }
+/**
+ * Creates one {@link DispatchProcessor} per task, with these settings, and declares its persistent,
+ * changelogged stores.
+ *
+ * @param override the policy for every model instead of each model's configured strategy; null for those
+ * @param fleet the changes of the global workers store ({@link Inbound#fleet()})
+ * @param horizon how far a task must read its results before judging a worker's jobs unfinished
+ * @param pacer told by each task when it next needs its tick
+ * @param carryOver whether the stores of the earlier layout exist: they are declared, and each
+ *     task moves their jobs into the current stores when it opens ({@link LegacyStores})
+ */
+public record DispatchProcessorSupplier(
+        DispatcherConfig config,
+        @Nullable RoutingPolicy override,
+        DispatcherMetrics metrics,
+        FleetVersion fleet,
+        ResultsHorizon horizon,
+        PollPacer pacer,
+        boolean carryOver)
+        implements ProcessorSupplier<String, Envelope, String, Outbound> {
 
     /** A supplier whose processors read the workers store afresh for every decision, with a pacer no consumer reads. */
     public DispatchProcessorSupplier(
@@ -60,7 +46,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<String
 
     @Override
     public Processor<String, Envelope, String, Outbound> get() {
-        return new DispatchProcessor(config, override, metrics, fleet, horizon, pacer, carryOver);
+        return new DispatchProcessor(this);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * and until when it asked for no more work (429 or 503 with {@code Retry-After}). Changes are
  * reported to a listener, the worker's status reporter. Thread-safe.
  */
-public final class UpstreamState {
+final class UpstreamState {
     /** Backpressure when a 429 or 503 names no {@code Retry-After}. */
     public static final Duration DEFAULT_BACKPRESSURE = Duration.ofSeconds(1);
 

@@ -6,20 +6,17 @@ import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.worker.JobOutcome;
-import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.TokenSink;
 import io.inferbroker.worker.http.EndpointConfig;
+import io.inferbroker.worker.internal.UpstreamAdapter;
 import io.inferbroker.worker.internal.UpstreamCall;
-import io.inferbroker.worker.internal.UpstreamSession;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,16 +34,12 @@ import java.util.concurrent.CompletableFuture;
  * backpressure; malformed input fails the job alone ({@code invalid_input}). Cancelling a job's
  * future drops its row; the request is aborted once every job of it is canceled. Thread-safe.
  */
-public final class KServeV2Adapter implements ModelAdapter {
+public final class KServeV2Adapter extends UpstreamAdapter {
     /** The {@link #kind()} of this adapter. */
     public static final String KIND = "kserve";
 
-    private final EndpointConfig config;
-    private final UpstreamSession session;
-
     private KServeV2Adapter(EndpointConfig config, Clock clock, MeterRegistry registry) {
-        this.config = config;
-        this.session = new UpstreamSession(config, KIND, "/v2/health/ready", clock, registry);
+        super(config, KIND, "/v2/health/ready", clock, registry);
     }
 
     /**
@@ -70,21 +63,6 @@ public final class KServeV2Adapter implements ModelAdapter {
     @Override
     public String description() {
         return "KServe v2 (Open Inference Protocol) server at " + config.baseUrl();
-    }
-
-    @Override
-    public boolean healthy() {
-        return session.state().healthy();
-    }
-
-    @Override
-    public Optional<Instant> backpressureUntil() {
-        return session.state().backpressureUntil();
-    }
-
-    @Override
-    public void onStatusChange(Runnable changed) {
-        session.state().onChange(changed);
     }
 
     private record Group(List<String> ids, List<List<Tensor>> inputs, List<CompletableFuture<JobOutcome>> futures) {}
@@ -155,10 +133,5 @@ public final class KServeV2Adapter implements ModelAdapter {
             tensors.add(Tensor.read(inputs.get(i), "inputs[" + i + "]"));
         }
         return tensors;
-    }
-
-    @Override
-    public void close() {
-        session.close();
     }
 }

@@ -3,18 +3,15 @@ package io.inferbroker.worker.openai;
 import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobError;
 import io.inferbroker.worker.JobOutcome;
-import io.inferbroker.worker.ModelAdapter;
 import io.inferbroker.worker.TokenSink;
 import io.inferbroker.worker.http.EndpointConfig;
+import io.inferbroker.worker.internal.UpstreamAdapter;
 import io.inferbroker.worker.internal.UpstreamCall;
-import io.inferbroker.worker.internal.UpstreamSession;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,16 +30,12 @@ import java.util.concurrent.CompletableFuture;
  * unsupported_kind}, {@code invalid_input}, {@code canceled}. Cancelling a job's future closes its
  * connection. Thread-safe; {@link #close()} stops every call.
  */
-public final class OpenAiCompatibleAdapter implements ModelAdapter {
+public final class OpenAiCompatibleAdapter extends UpstreamAdapter {
     /** The {@link #kind()} of this adapter. */
     public static final String KIND = "openai";
 
-    private final EndpointConfig config;
-    private final UpstreamSession session;
-
     private OpenAiCompatibleAdapter(EndpointConfig config, Clock clock, MeterRegistry registry) {
-        this.config = config;
-        this.session = new UpstreamSession(config, KIND, "/models", clock, registry);
+        super(config, KIND, "/models", clock, registry);
     }
 
     /**
@@ -73,21 +66,6 @@ public final class OpenAiCompatibleAdapter implements ModelAdapter {
     }
 
     @Override
-    public boolean healthy() {
-        return session.state().healthy();
-    }
-
-    @Override
-    public Optional<Instant> backpressureUntil() {
-        return session.state().backpressureUntil();
-    }
-
-    @Override
-    public void onStatusChange(Runnable changed) {
-        session.state().onChange(changed);
-    }
-
-    @Override
     public List<CompletableFuture<JobOutcome>> run(String model, List<DispatchedJob> jobs, TokenSink sink) {
         List<CompletableFuture<JobOutcome>> futures = new ArrayList<>(jobs.size());
         for (DispatchedJob job : jobs) {
@@ -110,10 +88,5 @@ public final class OpenAiCompatibleAdapter implements ModelAdapter {
             }
         }
         return futures;
-    }
-
-    @Override
-    public void close() {
-        session.close();
     }
 }
