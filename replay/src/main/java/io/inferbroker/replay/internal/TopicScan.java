@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicScan implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicScan.class);
-    private static final Duration API_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration API_TIMEOUT = ReplaySource.API_TIMEOUT;
     private static final Duration POLL = Duration.ofMillis(200);
     /** A read that gets no record for this long while offsets remain has stalled. */
     private static final Duration STALL = Duration.ofSeconds(60);
@@ -52,21 +51,7 @@ public final class TopicScan implements AutoCloseable {
 
     /** A scan tuned for throughput: large fetches and polls, no CRC checks, read-committed. */
     public static TopicScan open(ReplaySource source) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "broker-replay");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
-        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(1024 * 1024));
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-        p.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(4 * 1024 * 1024));
-        p.put(ConsumerConfig.CHECK_CRCS_CONFIG, "false");
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(API_TIMEOUT.toMillis()));
+        Properties p = source.consumerSettings();
         try {
             return new TopicScan(
                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer()), source);
