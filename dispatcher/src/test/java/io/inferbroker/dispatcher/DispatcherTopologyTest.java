@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferbroker.dispatcher.internal.ActiveJob;
 import io.inferbroker.dispatcher.internal.StoreNames;
-import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.DispatchBatch;
 import io.inferbroker.schemas.DispatchedJob;
@@ -29,11 +28,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -50,7 +47,7 @@ class DispatcherTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private @Nullable TopologyTestDriver driver;
     private TestInputTopic<String, JobRequested> requests;
     private TestInputTopic<String, JobResult> results;
@@ -541,23 +538,16 @@ class DispatcherTopologyTest {
     }
 
     private void start(DispatcherConfig config) {
-        Properties caller = new Properties();
-        caller.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        caller.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        TopologyTestDriver d = new TopologyTestDriver(
-                DispatcherTopology.build(config, new LeastLoadedPolicy(), new DispatcherMetrics(registry)),
-                StreamsProps.of(config, caller),
-                T0);
-        driver = d;
-        StringSerializer keys = new StringSerializer();
-        requests = d.createInputTopic(TOPICS.requests(), keys, WireSerdes.JOB_REQUESTED);
-        results = d.createInputTopic(TOPICS.results(), keys, WireSerdes.JOB_RESULT);
-        control = d.createInputTopic(TOPICS.control(), keys, WireSerdes.CONTROL_COMMAND);
-        workers = d.createInputTopic(TOPICS.workers(), keys, WireSerdes.WORKER_STATUS);
-        StringDeserializer keyReader = new StringDeserializer();
-        dispatched = d.createOutputTopic(TOPICS.dispatch(), keyReader, WireSerdes.DISPATCH_BATCH);
-        events = d.createOutputTopic(TOPICS.events(), keyReader, WireSerdes.LIFECYCLE_EVENT);
-        outcomes = d.createOutputTopic(TOPICS.results(), keyReader, WireSerdes.JOB_RESULT);
+        Harness h = new Harness(config, new LeastLoadedPolicy(), stateDir);
+        driver = h.driver;
+        registry = h.registry;
+        requests = h.requests;
+        results = h.results;
+        control = h.control;
+        workers = h.workers;
+        dispatched = h.dispatched;
+        events = h.events;
+        outcomes = h.outcomes;
     }
 
     private TopologyTestDriver driver() {

@@ -53,14 +53,26 @@ final class Harness implements AutoCloseable {
      * @param pacer told by the tasks (on the test's thread) when they next need their tick
      */
     Harness(DispatcherConfig config, @Nullable RoutingPolicy policy, Path stateDir, PollPacer pacer) {
+        this(config, policy, stateDir, pacer, ResultsHorizon.NONE);
+    }
+
+    /**
+     * @param policy one policy for every model; null for each model's configured strategy
+     * @param pacer told by the tasks (on the test's thread) when they next need their tick
+     * @param horizon how far the results partitions end, as the tasks ask before failing a worker over
+     */
+    Harness(
+            DispatcherConfig config,
+            @Nullable RoutingPolicy policy,
+            Path stateDir,
+            PollPacer pacer,
+            ResultsHorizon horizon) {
         Properties caller = new Properties();
         caller.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         caller.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         DispatcherMetrics metrics = new DispatcherMetrics(registry);
         driver = new TopologyTestDriver(
-                DispatcherTopology.build(config, policy, metrics, ResultsHorizon.NONE, pacer),
-                StreamsProps.of(config, caller),
-                T0);
+                DispatcherTopology.build(config, policy, metrics, horizon, pacer), StreamsProps.of(config, caller), T0);
         StringSerializer keys = new StringSerializer();
         requests = driver.createInputTopic(TOPICS.requests(), keys, WireSerdes.JOB_REQUESTED);
         results = driver.createInputTopic(TOPICS.results(), keys, WireSerdes.JOB_RESULT);

@@ -6,23 +6,17 @@ import static io.inferbroker.dispatcher.Fixtures.job;
 import static io.inferbroker.dispatcher.Fixtures.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.QueueStatus;
 import io.inferbroker.schemas.TopicNames;
-import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -33,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The dispatcher publishes each model's queue depth on the compacted queues topic as jobs queue and leave. */
 class QueueStatusTopologyTest {
-    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Instant T0 = Harness.T0;
     private static final String MODEL = "llama-3-8b";
     private static final String OTHER = "qwen-7b";
-    private static final TopicNames TOPICS = new TopicNames("test.");
+    private static final TopicNames TOPICS = Harness.TOPICS;
 
     @TempDir
     Path stateDir;
@@ -53,15 +47,12 @@ class QueueStatusTopologyTest {
         // Batches close only when full (4) or after a minute, so jobs stay queued until the test lets them go.
         DispatcherConfig config = DispatcherConfig.defaults("dispatcher-test", TOPICS)
                 .withDefaultBatching(new ModelBatching(4, Duration.ofMinutes(1)));
-        Properties caller = new Properties();
-        caller.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        caller.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(DispatcherTopology.build(config), StreamsProps.of(config, caller), T0);
-        StringSerializer keys = new StringSerializer();
-        requests = driver.createInputTopic(TOPICS.requests(), keys, WireSerdes.JOB_REQUESTED);
-        control = driver.createInputTopic(TOPICS.control(), keys, WireSerdes.CONTROL_COMMAND);
-        workers = driver.createInputTopic(TOPICS.workers(), keys, WireSerdes.WORKER_STATUS);
-        queues = driver.createOutputTopic(TOPICS.queues(), new StringDeserializer(), WireSerdes.QUEUE_STATUS);
+        Harness h = new Harness(config, null, stateDir);
+        driver = h.driver;
+        requests = h.requests;
+        control = h.control;
+        workers = h.workers;
+        queues = h.queues;
     }
 
     @AfterEach

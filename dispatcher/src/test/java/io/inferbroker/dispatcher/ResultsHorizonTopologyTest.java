@@ -6,25 +6,20 @@ import static io.inferbroker.dispatcher.Fixtures.result;
 import static io.inferbroker.dispatcher.Fixtures.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferbroker.dispatcher.internal.PollPacer;
 import io.inferbroker.dispatcher.internal.ResultsHorizon;
-import io.inferbroker.dispatcher.internal.StreamsProps;
 import io.inferbroker.schemas.DispatchBatch;
 import io.inferbroker.schemas.DispatchedJob;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
-import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.schemas.WorkerState;
 import io.inferbroker.schemas.WorkerStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -47,22 +42,13 @@ class ResultsHorizonTopologyTest {
                 .withWorkerLease(Duration.ofSeconds(1));
         // The results partition ends after two records (offsets 0 and 1); nothing was committed.
         ResultsHorizon horizon = partition -> CompletableFuture.completedFuture(new ResultsHorizon.Marks(0, 2));
-        Properties caller = new Properties();
-        caller.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        caller.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(
-                DispatcherTopology.build(config, new LeastLoadedPolicy(), DispatcherMetrics.noop(), horizon),
-                StreamsProps.of(config, caller),
-                T0)) {
-            StringSerializer keys = new StringSerializer();
-            TestInputTopic<String, JobRequested> requests =
-                    driver.createInputTopic(Harness.TOPICS.requests(), keys, WireSerdes.JOB_REQUESTED);
-            TestInputTopic<String, JobResult> results =
-                    driver.createInputTopic(Harness.TOPICS.results(), keys, WireSerdes.JOB_RESULT);
-            TestInputTopic<String, WorkerStatus> workers =
-                    driver.createInputTopic(Harness.TOPICS.workers(), keys, WireSerdes.WORKER_STATUS);
-            TestOutputTopic<String, DispatchBatch> dispatched = driver.createOutputTopic(
-                    Harness.TOPICS.dispatch(), new StringDeserializer(), WireSerdes.DISPATCH_BATCH);
+        try (Harness h =
+                new Harness(config, new LeastLoadedPolicy(), stateDir, new PollPacer(Duration.ZERO), horizon)) {
+            TopologyTestDriver driver = h.driver;
+            TestInputTopic<String, JobRequested> requests = h.requests;
+            TestInputTopic<String, JobResult> results = h.results;
+            TestInputTopic<String, WorkerStatus> workers = h.workers;
+            TestOutputTopic<String, DispatchBatch> dispatched = h.dispatched;
             workers.pipeInput("w1", worker("w1", 1, 0, WorkerState.ACTIVE, true, T0, MODEL));
             workers.pipeInput("w2", worker("w2", 1, 0, WorkerState.ACTIVE, true, T0, MODEL));
             requests.pipeInput("j1", job("j1", MODEL, 5, T0, null));
