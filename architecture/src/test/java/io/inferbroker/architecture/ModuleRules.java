@@ -45,9 +45,9 @@ final class ModuleRules {
 
     /**
      * Which module may use which. The roles (dispatcher, worker, ingress, store) and the replay
-     * library never use the launcher or each other, except that the ingress reads jobs and starts
-     * replays through the store's and replay's public packages; only the launcher wires roles
-     * together, and only the benchmarks drive the launcher.
+     * library never use the launcher or each other: the ingress and the replay reach the store only
+     * through its front door ({@code store-api}), and the ingress starts replays through replay's
+     * public package; only the launcher wires roles together, and only the benchmarks drive it.
      */
     static final ArchRule MODULES_USE_ONLY_THEIR_DEPENDENCIES = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
@@ -58,8 +58,10 @@ final class ModuleRules {
             .definedBy(ROOT + "embedded..")
             .layer("testkit")
             .definedBy(ROOT + "testkit..")
+            .layer("store-api")
+            .definedBy(ROOT + "store.api..")
             .layer("store")
-            .definedBy(ROOT + "store..")
+            .definedBy(ROOT + "store", ROOT + "store.internal..")
             .layer("replay")
             .definedBy(ROOT + "replay..")
             .layer("dispatcher")
@@ -85,14 +87,25 @@ final class ModuleRules {
             .whereLayer("replay")
             .mayOnlyBeAccessedByLayers("ingress", "launcher", "bench")
             .whereLayer("store")
-            .mayOnlyBeAccessedByLayers("replay", "ingress", "launcher", "bench")
+            .mayOnlyBeAccessedByLayers("launcher", "bench")
+            .whereLayer("store-api")
+            .mayOnlyBeAccessedByLayers("store", "replay", "ingress", "launcher", "bench")
             .whereLayer("testkit")
             .mayOnlyBeAccessedByLayers("bench")
             .whereLayer("embedded")
             .mayOnlyBeAccessedByLayers("testkit", "launcher", "bench")
             .whereLayer("schemas")
             .mayOnlyBeAccessedByLayers(
-                    "embedded", "testkit", "store", "replay", "dispatcher", "worker", "ingress", "launcher", "bench");
+                    "embedded",
+                    "testkit",
+                    "store-api",
+                    "store",
+                    "replay",
+                    "dispatcher",
+                    "worker",
+                    "ingress",
+                    "launcher",
+                    "bench");
 
     /** A module's {@code internal} packages are its own: other modules go through its public types. */
     static final ArchRule NO_MODULE_REACHES_INTO_ANOTHERS_INTERNALS = noClasses()
@@ -157,11 +170,14 @@ final class ModuleRules {
                 .because(library + " belongs to " + String.join(", ", owners));
     }
 
-    /** The module of a class: the package segment after {@code io.inferbroker}. */
+    /** The module of a class: the package segment after {@code io.inferbroker} ({@code store.api} for the store's front door). */
     static Optional<String> module(JavaClass c) {
         String name = c.getPackageName();
         if (!name.startsWith(ROOT)) {
             return Optional.empty();
+        }
+        if (name.equals(ROOT + "store.api") || name.startsWith(ROOT + "store.api.")) {
+            return Optional.of("store.api");
         }
         int end = name.indexOf('.', ROOT.length());
         return Optional.of(end < 0 ? name.substring(ROOT.length()) : name.substring(ROOT.length(), end));

@@ -73,6 +73,7 @@ class ModuleRulesTest {
                         "schemas",
                         "embedded",
                         "testkit",
+                        "store.api",
                         "store",
                         "replay",
                         "dispatcher",

@@ -2,13 +2,13 @@ package io.inferbroker.ingress;
 
 import io.inferbroker.schemas.ControlCommand;
 import io.inferbroker.schemas.JobRequested;
-import io.inferbroker.store.ApiKeyStore;
-import io.inferbroker.store.IdempotencyStore;
-import io.inferbroker.store.JobStore;
-import io.inferbroker.store.StoreDatabase;
-import io.inferbroker.store.TenantLimitStore;
-import io.inferbroker.store.WebhookStore;
-import io.inferbroker.store.WebhookTargetPolicy;
+import io.inferbroker.store.api.ApiKeyStore;
+import io.inferbroker.store.api.IdempotencyStore;
+import io.inferbroker.store.api.JobStore;
+import io.inferbroker.store.api.Stores;
+import io.inferbroker.store.api.TenantLimitStore;
+import io.inferbroker.store.api.WebhookStore;
+import io.inferbroker.store.api.WebhookTargetPolicy;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.Producer;
@@ -75,17 +75,17 @@ public record IngressPorts(
             Producer<String, JobRequested> requests,
             Producer<String, ControlCommand> control,
             Properties kafkaClient,
-            StoreDatabase db,
+            Stores db,
             String adminKey) {
         return of(requests, control, kafkaClient, db, adminKey, new WebhookTargetPolicy(List.of()));
     }
 
-    /** {@link #of(Producer, Producer, Properties, StoreDatabase, String)} with a check of webhook URLs. */
+    /** {@link #of(Producer, Producer, Properties, Stores, String)} with a check of webhook URLs. */
     public static IngressPorts of(
             Producer<String, JobRequested> requests,
             Producer<String, ControlCommand> control,
             Properties kafkaClient,
-            StoreDatabase db,
+            Stores db,
             String adminKey,
             WebhookTargetPolicy webhookTargets) {
         return new IngressPorts(

@@ -33,7 +33,7 @@ import io.inferbroker.replay.ReplayRuns;
 import io.inferbroker.replay.ReplaySource;
 import io.inferbroker.schemas.Partitioning;
 import io.inferbroker.schemas.WireJson;
-import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.store.api.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;

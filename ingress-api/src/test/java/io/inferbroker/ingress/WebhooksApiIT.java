@@ -15,7 +15,7 @@ import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
 import io.inferbroker.store.WebhookConfig;
 import io.inferbroker.store.WebhookDispatcher;
-import io.inferbroker.store.WebhookTargetPolicy;
+import io.inferbroker.store.api.WebhookTargetPolicy;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;

@@ -14,7 +14,7 @@ import io.inferbroker.ingress.ReadinessCheck;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
-import io.inferbroker.store.WebhookTargetPolicy;
+import io.inferbroker.store.api.WebhookTargetPolicy;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -221,7 +221,7 @@ public final class BrokerProcess implements AutoCloseable {
                 admission,
                 db.idempotency(),
                 db.webhooks(),
-                WebhookTargetPolicy.of(config.webhooks()));
+                new WebhookTargetPolicy(config.webhooks().allowList()));
         return IngressServer.startApi(ingress, ports, readiness, registry, clock);
     }
 

@@ -1,6 +1,6 @@
 package io.inferbroker.launcher;
 
-import io.inferbroker.store.ApiKeyStore;
+import io.inferbroker.store.api.ApiKeyStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package io.inferbroker.launcher;
 import io.inferbroker.embedded.EmbeddedStartException;
 import io.inferbroker.embedded.KafkaUnavailableException;
 import io.inferbroker.ingress.PortInUseException;
-import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.store.api.StoreUnavailableException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;

@@ -16,7 +16,7 @@ import io.inferbroker.replay.ReportWriters;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
-import io.inferbroker.store.StoreException;
+import io.inferbroker.store.api.StoreException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.Console;
 import java.io.IOException;

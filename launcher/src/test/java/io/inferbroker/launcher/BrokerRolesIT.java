@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferbroker.embedded.KafkaUnavailableException;
 import io.inferbroker.ingress.PortInUseException;
-import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.store.api.StoreUnavailableException;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;

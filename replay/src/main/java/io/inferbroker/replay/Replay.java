@@ -12,7 +12,7 @@ import io.inferbroker.replay.internal.Views;
 import io.inferbroker.schemas.DeadLetter;
 import io.inferbroker.schemas.Topic;
 import io.inferbroker.schemas.WireSerdes;
-import io.inferbroker.store.ResultLedger;
+import io.inferbroker.store.api.ResultLedger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

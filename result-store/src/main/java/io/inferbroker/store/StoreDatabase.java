@@ -2,6 +2,15 @@ package io.inferbroker.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.inferbroker.schemas.WireJson;
+import io.inferbroker.store.api.ApiKeyStore;
+import io.inferbroker.store.api.IdempotencyStore;
+import io.inferbroker.store.api.JobStore;
+import io.inferbroker.store.api.ResultLedger;
+import io.inferbroker.store.api.StoreException;
+import io.inferbroker.store.api.StoreUnavailableException;
+import io.inferbroker.store.api.Stores;
+import io.inferbroker.store.api.TenantLimitStore;
+import io.inferbroker.store.api.WebhookStore;
 import io.inferbroker.store.internal.ConnectionPool;
 import io.inferbroker.store.internal.DbAddress;
 import io.inferbroker.store.internal.JdbiApiKeyStore;
@@ -27,7 +36,7 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  * the stores reading and writing it. Open one per process; it is thread-safe. The opener closes it,
  * after closing any {@link ResultSink} using it.
  */
-public final class StoreDatabase implements AutoCloseable {
+public final class StoreDatabase implements Stores, AutoCloseable {
     private static final int HEALTH_QUERY_TIMEOUT_SECONDS = 1;
 
     private final HikariDataSource dataSource;
@@ -81,31 +90,37 @@ public final class StoreDatabase implements AutoCloseable {
     }
 
     /** Idempotency-Key claims of job submissions. */
+    @Override
     public IdempotencyStore idempotency() {
         return idempotency;
     }
 
     /** Webhook subscriptions, signing secrets and the delivery log. */
+    @Override
     public WebhookStore webhooks() {
         return webhooks;
     }
 
     /** Jobs by tenant and id. */
+    @Override
     public JobStore jobs() {
         return jobs;
     }
 
     /** Tenants and API keys. */
+    @Override
     public ApiKeyStore apiKeys() {
         return apiKeys;
     }
 
     /** Every job's stored outcome, across tenants, for reconciliation. */
+    @Override
     public ResultLedger ledger() {
         return ledger;
     }
 
     /** Tenants' admission limits. */
+    @Override
     public TenantLimitStore tenantLimits() {
         return tenantLimits;
     }

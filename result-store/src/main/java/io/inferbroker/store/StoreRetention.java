@@ -1,5 +1,7 @@
 package io.inferbroker.store;
 
+import io.inferbroker.store.api.IdempotencyStore;
+import io.inferbroker.store.api.StoreException;
 import io.inferbroker.store.internal.ResultStoreMetrics;
 import io.inferbroker.store.internal.StoreErrors;
 import io.micrometer.core.instrument.MeterRegistry;

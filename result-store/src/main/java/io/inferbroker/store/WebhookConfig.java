@@ -1,6 +1,6 @@
 package io.inferbroker.store;
 
-import io.inferbroker.store.internal.AddressPolicy;
+import io.inferbroker.store.api.AddressPolicy;
 import java.time.Duration;
 import java.util.List;
 

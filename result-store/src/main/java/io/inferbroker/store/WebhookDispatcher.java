@@ -4,7 +4,7 @@ import io.inferbroker.schemas.DeliveryOutcome;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WebhookDelivery;
 import io.inferbroker.schemas.WireSerdes;
-import io.inferbroker.store.internal.AddressPolicy;
+import io.inferbroker.store.api.AddressPolicy;
 import io.inferbroker.store.internal.AttemptResult;
 import io.inferbroker.store.internal.DeliveryQueue;
 import io.inferbroker.store.internal.ResultStoreMetrics;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferbroker.store.api.IdempotencyStore;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.PostgresInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.WireSerdes;
+import io.inferbroker.store.api.JobPage;
+import io.inferbroker.store.api.JobQuery;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;

@@ -18,6 +18,8 @@ import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WebhookTarget;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.schemas.WireSerdes;
+import io.inferbroker.store.api.JobQuery;
+import io.inferbroker.store.api.StoredJob;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.KafkaInfra;
 import io.inferbroker.testkit.PostgresInfra;

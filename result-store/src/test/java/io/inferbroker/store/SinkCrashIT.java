@@ -9,6 +9,7 @@ import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WebhookTarget;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.schemas.WireSerdes;
+import io.inferbroker.store.api.StoredJob;
 import io.inferbroker.store.internal.Backoff;
 import io.inferbroker.store.internal.DeliveryPlanner;
 import io.inferbroker.store.internal.JdbiRecordWriter;

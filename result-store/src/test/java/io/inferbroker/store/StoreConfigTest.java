@@ -3,6 +3,7 @@ package io.inferbroker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inferbroker.store.api.IssuedKey;
 import org.junit.jupiter.api.Test;
 
 class StoreConfigTest {

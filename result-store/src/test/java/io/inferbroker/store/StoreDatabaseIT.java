@@ -3,6 +3,9 @@ package io.inferbroker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inferbroker.store.api.IssuedKey;
+import io.inferbroker.store.api.Principal;
+import io.inferbroker.store.api.StoreUnavailableException;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.PostgresInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

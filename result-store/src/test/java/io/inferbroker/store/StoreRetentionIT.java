@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Topic;
 import io.inferbroker.schemas.WireJson;
+import io.inferbroker.store.api.IdempotencyStore;
 import io.inferbroker.store.internal.Decoded;
 import io.inferbroker.store.internal.DeliveryPlanner;
 import io.inferbroker.store.internal.JdbiRecordWriter;

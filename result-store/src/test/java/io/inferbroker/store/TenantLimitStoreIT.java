@@ -3,6 +3,7 @@ package io.inferbroker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inferbroker.store.api.TenantLimits;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.PostgresInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

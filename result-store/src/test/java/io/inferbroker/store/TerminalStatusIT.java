@@ -11,6 +11,7 @@ import io.inferbroker.schemas.LifecycleType;
 import io.inferbroker.schemas.Topic;
 import io.inferbroker.schemas.WebhookTarget;
 import io.inferbroker.schemas.WireJson;
+import io.inferbroker.store.api.StoredJob;
 import io.inferbroker.store.internal.Decoded;
 import io.inferbroker.store.internal.DeliveryPlanner;
 import io.inferbroker.store.internal.JdbiRecordWriter;

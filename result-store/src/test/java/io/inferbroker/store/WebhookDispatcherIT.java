@@ -13,6 +13,8 @@ import io.inferbroker.schemas.WebhookTarget;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.schemas.WireSerdes;
 import io.inferbroker.store.TestReceiver.Reply;
+import io.inferbroker.store.api.DeliveryRecord;
+import io.inferbroker.store.api.WebhookStore;
 import io.inferbroker.store.internal.Decoded;
 import io.inferbroker.store.internal.DeliveryPlanner;
 import io.inferbroker.store.internal.JdbiRecordWriter;

@@ -4,7 +4,7 @@ import io.inferbroker.ingress.AdmissionConfig;
 import io.inferbroker.schemas.QueueStatus;
 import io.inferbroker.schemas.TopicNames;
 import io.inferbroker.schemas.WireSerdes;
-import io.inferbroker.store.TenantLimitStore;
+import io.inferbroker.store.api.TenantLimitStore;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Properties;

@@ -9,7 +9,7 @@ import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.Usage;
-import io.inferbroker.store.StoredJob;
+import io.inferbroker.store.api.StoredJob;
 import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package io.inferbroker.ingress.internal;
 
 import io.inferbroker.schemas.JobStatus;
-import io.inferbroker.store.JobQuery;
+import io.inferbroker.store.api.JobQuery;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Arrays;

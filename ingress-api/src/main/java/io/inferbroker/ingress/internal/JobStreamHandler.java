@@ -1,7 +1,7 @@
 package io.inferbroker.ingress.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inferbroker.store.Principal;
+import io.inferbroker.store.api.Principal;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Properties;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobStatus;
-import io.inferbroker.store.StoredJob;
+import io.inferbroker.store.api.StoredJob;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 

@@ -7,7 +7,7 @@ import io.inferbroker.ingress.IngressConfig;
 import io.inferbroker.schemas.JobRequested;
 import io.inferbroker.schemas.JobResult;
 import io.inferbroker.schemas.JobStatus;
-import io.inferbroker.store.Principal;
+import io.inferbroker.store.api.Principal;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;

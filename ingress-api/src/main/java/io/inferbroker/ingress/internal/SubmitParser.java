@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferbroker.ingress.ModelInfo;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.WebhookTarget;
-import io.inferbroker.store.WebhookStore;
+import io.inferbroker.store.api.WebhookStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

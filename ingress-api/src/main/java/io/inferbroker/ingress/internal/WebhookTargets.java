@@ -1,6 +1,6 @@
 package io.inferbroker.ingress.internal;
 
-import io.inferbroker.store.WebhookTargetPolicy;
+import io.inferbroker.store.api.WebhookTargetPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.inferbroker.store.StoreConfig;
-import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.store.api.StoreUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 

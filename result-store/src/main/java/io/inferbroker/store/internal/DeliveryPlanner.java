@@ -3,7 +3,7 @@ package io.inferbroker.store.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.WebhookTarget;
-import io.inferbroker.store.StoredJob;
+import io.inferbroker.store.api.StoredJob;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.SQLException;

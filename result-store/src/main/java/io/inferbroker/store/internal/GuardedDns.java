@@ -1,5 +1,6 @@
 package io.inferbroker.store.internal;
 
+import io.inferbroker.store.api.AddressPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.inferbroker.store.internal;
 
+import io.inferbroker.store.api.AddressPolicy;
+import io.inferbroker.store.api.RefusedTargetException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

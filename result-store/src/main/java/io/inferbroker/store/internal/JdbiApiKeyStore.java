@@ -1,10 +1,10 @@
 package io.inferbroker.store.internal;
 
-import io.inferbroker.store.ApiKeyStore;
-import io.inferbroker.store.IssuedKey;
-import io.inferbroker.store.KeyInfo;
-import io.inferbroker.store.Principal;
-import io.inferbroker.store.TenantInfo;
+import io.inferbroker.store.api.ApiKeyStore;
+import io.inferbroker.store.api.IssuedKey;
+import io.inferbroker.store.api.KeyInfo;
+import io.inferbroker.store.api.Principal;
+import io.inferbroker.store.api.TenantInfo;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

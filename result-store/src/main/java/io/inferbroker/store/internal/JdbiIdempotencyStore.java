@@ -3,7 +3,7 @@ package io.inferbroker.store.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inferbroker.store.IdempotencyStore;
+import io.inferbroker.store.api.IdempotencyStore;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

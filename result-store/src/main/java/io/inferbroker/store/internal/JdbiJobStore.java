@@ -1,10 +1,10 @@
 package io.inferbroker.store.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inferbroker.store.JobPage;
-import io.inferbroker.store.JobQuery;
-import io.inferbroker.store.JobStore;
-import io.inferbroker.store.StoredJob;
+import io.inferbroker.store.api.JobPage;
+import io.inferbroker.store.api.JobQuery;
+import io.inferbroker.store.api.JobStore;
+import io.inferbroker.store.api.StoredJob;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;

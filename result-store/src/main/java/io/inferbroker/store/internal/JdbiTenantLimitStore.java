@@ -1,7 +1,7 @@
 package io.inferbroker.store.internal;
 
-import io.inferbroker.store.TenantLimitStore;
-import io.inferbroker.store.TenantLimits;
+import io.inferbroker.store.api.TenantLimitStore;
+import io.inferbroker.store.api.TenantLimits;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.inferbroker.store.internal;
 
-import io.inferbroker.store.DeliveryRecord;
-import io.inferbroker.store.WebhookStore;
-import io.inferbroker.store.WebhookSubscription;
+import io.inferbroker.store.api.DeliveryRecord;
+import io.inferbroker.store.api.WebhookStore;
+import io.inferbroker.store.api.WebhookSubscription;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -9,7 +9,7 @@ import io.inferbroker.schemas.JobError;
 import io.inferbroker.schemas.JobKind;
 import io.inferbroker.schemas.JobStatus;
 import io.inferbroker.schemas.Usage;
-import io.inferbroker.store.StoredJob;
+import io.inferbroker.store.api.StoredJob;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.sql.ResultSet;

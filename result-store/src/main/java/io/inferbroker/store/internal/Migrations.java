@@ -1,7 +1,7 @@
 package io.inferbroker.store.internal;
 
-import io.inferbroker.store.StoreException;
-import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.store.api.StoreException;
+import io.inferbroker.store.api.StoreUnavailableException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;

@@ -1,7 +1,7 @@
 package io.inferbroker.store.internal;
 
-import io.inferbroker.store.StoreException;
-import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.store.api.StoreException;
+import io.inferbroker.store.api.StoreUnavailableException;
 import java.sql.SQLException;
 
 /** Translates driver and Jdbi failures into the store's own exceptions, once, at the module edge. */

@@ -3,7 +3,7 @@ package io.inferbroker.store.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferbroker.store.StoredJob;
+import io.inferbroker.store.api.StoredJob;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 

@@ -1,6 +1,8 @@
 package io.inferbroker.store.internal;
 
 import io.inferbroker.schemas.http.RetryAfter;
+import io.inferbroker.store.api.AddressPolicy;
+import io.inferbroker.store.api.RefusedTargetException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Proxy;

@@ -3,9 +3,9 @@ package io.inferbroker.store.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferbroker.schemas.JobStatus;
-import io.inferbroker.store.JobQuery;
 import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
+import io.inferbroker.store.api.JobQuery;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.PostgresInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -2,7 +2,7 @@ package io.inferbroker.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inferbroker.store.StoreUnavailableException;
+import io.inferbroker.store.api.StoreUnavailableException;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferbroker.schemas.WireJson;
 import io.inferbroker.store.StoreConfig;
 import io.inferbroker.store.StoreDatabase;
-import io.inferbroker.store.StoredJob;
+import io.inferbroker.store.api.StoredJob;
 import io.inferbroker.testkit.InfraExtension;
 import io.inferbroker.testkit.PostgresInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,4 @@
-package io.inferbroker.store;
+package io.inferbroker.store.api;
 
 /**
  * A newly issued API key. The store keeps only the secret's hash, so this is the one time the secret

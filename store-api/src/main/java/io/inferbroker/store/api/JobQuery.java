@@ -1,4 +1,4 @@
-package io.inferbroker.store;
+package io.inferbroker.store.api;
 
 import io.inferbroker.schemas.JobStatus;
 import java.nio.charset.StandardCharsets;

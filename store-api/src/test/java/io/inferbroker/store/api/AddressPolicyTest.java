@@ -1,4 +1,4 @@
-package io.inferbroker.store.internal;
+package io.inferbroker.store.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

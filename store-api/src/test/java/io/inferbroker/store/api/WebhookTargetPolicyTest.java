@@ -1,4 +1,4 @@
-package io.inferbroker.store;
+package io.inferbroker.store.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,8 +37,7 @@ class WebhookTargetPolicyTest {
         assertThat(strict.refusal(URI.create("https://[2606:4700::1111]/hook"))).isEmpty();
         assertThat(strict.refusal(URI.create("https://receiver.example.invalid/hook")))
                 .isEmpty();
-        WebhookTargetPolicy allowing = WebhookTargetPolicy.of(
-                WebhookConfig.defaults().withAllowList(List.of("127.0.0.0/8", "::1", "10.1.0.0/16")));
+        WebhookTargetPolicy allowing = new WebhookTargetPolicy(List.of("127.0.0.0/8", "::1", "10.1.0.0/16"));
         assertThat(allowing.refusal(URI.create("http://localhost:9000/hook"))).isEmpty();
         assertThat(allowing.refusal(URI.create("http://10.1.2.3/hook"))).isEmpty();
         assertThat(allowing.refusal(URI.create("http://10.2.0.1/hook"))).isPresent();

@@ -1,7 +1,5 @@
-package io.inferbroker.store;
+package io.inferbroker.store.api;
 
-import io.inferbroker.store.internal.AddressPolicy;
-import io.inferbroker.store.internal.RefusedTargetException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -27,11 +25,6 @@ public final class WebhookTargetPolicy {
      */
     public WebhookTargetPolicy(List<String> allowList) {
         this.policy = new AddressPolicy(allowList);
-    }
-
-    /** The policy of the dispatcher with this configuration, i.e. the same allow-list. */
-    public static WebhookTargetPolicy of(WebhookConfig config) {
-        return new WebhookTargetPolicy(config.allowList());
     }
 
     /**

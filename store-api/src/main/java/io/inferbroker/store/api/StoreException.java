@@ -1,4 +1,4 @@
-package io.inferbroker.store;
+package io.inferbroker.store.api;
 
 /**
  * The result store failed: a query, a write or a schema migration. The message carries the context

@@ -1,4 +1,4 @@
-package io.inferbroker.store.internal;
+package io.inferbroker.store.api;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

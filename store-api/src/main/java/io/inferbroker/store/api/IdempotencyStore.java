@@ -1,4 +1,4 @@
-package io.inferbroker.store;
+package io.inferbroker.store.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.inferbroker.store;
+package io.inferbroker.store.api;
 
 /**
  * PostgreSQL could not be reached or refused the broker's credentials. The message names the server

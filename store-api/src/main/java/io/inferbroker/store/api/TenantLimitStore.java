@@ -1,4 +1,4 @@
-package io.inferbroker.store;
+package io.inferbroker.store.api;
 
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
