@@ -27,6 +27,20 @@ final class ModuleRules {
 
     private ModuleRules() {}
 
+    /** Every module by its package under {@code io.inferbroker}, each after the ones it may use. */
+    static final List<String> MODULES = List.of(
+            "schemas",
+            "embedded",
+            "testkit",
+            "store.api",
+            "store",
+            "replay",
+            "dispatcher",
+            "worker",
+            "ingress",
+            "launcher",
+            "bench");
+
     /** Holders of constants: javac copies a constant into its users, which then do not name the class. */
     static final DescribedPredicate<JavaClass> HOLD_ONLY_CONSTANTS = DescribedPredicate.describe(
             "hold only constants",
@@ -58,7 +72,7 @@ final class ModuleRules {
             .definedBy(ROOT + "embedded..")
             .layer("testkit")
             .definedBy(ROOT + "testkit..")
-            .layer("store-api")
+            .layer("store.api")
             .definedBy(ROOT + "store.api..")
             .layer("store")
             .definedBy(ROOT + "store", ROOT + "store.internal..")
@@ -88,24 +102,14 @@ final class ModuleRules {
             .mayOnlyBeAccessedByLayers("ingress", "launcher", "bench")
             .whereLayer("store")
             .mayOnlyBeAccessedByLayers("launcher", "bench")
-            .whereLayer("store-api")
+            .whereLayer("store.api")
             .mayOnlyBeAccessedByLayers("store", "replay", "ingress", "launcher", "bench")
             .whereLayer("testkit")
             .mayOnlyBeAccessedByLayers("bench")
             .whereLayer("embedded")
             .mayOnlyBeAccessedByLayers("testkit", "launcher", "bench")
             .whereLayer("schemas")
-            .mayOnlyBeAccessedByLayers(
-                    "embedded",
-                    "testkit",
-                    "store-api",
-                    "store",
-                    "replay",
-                    "dispatcher",
-                    "worker",
-                    "ingress",
-                    "launcher",
-                    "bench");
+            .mayOnlyBeAccessedByLayers(MODULES.subList(1, MODULES.size()).toArray(String[]::new));
 
     /** A module's {@code internal} packages are its own: other modules go through its public types. */
     static final ArchRule NO_MODULE_REACHES_INTO_ANOTHERS_INTERNALS = noClasses()
