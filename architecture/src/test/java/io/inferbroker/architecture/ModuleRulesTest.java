@@ -63,7 +63,7 @@ class ModuleRulesTest {
 
     @Test
     void shouldSeeTheMainClassesOfEveryModule() {
-        JavaClasses main = ModuleEdgesTest.mainClasses();
+        JavaClasses main = Imported.MAIN;
         Set<String> modules = main.stream()
                 .map(ModuleRules::module)
                 .flatMap(java.util.Optional::stream)
